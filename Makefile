@@ -1,0 +1,43 @@
+# One way to run things; CI runs `make test` too.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LAUNCH := $(PY) -m tracker.launcher
+
+.PHONY: run test lint format superuser shell clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+## run: set up and run the tracker (web on 127.0.0.1:8000, worker, scheduler)
+run: $(VENV)/.runtime
+	$(LAUNCH) run
+
+## test: ruff, makemigrations --check and pytest against real PostgreSQL and a real worker
+test: $(VENV)/.dev
+	$(LAUNCH) test $(ARGS)
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## superuser: create the first admin user (asks for a password; there is no default one)
+superuser: $(VENV)/.runtime
+	$(LAUNCH) exec $(PY) manage.py createsuperuser
+
+shell: $(VENV)/.runtime
+	$(LAUNCH) exec $(PY) manage.py shell
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

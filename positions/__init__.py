@@ -1,0 +1,1 @@
+"""The positions app: negotiations, parties, proposals, statements and their ingest."""

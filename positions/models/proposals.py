@@ -1,0 +1,96 @@
+"""Items on the table (Proposal), their status history and each party's stance over time.
+
+StatusChange and Stance carry valid time (`effective`: the day it became true) and
+transaction time (`recorded_at`); "as of D" reads the latest row with effective <= D.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, choice_check
+
+
+class Proposal(models.Model):
+    negotiation = models.ForeignKey("positions.Negotiation", on_delete=models.CASCADE, related_name="proposals")
+    issue = models.ForeignKey("positions.Issue", on_delete=models.PROTECT, related_name="proposals")
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    proponent = models.ForeignKey("positions.Party", on_delete=models.PROTECT, related_name="proposals")
+    kind = models.CharField(max_length=20, choices=ProposalKind.choices, default=ProposalKind.PROPOSAL)
+    first_stated = models.DateField()
+
+    class Meta:
+        ordering = ["negotiation", "first_stated", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["negotiation", "slug"], name="proposal_slug_unique_per_negotiation"),
+            models.UniqueConstraint(fields=["negotiation", "title"], name="proposal_title_unique_per_negotiation"),
+            choice_check("kind", ProposalKind, "proposal_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Recorded(models.Model):
+    """What a status change and a stance share: when it became true, evidence, provenance, review."""
+
+    effective = models.DateField(help_text="The day this became true (valid time).")
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_via = models.CharField(
+        max_length=100, blank=True, help_text="The machine process that recorded it (seed, extractor version)."
+    )
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+
+    class Meta:
+        abstract = True
+
+
+class StatusChange(Recorded):
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    evidence = models.ManyToManyField("positions.Statement", blank=True, related_name="status_changes")
+
+    class Meta:
+        ordering = ["proposal", "effective", "recorded_at"]
+        indexes = [models.Index(fields=["proposal", "-effective"], name="status_asof_idx")]
+        constraints = [
+            choice_check("status", ProposalStatus, "status_change_status_valid"),
+            choice_check("review_state", ReviewState, "status_change_review_state_valid"),
+            models.UniqueConstraint(
+                fields=["proposal", "effective", "status"],
+                condition=~Q(review_state=ReviewState.REJECTED),
+                name="status_change_unique_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.get_status_display()} from {self.effective.isoformat()}"
+
+
+class Stance(Recorded):
+    party = models.ForeignKey("positions.Party", on_delete=models.PROTECT, related_name="stances")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stances")
+    stance = models.CharField(max_length=20, choices=StanceValue.choices)
+    evidence = models.ManyToManyField("positions.Statement", blank=True, related_name="stances")
+
+    class Meta:
+        ordering = ["proposal", "party", "effective", "recorded_at"]
+        indexes = [models.Index(fields=["proposal", "party", "-effective"], name="stance_asof_idx")]
+        constraints = [
+            choice_check("stance", StanceValue, "stance_value_valid"),
+            choice_check("review_state", ReviewState, "stance_review_state_valid"),
+            models.UniqueConstraint(
+                fields=["party", "proposal", "effective", "stance"],
+                condition=~Q(review_state=ReviewState.REJECTED),
+                name="stance_unique_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.get_stance_display()} {self.proposal} from {self.effective.isoformat()}"

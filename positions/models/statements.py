@@ -1,0 +1,63 @@
+"""One attributed utterance: a span of a document's text, who said it for whom, when, and what kind."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+from positions.vocabularies import ReviewState, StatementKind, StatementMode, choice_check
+
+
+class Statement(models.Model):
+    document = models.ForeignKey("positions.Document", on_delete=models.CASCADE, related_name="statements")
+    quote = models.TextField(help_text="Exactly document.text[start:end].")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    mode = models.CharField(max_length=10, choices=StatementMode.choices)
+    cue = models.CharField(max_length=60, blank=True, help_text="The reporting verb, when there is one.")
+    speaker = models.ForeignKey(
+        "positions.Actor", on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    party = models.ForeignKey(
+        "positions.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="statements"
+    )
+    addressee = models.ForeignKey(
+        "positions.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="addressed_statements"
+    )
+    said_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=StatementKind.choices)
+    topics = models.ManyToManyField("positions.Issue", blank=True, related_name="statements")
+    proposal = models.ForeignKey(
+        "positions.Proposal", on_delete=models.SET_NULL, null=True, blank=True, related_name="statements"
+    )
+    confidence = models.FloatField(default=1.0)
+    extractor_version = models.CharField(max_length=40, blank=True, help_text="Empty when a person entered it.")
+    review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "start"]
+        indexes = [
+            models.Index(fields=["said_on"], name="statement_said_on_idx"),
+            models.Index(fields=["party", "said_on"], name="statement_party_said_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="statement_start_before_end"),
+            models.CheckConstraint(condition=Q(end=F("start") + Length("quote")), name="statement_quote_fits_span"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0.0) & Q(confidence__lte=1.0), name="statement_confidence_0_1"
+            ),
+            choice_check("mode", StatementMode, "statement_mode_valid"),
+            choice_check("kind", StatementKind, "statement_kind_valid"),
+            choice_check("review_state", ReviewState, "statement_review_state_valid"),
+            # A span may carry several statements (a joint readout, a report nested in a turn),
+            # but one speaker (or, with no speaker, one party) says one span once.
+            models.UniqueConstraint(
+                fields=["document", "start", "end", "speaker", "party"],
+                nulls_distinct=False,
+                name="statement_span_unique_per_speaker",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.speaker or self.party or "unattributed"
+        return f"{who}: “{self.quote[:60]}”"

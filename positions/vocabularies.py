@@ -1,0 +1,89 @@
+"""The fixed vocabularies of DESIGN.md; each change needs a migration (the check constraints follow)."""
+
+from django.db import models
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", "pending review"
+    APPROVED = "approved", "approved"
+    REJECTED = "rejected", "rejected"
+
+
+class PartyKind(models.TextChoices):
+    STATE = "state", "state"
+    ALLIANCE = "alliance", "alliance"
+    ORGANISATION = "organisation", "organisation"
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "person"
+    BODY = "body", "body"
+
+
+class StatementKind(models.TextChoices):
+    PROPOSAL = "proposal", "proposal"
+    DEMAND = "demand", "demand"
+    ACCEPTANCE = "acceptance", "acceptance"
+    REJECTION = "rejection", "rejection"
+    THREAT = "threat", "threat"
+    ASSURANCE = "assurance", "assurance"
+    APPEAL = "appeal", "appeal"
+    CRITICISM = "criticism", "criticism"
+    ASSESSMENT = "assessment", "assessment"
+
+
+# CAMEO root code of each statement kind, for event-data export.
+CAMEO_ROOT = {
+    StatementKind.PROPOSAL: "03",
+    StatementKind.DEMAND: "10",
+    StatementKind.ACCEPTANCE: "08",
+    StatementKind.REJECTION: "12",
+    StatementKind.THREAT: "13",
+    StatementKind.ASSURANCE: "03",
+    StatementKind.APPEAL: "02",
+    StatementKind.CRITICISM: "11",
+    StatementKind.ASSESSMENT: "01",
+}
+
+
+class StatementMode(models.TextChoices):
+    DIRECT = "direct", "direct quote"
+    INDIRECT = "indirect", "reported speech"
+    TURN = "turn", "transcript turn"
+
+
+class ProposalKind(models.TextChoices):
+    PROPOSAL = "proposal", "proposal"
+    DEMAND = "demand", "demand"
+    THREAT = "threat", "threat"
+    OFFER = "offer", "offer"
+
+
+class ProposalStatus(models.TextChoices):
+    TABLED = "tabled", "tabled"
+    UNDER_DISCUSSION = "under_discussion", "under discussion"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+    IMPLEMENTED = "implemented", "implemented"
+    WITHDRAWN = "withdrawn", "withdrawn"
+    STALLED = "stalled", "stalled"
+    SUPERSEDED = "superseded", "superseded"
+
+
+class StanceValue(models.TextChoices):
+    SUPPORTS = "supports", "supports"
+    OPPOSES = "opposes", "opposes"
+    CONDITIONAL = "conditional", "conditional"
+    AMBIGUOUS = "ambiguous", "ambiguous"
+
+
+class SourceKind(models.TextChoices):
+    FEED = "feed", "RSS/Atom feed"
+    PAGE = "page", "web page"
+    FILES = "files", "files"
+    UPLOAD = "upload", "manual upload"
+
+
+def choice_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
+    """A check constraint that keeps `field` inside its vocabulary at the database level."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

@@ -1,0 +1,48 @@
+"""The settings refuse a bad or missing value with a message that names the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+
+def start_django(**env_changes: str | None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
+        ({"SECRET_KEY": None}, "SECRET_KEY is not set"),
+        ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
+        ({"DATABASE_URL": "mysql://root@127.0.0.1/tracker"}, "DATABASE_URL must point at PostgreSQL"),
+        ({"CELERY_BROKER_URL": "kafka://127.0.0.1"}, "CELERY_BROKER_URL='kafka://127.0.0.1'"),
+        ({"DB_CONN_MAX_AGE": "-5"}, "DB_CONN_MAX_AGE=-5 is below the minimum"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' must be one of"),
+    ],
+)
+def test_it_refuses_to_start_on_a_bad_value(changes, message):
+    result = start_django(**changes)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_it_starts_with_the_values_of_this_run():
+    result = start_django()
+    assert result.returncode == 0, result.stderr
