@@ -310,6 +310,8 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "exec"}:
         print(__doc__)
         return 2
+    # `make run` is our parent: a SIGTERM sent to make must reach us, and make does not forward it.
+    _die_with_parent()
     command, rest = argv[0], argv[1:]
     if rest[:1] == ["--"]:
         rest = rest[1:]
