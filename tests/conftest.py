@@ -18,6 +18,15 @@ SHARED = BASE_DIR.parent / "shared"
 SEED_FILE = BASE_DIR / "fixtures" / "nato-russia-missile-defence.json"
 
 
+@pytest.fixture(autouse=True)
+def plain_static_files(settings):
+    """Tests render pages without running collectstatic first, so no hashed-name manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def seed_data() -> dict:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))

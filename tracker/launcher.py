@@ -40,7 +40,9 @@ class Stop(Exception):
 
 
 def say(message: str) -> None:
-    print(f"[tracker] {message}", flush=True)
+    # Never let a closed stdout (`make run | tee` after Ctrl-C) interrupt a clean-up.
+    with contextlib.suppress(OSError, ValueError):
+        print(f"[tracker] {message}", flush=True)
 
 
 def data_dir() -> Path:
