@@ -8,6 +8,7 @@ from positions.models import (
     Document,
     IngestRun,
     Issue,
+    Item,
     Negotiation,
     Party,
     Proposal,
@@ -134,10 +135,30 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
-    list_display = ["name", "kind", "is_active", "last_success_at", "failures_in_row"]
+    list_display = ["name", "kind", "is_active", "paused_reason", "last_success_at", "failures_in_row", "next_poll_at"]
     list_filter = ["kind", "is_active"]
-    search_fields = ["name", "url"]
-    readonly_fields = ["etag", "last_modified", "last_success_at", "last_error_at", "last_error", "failures_in_row"]
+    search_fields = ["name", "url", "path"]
+    readonly_fields = [
+        "etag",
+        "last_modified",
+        "polling_since",
+        "last_polled_at",
+        "last_success_at",
+        "last_error_at",
+        "last_error",
+        "failures_in_row",
+    ]
+
+
+@admin.register(Item)
+class ItemAdmin(admin.ModelAdmin):
+    """What each source listed and what became of it; errors say where and why."""
+
+    list_display = ["__str__", "source", "state", "stage", "error", "attempts", "created_at"]
+    list_filter = ["state", "stage", "source"]
+    list_select_related = ["source"]
+    search_fields = ["key", "url", "title", "error"]
+    readonly_fields = [f.name for f in Item._meta.fields]
 
 
 @admin.register(Document)
@@ -168,7 +189,7 @@ class StatementAdmin(admin.ModelAdmin):
 
 @admin.register(IngestRun)
 class IngestRunAdmin(admin.ModelAdmin):
-    list_display = ["started_at", "source", "trigger", "fetched", "new", "duplicate", "statements", "error_count"]
+    list_display = ["started_at", "source", "trigger", "seen", "known", "new", "duplicate", "no_text", "failed"]
     list_filter = ["trigger", "source"]
     list_select_related = ["source"]
     search_fields = ["source__name"]

@@ -1,11 +1,51 @@
-"""Thin Celery tasks: they take ids, call services and keep nothing of their own."""
+"""Thin Celery tasks: they take ids, call services, and queue follow-up work after commit."""
+
+import logging
 
 from celery import shared_task
+from django.db import transaction
 
 from positions.services import heartbeat_record
+from positions.services import ingest as ingest_service
+
+logger = logging.getLogger(__name__)
+RETRY_BACKOFF_SECONDS = 30
 
 
 @shared_task(name="positions.heartbeat", ignore_result=True, soft_time_limit=20, time_limit=30)
 def heartbeat() -> None:
     """Record that a worker is alive; beat sends it every minute and /healthz reads it."""
     heartbeat_record(worker=heartbeat.request.hostname or "unknown")
+
+
+@shared_task(name="positions.poll_due_sources", ignore_result=True, soft_time_limit=50, time_limit=60)
+def poll_due_sources() -> None:
+    for source_id in ingest_service.sources_due():
+        poll_source.delay(source_id, "schedule")
+
+
+@shared_task(name="positions.poll_source", ignore_result=True)
+def poll_source(source_id: int, trigger: str = "schedule") -> None:
+    result = ingest_service.source_poll(source_id=source_id, trigger=trigger)
+    _queue_items(result.new_item_ids)
+
+
+@shared_task(name="positions.process_item", bind=True, ignore_result=True, max_retries=None)
+def process_item(self, item_id: int) -> None:
+    # Retries are counted on the item itself (its attempts), across redeliveries too.
+    outcome = ingest_service.item_process(item_id=item_id, retry_transient=True)
+    if outcome == "retry":
+        raise self.retry(countdown=RETRY_BACKOFF_SECONDS * 2 ** min(self.request.retries, 6))
+
+
+@shared_task(name="positions.requeue_stalled_items", ignore_result=True, soft_time_limit=50, time_limit=60)
+def requeue_stalled_items() -> None:
+    stalled = ingest_service.items_stalled()
+    if stalled:
+        logger.warning("requeueing %d stalled items", len(stalled))
+    _queue_items(stalled)
+
+
+def _queue_items(item_ids) -> None:
+    ids = list(item_ids)
+    transaction.on_commit(lambda: [process_item.delay(item_id) for item_id in ids])

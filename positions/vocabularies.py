@@ -84,6 +84,15 @@ class SourceKind(models.TextChoices):
     UPLOAD = "upload", "manual upload"
 
 
+class ItemState(models.TextChoices):
+    PENDING = "pending", "pending"
+    PROCESSING = "processing", "processing"
+    DONE = "done", "new document"
+    DUPLICATE = "duplicate", "same text as a stored document"
+    NO_TEXT = "no_text", "no text"
+    FAILED = "failed", "failed"
+
+
 def choice_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     """A check constraint that keeps `field` inside its vocabulary at the database level."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

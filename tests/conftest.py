@@ -1,7 +1,9 @@
 """Shared fixtures: a real Celery worker process, and the seed negotiation loaded once per test."""
 
+import ipaddress
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,37 @@ from django.conf import settings
 from django.db import connection
 
 BASE_DIR = Path(settings.BASE_DIR)
+
+
+def _stay_on_this_machine(event: str, args: tuple) -> None:
+    """No test talks to the outside: names other than localhost are not looked up (test data is
+    full of them) and connections go to loopback or Unix sockets only."""
+    if event == "socket.getaddrinfo":
+        host = args[0].decode() if isinstance(args[0], bytes) else args[0]
+        if host and not _is_local_or_numeric(str(host)):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests do not look up {host!r}")
+    elif event == "socket.connect" and isinstance(args[1], tuple):
+        address = str(args[1][0]).split("%", 1)[0]
+        if not ipaddress.ip_address(address).is_loopback:
+            raise ConnectionRefusedError(f"tests do not connect to {address}")
+
+
+def _is_local_or_numeric(host: str) -> bool:
+    if host.lower() in {"localhost", "localhost.localdomain", "ip6-localhost"}:
+        return True
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+        return True
+    except ValueError:
+        pass
+    try:
+        socket.inet_aton(host)  # the legacy spellings: 2130706433, 0x7f.0.0.1, 127.1
+        return True
+    except OSError:
+        return False
+
+
+sys.addaudithook(_stay_on_this_machine)
 SHARED = BASE_DIR.parent / "shared"
 SEED_FILE = BASE_DIR / "fixtures" / "nato-russia-missile-defence.json"
 
@@ -65,6 +98,9 @@ def celery_worker_process(transactional_db, tmp_path):
         "DATABASE_URL": test_database_url(),
         # The same broker as this process (the SQL default would follow DATABASE_URL otherwise).
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Follow-up tasks the worker queues stay on its own queue, away from any other worker.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "FETCH_ALLOWED_NETWORKS": ",".join(settings.FETCH_ALLOWED_NETWORKS),
     }
     args = [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool", "solo", "--queues", queue]
     args += ["--hostname", f"{queue}@%h", "--loglevel", "INFO", "--without-mingle", "--without-gossip"]
@@ -86,3 +122,76 @@ def celery_worker_process(transactional_db, tmp_path):
             process.kill()
             process.wait()
         connection.close()
+
+
+class Site:
+    """A real HTTP server on 127.0.0.1 serving what a test puts in `pages`: path -> (status, headers, body)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.pages: dict[str, tuple[int, dict[str, str], bytes]] = {}
+        self.hits: list[str] = []
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                site.hits.append(self.path)
+                status, headers, body = site.pages.get(self.path, (404, {}, b"not here"))
+                if headers.get("etag") and self.headers.get("If-None-Match") == headers["etag"]:
+                    status, body = 304, b""
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site(settings):
+    """A local site the fetcher may reach (127.0.0.1 allow-listed for this test only)."""
+    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    served = Site()
+    yield served
+    served.close()
+
+
+def rss(site: Site, items: list[tuple[str, str, str]], *, title: str = "Test feed") -> bytes:
+    """An RSS 2.0 feed of (guid, link path, title) items."""
+    from xml.sax.saxutils import escape
+
+    entries = "".join(
+        f"<item><guid>{escape(guid)}</guid><link>{escape(site.url(path))}</link><title>{escape(t)}</title>"
+        f"<description>{escape(t)} summary.</description><pubDate>Tue, 06 Dec 2011 10:00:00 GMT</pubDate></item>"
+        for guid, path, t in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{escape(title)}</title>'
+        f"<link>{site.url('/')}</link><description>d</description>{entries}</channel></rss>"
+    ).encode()
+
+
+def article(title: str, paragraphs: list[str]) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+        f"<meta property='article:published_time' content='2011-12-06'></head>"
+        f"<body><nav>Home | News | Contact</nav><article><h1>{title}</h1>{body}</article>"
+        f"<script>var tracking = 1;</script><footer>Copyright</footer></body></html>"
+    ).encode()

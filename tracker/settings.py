@@ -138,8 +138,32 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "positions.heartbeat", "schedule": 60.0},
 }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A task not acknowledged within this time is given to another worker: keep it well above
+    # the hard time limit, or a slow task would run twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(3600, 4 * CELERY_TASK_TIME_LIMIT)}
+CELERY_BEAT_SCHEDULE |= {
+    "poll-due-sources": {"task": "positions.poll_due_sources", "schedule": 60.0},
+    "requeue-stalled-items": {"task": "positions.requeue_stalled_items", "schedule": 300.0},
+}
 # How old the last worker heartbeat may be before /healthz calls the worker silent.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)
+
+# --- Ingest ---------------------------------------------------------------------------------
+
+FETCH_CONNECT_TIMEOUT = env_int("FETCH_CONNECT_TIMEOUT", 5, minimum=1)
+FETCH_READ_TIMEOUT = env_int("FETCH_READ_TIMEOUT", 15, minimum=1)
+FETCH_TOTAL_TIMEOUT = env_int("FETCH_TOTAL_TIMEOUT", 30, minimum=1)
+FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FETCH_MAX_DECOMPRESSED = env_int("FETCH_MAX_DECOMPRESSED", 20 * 1024 * 1024, minimum=1024)
+# Networks that may be fetched although not public, e.g. 127.0.0.1/32 for a local test server.
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", [])
+# A document is given up after this many attempts (redeliveries after a crash included).
+INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3, minimum=1)
+# A source is paused (a curator resumes it) after this many failed polls in a row.
+SOURCE_MAX_FAILURES = env_int("SOURCE_MAX_FAILURES", 5, minimum=1)
+# A claim on a source or an item older than this is taken to belong to a dead worker.
+INGEST_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 60
 
 # --- Web ------------------------------------------------------------------------------------
 

@@ -3,15 +3,19 @@
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, Stance, StatusChange
-from positions.models.sources import Document, IngestRun, Source
+from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
 from positions.models.system import WorkerHeartbeat
+from positions.vocabularies import ItemState
 
 __all__ = [
     "Actor",
     "Document",
+    "DocumentBand",
     "IngestRun",
     "Issue",
+    "Item",
+    "ItemState",
     "Negotiation",
     "Party",
     "Proposal",

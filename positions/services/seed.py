@@ -21,6 +21,7 @@ from positions.models import (
     Party,
     Proposal,
     Role,
+    Source,
     Stance,
     Statement,
     StatusChange,
@@ -159,6 +160,9 @@ def negotiation_seed(*, data: dict) -> SeedReport:
                 {"end": _day(role.get("end")), "speaks_for_party": role.get("speaks_for_party", True)},
             )
 
+    for item in data.get("sources", []):
+        _seed_source(report, item, negotiation)
+
     statements = _seed_evidence(report, data, parties=parties, issues=issues, actors=actors)
 
     for item in data["proposals"]:
@@ -202,6 +206,18 @@ def negotiation_seed(*, data: dict) -> SeedReport:
                 statement.proposal = proposal
                 statement.save(update_fields=["proposal"])
     return report
+
+
+def _seed_source(report: SeedReport, item: dict, negotiation: Negotiation) -> None:
+    """A public feed of the negotiation: created paused, so a fresh install fetches nothing until a
+    curator turns it on; a reload never touches the switch or the health a curator sees."""
+    values = {"kind": item["kind"], "url": item["url"], "poll_interval": item.get("poll_interval", 3600)}
+    source = Source.objects.filter(name=item["name"]).first()
+    if source is None:
+        Source.objects.create(name=item["name"], negotiation=negotiation, is_active=False, **values)
+        report.count(Source, "inserted")
+        return
+    _upsert(report, Source, {"pk": source.pk}, values)
 
 
 def _seed_evidence(report: SeedReport, data: dict, *, parties, issues, actors) -> dict[str, Statement]:

@@ -185,5 +185,5 @@ def test_it_rejects_an_ingest_run_that_finishes_before_it_starts():
 
 
 def test_it_keeps_negative_counts_out():
-    with rejected_by("positions_ingestrun_fetched_check"):
-        IngestRun.objects.create(trigger="manual", started_at=timezone.now(), fetched=-1)
+    with rejected_by("positions_ingestrun_seen_check"):
+        IngestRun.objects.create(trigger="manual", started_at=timezone.now(), seen=-1)

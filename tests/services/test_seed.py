@@ -19,6 +19,7 @@ from positions.models import (
     Party,
     Proposal,
     Role,
+    Source,
     Stance,
     Statement,
     StatusChange,
@@ -29,7 +30,7 @@ from tests.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Party, Negotiation, Issue, Actor, Role, Document, Statement, Proposal, StatusChange, Stance]
+MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance]
 SEED_GOLD = SHARED / "corpus" / "gold" / "2011-12-06_itar-tass_rasmussen-two-separate-systems.json"
 ISSUE_KEYS = {
     "architecture",

@@ -1,0 +1,1 @@
+"""Pure ingest stages on plain data: fetch (the only I/O), feed, text, dedupe."""

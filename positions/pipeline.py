@@ -1,0 +1,132 @@
+"""The ingest flow, stage by stage, on plain data (the services store what it returns):
+
+list a source ─▶ fetch (guarded) ─▶ parse feed ─▶ entries
+entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash, fingerprint ─▶ stored Document
+Document ─▶ statements (their own issue: `extract_statements` is where they plug in)
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+
+from positions.ingest import dedupe
+from positions.ingest.feed import parse_feed
+from positions.ingest.fetch import fetch
+from positions.ingest.records import DocumentText, FeedEntry, FetchLimits, Fingerprint, IngestError, TextError
+from positions.ingest.text import extract_text, normalize_text, text_from_file
+
+FILE_PREFIX = "file:"
+FILE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
+
+
+def fetch_limits() -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=settings.FETCH_CONNECT_TIMEOUT,
+        read_timeout=settings.FETCH_READ_TIMEOUT,
+        total_timeout=settings.FETCH_TOTAL_TIMEOUT,
+        max_bytes=settings.FETCH_MAX_BYTES,
+        max_decompressed=settings.FETCH_MAX_DECOMPRESSED,
+        allowed_networks=tuple(settings.FETCH_ALLOWED_NETWORKS),
+    )
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    kind: str
+    url: str = ""
+    path: str = ""
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    entries: tuple[FeedEntry, ...] = ()
+    not_modified: bool = False
+    etag: str = ""
+    last_modified: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class EntryText:
+    """What an entry becomes before it is stored: its text, where it was found, its fingerprint."""
+
+    text: DocumentText
+    url: str
+    content_hash: str
+    fingerprint: Fingerprint | None
+
+
+def list_source(spec: SourceSpec) -> Listing:
+    """The entries a source offers now. Raises IngestError (fetch, feed) on failure."""
+    if spec.kind == "feed":
+        result = fetch(spec.url, limits=fetch_limits(), etag=spec.etag, last_modified=spec.last_modified)
+        if result.not_modified:
+            return Listing(not_modified=True, etag=spec.etag, last_modified=spec.last_modified)
+        feed = parse_feed(result.body, headers=result.headers, base_url=result.final_url)
+        return Listing(feed.entries, etag=result.etag, last_modified=result.last_modified, title=feed.title)
+    if spec.kind == "page":
+        key = dedupe.canonical_url(spec.url) or spec.url
+        return Listing((FeedEntry(key=key, link=spec.url, title="", text="", published=None),))
+    if spec.kind == "files":
+        return Listing(tuple(_file_entry(path) for path in _files_under(Path(spec.path))))
+    raise IngestError(f"a {spec.kind} source is not polled")
+
+
+def _files_under(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
+    raise IngestError(f"no such file or folder: {path}")
+
+
+def _file_entry(path: Path) -> FeedEntry:
+    return FeedEntry(key=FILE_PREFIX + str(path.resolve()), link="", title=path.stem, text="", published=None)
+
+
+def entry_text(*, key: str, url: str, title: str, summary: str, published: date | None) -> EntryText:
+    """Fetch and read one entry: its page when it has a link, its file, else what the feed said.
+
+    A link that is refused or fails raises, so the entry's error is recorded; a page with no
+    article text falls back to the feed's own text for the entry.
+    """
+    if key.startswith(FILE_PREFIX):
+        path = Path(key.removeprefix(FILE_PREFIX))
+        if path.stat().st_size > settings.FETCH_MAX_DECOMPRESSED:
+            raise TextError(f"{path.name} is larger than the {settings.FETCH_MAX_DECOMPRESSED} byte cap")
+        found = text_from_file(path.read_bytes(), name=path.name)
+        found = _with(found, title=found.title or title)
+        url = ""
+    elif url:
+        result = fetch(url, limits=fetch_limits())
+        found = extract_text(result.body, url=result.final_url, content_type=result.content_type)
+        url = dedupe.canonical_url(result.final_url) or result.final_url
+        if not found.text and summary:
+            found = _with(found, text=summary)
+        found = _with(found, title=found.title or title)
+    else:
+        found = DocumentText(title=title, text=summary)
+    if found.published is None and not found.date_implausible and published is not None:
+        found = _with(found, published=published)
+    text = normalize_text(found.text)
+    return EntryText(
+        text=_with(found, text=text),
+        url=url,
+        content_hash=dedupe.content_hash(text) if text else "",
+        fingerprint=dedupe.fingerprint(text) if text else None,
+    )
+
+
+def _with(found: DocumentText, **changes) -> DocumentText:
+    from dataclasses import replace
+
+    return replace(found, **changes)
+
+
+def extract_statements(text: str) -> list:
+    """Where statement extraction runs once it exists (its own issue): nothing yet."""
+    return []

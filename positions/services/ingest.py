@@ -1,0 +1,269 @@
+"""The ingest writer: claims sources and items, stores what the pipeline returns, keeps the run's books.
+
+Network work happens outside transactions; each item's results are written in one
+transaction that only commits while the item's claim is still ours, so a task run twice,
+or redelivered after a crash, changes nothing the second time.
+"""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from positions import pipeline
+from positions.ingest import dedupe
+from positions.ingest.records import FetchError, IngestError
+from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Source
+
+logger = logging.getLogger(__name__)
+MAX_BACKOFF = timedelta(days=1)
+DUPLICATE_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class PollResult:
+    run: IngestRun | None  # None: another worker holds the source
+    new_item_ids: tuple[int, ...] = ()
+
+
+def _claim_expired():
+    return timezone.now() - timedelta(seconds=settings.INGEST_CLAIM_SECONDS)
+
+
+def sources_due(*, now=None) -> list[int]:
+    now = now or timezone.now()
+    due = Source.objects.filter(is_active=True, paused_reason="", kind__in=["feed", "page", "files"])
+    due = due.filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+    due = due.filter(Q(polling_since__isnull=True) | Q(polling_since__lt=_claim_expired()))
+    return list(due.values_list("pk", flat=True))
+
+
+def source_poll(*, source_id: int, trigger: str) -> PollResult:
+    """List a source's entries and record the new ones as pending items of a new run."""
+    now = timezone.now()
+    claimed = Source.objects.filter(pk=source_id).filter(
+        Q(polling_since__isnull=True) | Q(polling_since__lt=_claim_expired())
+    )
+    if not claimed.update(polling_since=now):
+        return PollResult(run=None)
+    source = Source.objects.get(pk=source_id)
+    run = IngestRun.objects.create(source=source, trigger=trigger, started_at=now)
+    spec = pipeline.SourceSpec(source.kind, source.url, source.path, source.etag, source.last_modified)
+    try:
+        listing = pipeline.list_source(spec)
+    except IngestError as exc:
+        _source_failed(source, run, exc)
+        return PollResult(run=run)
+    except Exception as exc:  # a bug must not leave the source claimed forever
+        logger.exception("polling source %s failed", source_id)
+        _source_failed(source, run, IngestError(f"unexpected error: {exc.__class__.__name__}: {exc}"))
+        return PollResult(run=run)
+    new_ids = _items_record(source, run, listing.entries)
+    Source.objects.filter(pk=source_id).update(
+        polling_since=None,
+        last_polled_at=now,
+        last_success_at=now,
+        failures_in_row=0,
+        next_poll_at=now + timedelta(seconds=source.poll_interval),
+        etag=listing.etag[:500],
+        last_modified=listing.last_modified[:100],
+    )
+    run_refresh(run_id=run.pk)
+    run.refresh_from_db()
+    return PollResult(run=run, new_item_ids=new_ids)
+
+
+def _items_record(source: Source, run: IngestRun, entries) -> tuple[int, ...]:
+    with transaction.atomic():
+        Item.objects.bulk_create(
+            [
+                Item(
+                    source=source,
+                    run=run,
+                    key=entry.key[:1000],
+                    url=entry.link[:2000],
+                    title=entry.title[:500],
+                    summary=entry.text,
+                    published=entry.published,
+                    published_raw=entry.published_raw[:200],
+                )
+                for entry in entries
+            ],
+            ignore_conflicts=True,  # known from an earlier poll, or a concurrent one
+        )
+        new_ids = tuple(Item.objects.filter(run=run).values_list("pk", flat=True))
+        IngestRun.objects.filter(pk=run.pk).update(seen=len(entries), known=len(entries) - len(new_ids))
+    return new_ids
+
+
+def _source_failed(source: Source, run: IngestRun, exc: IngestError) -> None:
+    now = timezone.now()
+    failures = source.failures_in_row + 1
+    backoff = min(timedelta(seconds=source.poll_interval) * 2 ** (failures - 1), MAX_BACKOFF)
+    paused = ""
+    if failures >= settings.SOURCE_MAX_FAILURES:
+        paused = f"paused after {failures} failed polls in a row; last: {exc.message}"
+    Source.objects.filter(pk=source.pk).update(
+        polling_since=None,
+        last_polled_at=now,
+        last_error_at=now,
+        last_error=f"{exc.stage}: {exc.message}",
+        failures_in_row=failures,
+        next_poll_at=now + backoff,
+        paused_reason=paused,
+    )
+    IngestRun.objects.filter(pk=run.pk).update(
+        finished_at=now,
+        errors=[{"url": exc.url or source.url or source.path, "stage": exc.stage, "message": exc.message}],
+    )
+
+
+def item_claim(*, item_id: int) -> Item | None:
+    """Take an item for processing; None when it is done or another worker holds it."""
+    token = uuid.uuid4()
+    claimable = Q(state=ItemState.PENDING) | Q(state=ItemState.PROCESSING, claimed_at__lt=_claim_expired())
+    updated = Item.objects.filter(claimable, pk=item_id).update(
+        state=ItemState.PROCESSING, claim=token, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not updated:
+        return None
+    item = Item.objects.select_related("source").get(pk=item_id)
+    if item.attempts > settings.INGEST_MAX_ATTEMPTS:
+        _item_finish(item, state=ItemState.FAILED, stage="ingest", error=f"gave up after {item.attempts - 1} attempts")
+        return None
+    return item
+
+
+def item_release(*, item: Item) -> None:
+    """Give a claimed item back (a transient error: it will be tried again)."""
+    Item.objects.filter(pk=item.pk, claim=item.claim).update(state=ItemState.PENDING, claim=None, claimed_at=None)
+
+
+def item_process(*, item_id: int, retry_transient: bool = False) -> str:
+    """Process one item to its end state; returns the state, or "retry" for a released item."""
+    item = item_claim(item_id=item_id)
+    if item is None:
+        return Item.objects.filter(pk=item_id).values_list("state", flat=True).first() or "missing"
+    try:
+        found = pipeline.entry_text(
+            key=item.key, url=item.url, title=item.title, summary=item.summary, published=item.published
+        )
+    except FetchError as exc:
+        if retry_transient and exc.transient and item.attempts < settings.INGEST_MAX_ATTEMPTS:
+            item_release(item=item)
+            return "retry"
+        return _item_finish(item, state=ItemState.FAILED, stage=exc.stage, error=exc.message)
+    except IngestError as exc:
+        return _item_finish(item, state=ItemState.FAILED, stage=exc.stage, error=exc.message)
+    except OSError as exc:
+        return _item_finish(item, state=ItemState.FAILED, stage="read", error=str(exc))
+    if not found.text.text:
+        return _item_finish(item, state=ItemState.NO_TEXT, stage="text", error="no article text")
+    return _item_store(item, found)
+
+
+def _item_store(item: Item, found: pipeline.EntryText) -> str:
+    with transaction.atomic():
+        if not Item.objects.select_for_update().filter(pk=item.pk, claim=item.claim).exists():
+            return "lost-claim"  # another worker took over after our claim expired
+        document, created = _document_get_or_create(item, found)
+        if created:
+            _near_duplicate_link(document, found)
+            pipeline.extract_statements(document.text)
+        state = ItemState.DONE if created else ItemState.DUPLICATE
+        Item.objects.filter(pk=item.pk).update(state=state, document=document, claim=None, stage="", error="")
+    run_refresh(run_id=item.run_id)
+    return state
+
+
+def _document_get_or_create(item: Item, found: pipeline.EntryText) -> tuple[Document, bool]:
+    text = found.text
+    try:
+        with transaction.atomic():
+            document = Document.objects.create(
+                source=item.source,
+                url=found.url[:2000],
+                title=(text.title or item.title or item.url or item.key)[:500],
+                publisher=item.source.name[:200],
+                published=text.published,
+                published_raw=text.published_raw[:200] or item.published_raw,
+                date_implausible=text.date_implausible,
+                author=text.author[:300],
+                language=(text.language or "en")[:10],
+                text=text.text,
+                content_hash=found.content_hash,
+                minhash=list(found.fingerprint.signature) if found.fingerprint else None,
+                fetched_at=timezone.now() if found.url else None,
+            )
+    except IntegrityError:
+        return Document.objects.get(content_hash=found.content_hash), False
+    return document, True
+
+
+def _near_duplicate_link(document: Document, found: pipeline.EntryText) -> None:
+    """Link a re-published copy to the document it copies: indexed band lookups, a bounded check."""
+    if found.fingerprint is None:
+        return
+    bands = found.fingerprint.bands
+    candidates = (
+        Document.objects.filter(bands__key__in=bands)
+        .exclude(pk=document.pk)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "minhash", "near_duplicate_of")[:DUPLICATE_CANDIDATES]
+    )
+    best = None
+    for pk, signature, original in candidates:
+        score = dedupe.similarity(found.fingerprint.signature, tuple(signature or ()))
+        if score >= dedupe.NEAR_DUPLICATE_THRESHOLD and (best is None or score > best[0]):
+            best = (score, original or pk)
+    if best is not None:
+        Document.objects.filter(pk=document.pk).update(near_duplicate_of=best[1])
+    DocumentBand.objects.bulk_create(
+        [DocumentBand(document=document, band=index, key=key) for index, key in enumerate(bands)]
+    )
+
+
+def _item_finish(item: Item, *, state: str, stage: str, error: str) -> str:
+    Item.objects.filter(pk=item.pk).update(state=state, claim=None, stage=stage, error=error[:2000])
+    run_refresh(run_id=item.run_id)
+    return state
+
+
+def run_refresh(*, run_id: int | None) -> None:
+    """Recount a run from its items (idempotent under races) and close it when nothing is pending."""
+    if run_id is None:
+        return
+    counts = Item.objects.filter(run_id=run_id).aggregate(
+        new=Count("pk", filter=Q(state=ItemState.DONE)),
+        duplicate=Count("pk", filter=Q(state=ItemState.DUPLICATE)),
+        no_text=Count("pk", filter=Q(state=ItemState.NO_TEXT)),
+        failed=Count("pk", filter=Q(state=ItemState.FAILED)),
+        open=Count("pk", filter=Q(state__in=[ItemState.PENDING, ItemState.PROCESSING])),
+    )
+    errors = [
+        {"url": url or key, "stage": stage, "message": error}
+        for url, key, stage, error in Item.objects.filter(run_id=run_id)
+        .exclude(error="")
+        .order_by("pk")
+        .values_list("url", "key", "stage", "error")
+    ]
+    still_open = counts.pop("open")
+    run = IngestRun.objects.filter(pk=run_id)
+    run.update(**counts, errors=errors)
+    if not still_open:
+        run.filter(finished_at__isnull=True).update(finished_at=timezone.now())
+
+
+def items_stalled(*, older_than: timedelta | None = None) -> list[int]:
+    """Items a dead worker left: claimed long ago, or pending with no task seen for a while."""
+    limit = timezone.now() - (older_than or timedelta(seconds=settings.INGEST_CLAIM_SECONDS))
+    stalled = Item.objects.filter(
+        Q(state=ItemState.PROCESSING, claimed_at__lt=limit) | Q(state=ItemState.PENDING, updated_at__lt=limit)
+    )
+    return list(stalled.values_list("pk", flat=True)[:1000])
