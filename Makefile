@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LAUNCH := $(PY) -m tracker.launcher
 
-.PHONY: run test lint format superuser shell clean
+.PHONY: run test lint format superuser shell clean fault-kill-worker
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ superuser: $(VENV)/.runtime
 
 shell: $(VENV)/.runtime
 	$(LAUNCH) exec $(PY) manage.py shell
+
+## fault-kill-worker: kill -9 the worker mid-way through a 200-document ingest, restart, check the books
+fault-kill-worker: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/fault_kill_worker.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,7 +1,12 @@
 """The admin: every model with search, filters and useful columns (the curation desk builds on it)."""
 
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.shortcuts import redirect, render
+from django.urls import path
 
 from positions.models import (
     Actor,
@@ -19,6 +24,7 @@ from positions.models import (
     StatusChange,
     WorkerHeartbeat,
 )
+from positions.services.ingest import upload_ingest
 
 
 @admin.register(Negotiation)
@@ -161,9 +167,62 @@ class ItemAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Item._meta.fields]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, each checked as FileField checks one (Django's documented way)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.text,.html,.htm"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(one, initial) for one in files]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(help_text="Plain-text or HTML files: articles, transcripts, statements.")
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.FETCH_MAX_DECOMPRESSED
+        too_big = [f.name for f in files if f.size > limit]
+        if too_big:
+            raise forms.ValidationError(f"over the {limit:,}-byte limit: {', '.join(too_big)}")
+        return files
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
+    change_list_template = "admin/positions/document/change_list.html"
+
+    def get_urls(self):
+        upload = path("upload/", self.admin_site.admin_view(self.upload_view), name="positions_document_upload")
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            run = upload_ingest(files=[(f.name, f.read()) for f in form.cleaned_data["files"]])
+            level = messages.SUCCESS if not run.failed else messages.WARNING
+            self.message_user(
+                request,
+                f"{run.seen} files: {run.new} new documents, {run.duplicate} already stored, "
+                f"{run.no_text} without text, {run.failed} failed.",
+                level,
+            )
+            for error in run.errors:
+                self.message_user(request, f"{error['url']}: {error['message']}", messages.ERROR)
+            return redirect("admin:positions_document_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Upload"}
+        return render(request, "admin/positions/document/upload.html", context)
+
     list_display = ["title", "publisher", "published", "excerpt", "source"]
     list_filter = ["excerpt", "language", "source"]
     list_select_related = ["source"]

@@ -72,7 +72,7 @@ def list_source(spec: SourceSpec) -> Listing:
         key = dedupe.canonical_url(spec.url) or spec.url
         return Listing((FeedEntry(key=key, link=spec.url, title="", text="", published=None),))
     if spec.kind == "files":
-        return Listing(tuple(_file_entry(path) for path in _files_under(Path(spec.path))))
+        return Listing(tuple(file_entry(path) for path in _files_under(Path(spec.path))))
     raise IngestError(f"a {spec.kind} source is not polled")
 
 
@@ -84,8 +84,8 @@ def _files_under(path: Path) -> list[Path]:
     raise IngestError(f"no such file or folder: {path}")
 
 
-def _file_entry(path: Path) -> FeedEntry:
-    return FeedEntry(key=FILE_PREFIX + str(path.resolve()), link="", title=path.stem, text="", published=None)
+def file_entry(path: Path, *, title: str = "") -> FeedEntry:
+    return FeedEntry(key=FILE_PREFIX + str(path.resolve()), link="", title=title or path.stem, text="", published=None)
 
 
 def entry_text(*, key: str, url: str, title: str, summary: str, published: date | None) -> EntryText:

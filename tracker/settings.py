@@ -128,8 +128,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
-CELERY_TASK_SOFT_TIME_LIMIT = max(1, CELERY_TASK_TIME_LIMIT - 30)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=5)
+# The soft limit stops a task with an exception (logged, retried or failed) before the hard kill.
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, min(30, CELERY_TASK_TIME_LIMIT // 5))
 CELERY_WORKER_CONCURRENCY = env_int("CELERY_WORKER_CONCURRENCY", 2, minimum=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -158,12 +159,20 @@ FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FETCH_MAX_DECOMPRESSED = env_int("FETCH_MAX_DECOMPRESSED", 20 * 1024 * 1024, minimum=1024)
 # Networks that may be fetched although not public, e.g. 127.0.0.1/32 for a local test server.
 FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", [])
+# Where files uploaded in the admin are kept (named by their SHA-256).
+UPLOAD_DIR = Path(env_str("UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))
 # A document is given up after this many attempts (redeliveries after a crash included).
 INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3, minimum=1)
 # A source is paused (a curator resumes it) after this many failed polls in a row.
 SOURCE_MAX_FAILURES = env_int("SOURCE_MAX_FAILURES", 5, minimum=1)
-# A claim on a source or an item older than this is taken to belong to a dead worker.
-INGEST_CLAIM_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+# A claim on a source or an item older than this is taken to belong to a dead worker; it must
+# outlast the hard time limit, or a slow but living task could be taken over.
+INGEST_CLAIM_SECONDS = env_int("INGEST_CLAIM_SECONDS", CELERY_TASK_TIME_LIMIT + 60, minimum=10)
+if INGEST_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"INGEST_CLAIM_SECONDS={INGEST_CLAIM_SECONDS} must be longer than "
+        f"CELERY_TASK_TIME_LIMIT={CELERY_TASK_TIME_LIMIT}."
+    )
 
 # --- Web ------------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from positions.vocabularies import ItemState, SourceKind, choice_check
 
@@ -75,6 +76,7 @@ class Item(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     claim = models.UUIDField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(default=timezone.now, help_text="When a task was last sent for it.")
     stage = models.CharField(max_length=20, blank=True, help_text="Where it failed.")
     error = models.TextField(blank=True)
     document = models.ForeignKey(

@@ -5,10 +5,12 @@ transaction that only commits while the item's claim is still ours, so a task ru
 or redelivered after a crash, changes nothing the second time.
 """
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -76,6 +78,26 @@ def source_poll(*, source_id: int, trigger: str) -> PollResult:
     run_refresh(run_id=run.pk)
     run.refresh_from_db()
     return PollResult(run=run, new_item_ids=new_ids)
+
+
+def upload_ingest(*, files: list[tuple[str, bytes]], trigger: str = "upload") -> IngestRun:
+    """Store uploaded files (name, bytes) under UPLOAD_DIR and ingest them here and now."""
+    source, _ = Source.objects.get_or_create(name="Uploads", defaults={"kind": "upload", "is_active": False})
+    run = IngestRun.objects.create(source=source, trigger=trigger, started_at=timezone.now())
+    folder = Path(settings.UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, data in files:
+        suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in {".html", ".htm"} else ".txt"
+        path = folder / f"{hashlib.sha256(data).hexdigest()}{suffix}"  # named by content: no clashes
+        if not path.exists():
+            path.write_bytes(data)
+        entries.append(pipeline.file_entry(path, title=Path(name).stem))
+    for item_id in _items_record(source, run, entries):
+        item_process(item_id=item_id)
+    run_refresh(run_id=run.pk)
+    run.refresh_from_db()
+    return run
 
 
 def _items_record(source: Source, run: IngestRun, entries) -> tuple[int, ...]:
@@ -260,10 +282,17 @@ def run_refresh(*, run_id: int | None) -> None:
         run.filter(finished_at__isnull=True).update(finished_at=timezone.now())
 
 
-def items_stalled(*, older_than: timedelta | None = None) -> list[int]:
-    """Items a dead worker left: claimed long ago, or pending with no task seen for a while."""
-    limit = timezone.now() - (older_than or timedelta(seconds=settings.INGEST_CLAIM_SECONDS))
-    stalled = Item.objects.filter(
-        Q(state=ItemState.PROCESSING, claimed_at__lt=limit) | Q(state=ItemState.PENDING, updated_at__lt=limit)
-    )
-    return list(stalled.values_list("pk", flat=True)[:1000])
+def items_stalled(*, older_than: timedelta | None = None, limit: int = 1000) -> list[int]:
+    """Items a dead worker left (claimed long ago, or queued long ago and never claimed), marked
+    as queued again now: each comes back once per lease, not at every sweep."""
+    now = timezone.now()
+    cutoff = now - (older_than or timedelta(seconds=settings.INGEST_CLAIM_SECONDS))
+    with transaction.atomic():
+        stalled = list(
+            Item.objects.select_for_update(skip_locked=True)
+            .filter(Q(state=ItemState.PROCESSING, claimed_at__lt=cutoff) | Q(state=ItemState.PENDING))
+            .filter(queued_at__lt=cutoff)
+            .values_list("pk", flat=True)[:limit]
+        )
+        Item.objects.filter(pk__in=stalled).update(queued_at=now)
+    return stalled
