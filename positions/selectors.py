@@ -11,7 +11,7 @@ from datetime import date
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from positions.models import Actor, Negotiation, Party, Proposal, Role, Stance, StatusChange
+from positions.models import Actor, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
 from positions.vocabularies import ReviewState
 
 _APPROVED_FIRST = Case(
@@ -100,3 +100,301 @@ def statuses_as_of(
 
 def status_as_of(*, proposal: Proposal, as_of: date, include_pending: bool = True) -> StatusChange | None:
     return statuses_as_of(as_of=as_of, proposals=[proposal], include_pending=include_pending).first()
+
+
+def statements_visible(*, curator: bool) -> QuerySet[Statement]:
+    """Statements a reader may see: the public never sees rejected ones; curators see all."""
+    statements = Statement.objects.select_related("document", "speaker", "party", "addressee", "proposal")
+    statements = statements.prefetch_related("topics")
+    return statements if curator else statements.exclude(review_state=ReviewState.REJECTED)
+
+
+def rows_visible(model, *, curator: bool) -> QuerySet:
+    """Stances or status changes a reader may see (rejected ones are for curators only)."""
+    return model.objects.all() if curator else model.objects.exclude(review_state=ReviewState.REJECTED)
+
+
+# --- The read API: the comparison matrix, the changes between two dates, a proposal's timeline ----
+
+# On the same day an approved row is in force before a pending one (rejected ones never are).
+_REVIEW_RANK = {ReviewState.APPROVED: 0, ReviewState.PENDING: 1, ReviewState.REJECTED: 2}
+
+
+def negotiation_by_slug(*, slug: str) -> Negotiation | None:
+    return Negotiation.objects.filter(slug=slug).first()
+
+
+def negotiation_parties(*, negotiation: Negotiation, slugs: Iterable[str] | None = None) -> list[Party]:
+    """The negotiation's parties by name or, given slugs, those of them in the slugs' order.
+
+    Slugs that are not parties to the negotiation are left out: the caller compares. One query.
+    """
+    parties = negotiation.parties.only("id", "slug", "name")
+    if slugs is None:
+        return list(parties.order_by("name"))
+    slugs = list(slugs)
+    by_slug = {party.slug: party for party in parties.filter(slug__in=slugs)}
+    return [by_slug[slug] for slug in slugs if slug in by_slug]
+
+
+def _party_ref(party: Party | None) -> dict | None:
+    return None if party is None else {"id": party.id, "slug": party.slug, "name": party.name}
+
+
+def _in_force_order(row) -> tuple:
+    """Sort key whose maximum is the row in force, the order of stances_as_of and statuses_as_of."""
+    return (row.effective, -_REVIEW_RANK.get(row.review_state, 2), row.recorded_at, row.id)
+
+
+def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
+    """The evidence statements of these stances, by stance id: one query on the through table."""
+    links = Stance.evidence.through.objects.filter(stance_id__in=stance_ids)
+    links = links.exclude(statement__review_state=ReviewState.REJECTED)
+    rows = links.order_by().values(
+        "stance_id",
+        "statement_id",
+        "statement__quote",
+        "statement__said_on",
+        "statement__speaker__name",
+        "statement__document_id",
+        "statement__document__url",
+    )
+    by_stance: dict[int, list[dict]] = {}
+    for row in rows:
+        by_stance.setdefault(row["stance_id"], []).append(row)
+    return by_stance
+
+
+def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> dict:
+    latest = max(evidence, key=lambda r: (r["statement__said_on"], r["statement_id"]), default=None)
+    return {
+        "party": party.slug,
+        "stance": stance.stance if stance else None,
+        "since": stance.effective if stance else None,
+        "review_state": stance.review_state if stance else None,
+        "statements": len(evidence),
+        "latest_statement": latest
+        and {
+            "id": latest["statement_id"],
+            "quote": latest["statement__quote"],
+            "said_on": latest["statement__said_on"],
+            "speaker": latest["statement__speaker__name"],
+            "url": latest["statement__document__url"],
+            "document": latest["statement__document_id"],
+        },
+    }
+
+
+def positions_compare(
+    *,
+    negotiation: Negotiation,
+    as_of: date,
+    parties: list[Party],
+    include_pending: bool = True,
+) -> dict:
+    """The comparison matrix as of a date: every proposal tabled by then (by issue key, first
+    stated, title) with its status and, for each party in the given order, the stance in force,
+    how many evidence statements ground it and the latest of them.
+
+    Rejected rows and statements never count, for anyone: they are not in force and ground
+    nothing. Four queries whatever the size of the matrix.
+    """
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of))
+    args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+    statuses = {change.proposal_id: change for change in statuses_as_of(**args)}
+    stances = {(s.proposal_id, s.party_id): s for s in stances_as_of(**args, parties=parties)}
+    evidence = _stance_evidence(stance_ids=[s.id for s in stances.values()])
+
+    rows = []
+    for proposal in proposals:
+        status = statuses.get(proposal.id)
+        cells = []
+        for party in parties:
+            stance = stances.get((proposal.id, party.id))
+            cells.append(_compare_cell(party, stance, evidence.get(stance.id, []) if stance else []))
+        rows.append(
+            {
+                "id": proposal.id,
+                "slug": proposal.slug,
+                "title": proposal.title,
+                "issue": proposal.issue.key,
+                "proponent": _party_ref(proposal.proponent),
+                "kind": proposal.kind,
+                "first_stated": proposal.first_stated,
+                "status": status
+                and {"status": status.status, "since": status.effective, "review_state": status.review_state},
+                "cells": cells,
+            }
+        )
+    parties_out = [_party_ref(party) for party in parties]
+    return {"negotiation": negotiation.slug, "as_of": as_of, "parties": parties_out, "proposals": rows}
+
+
+def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until: date) -> dict:
+    """Statement ids grounding each row of `model` with after < effective <= until, by row id."""
+    owner = model._meta.model_name  # the through table's column: stance, statuschange
+    window = {f"{owner}__proposal__negotiation": negotiation, f"{owner}__effective__gt": after}
+    links = model.evidence.through.objects.filter(**window, **{f"{owner}__effective__lte": until})
+    links = links.exclude(statement__review_state=ReviewState.REJECTED)
+    by_row: dict[int, list[int]] = {}
+    for row_id, statement_id in links.order_by("statement__said_on", "statement_id").values_list(
+        f"{owner}_id", "statement_id"
+    ):
+        by_row.setdefault(row_id, []).append(statement_id)
+    return by_row
+
+
+def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: date) -> dict:
+    """What changed after `date_from` up to and including `date_to`.
+
+    `changes`: every status change and stance with date_from < effective <= date_to, by date,
+    proposal title and party name, each with the value in force the day before it took effect
+    (`previous`) and its evidence statement ids. `summary`: each (proposal, party) — party None
+    for the status — whose value in force on date_from differs from the one on date_to, by the
+    as-of rule of `stances_as_of`. Rejected rows and statements changed nothing: left out.
+    Five queries whatever the number of changes.
+    """
+    upto = {"proposal__negotiation": negotiation, "effective__lte": date_to}
+    between = {"negotiation": negotiation, "after": date_from, "until": date_to}
+    histories = (
+        ("status", rows_visible(StatusChange, curator=False).filter(**upto).select_related("proposal")),
+        ("stance", rows_visible(Stance, curator=False).filter(**upto).select_related("proposal", "party")),
+    )
+    evidence = {
+        "status": _evidence_ids_between(StatusChange, **between),
+        "stance": _evidence_ids_between(Stance, **between),
+    }
+
+    changes, summary = [], []
+    for field, rows in histories:
+        groups: dict[tuple, list] = {}
+        for row in rows:
+            groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
+        for group in groups.values():
+            group.sort(key=_in_force_order)
+            day = last = before_day = on_from = None
+            for row in group:
+                if row.effective != day:
+                    # The last row of the earlier days is the one in force the day before.
+                    day, before_day = row.effective, last
+                if row.effective <= date_from:
+                    on_from = row
+                else:
+                    order = (row.effective, row.proposal.title, _party_name(row), row.recorded_at, row.id)
+                    changes.append((order, _change(field, row, before_day, evidence[field].get(row.id, []))))
+                last = row
+            before, after = getattr(on_from, field, None), getattr(last, field, None)
+            if before != after:
+                party = getattr(last, "party", None)
+                entry = {"proposal": last.proposal_id, "party": party and party.slug, "before": before, "after": after}
+                summary.append(((last.proposal.title, _party_name(last)), entry))
+    return {
+        "negotiation": negotiation.slug,
+        "from": date_from,
+        "to": date_to,
+        "changes": [entry for _, entry in sorted(changes, key=lambda c: c[0])],
+        "summary": [entry for _, entry in sorted(summary, key=lambda s: s[0])],
+    }
+
+
+def _party_name(row) -> str:
+    """The name of a stance's party; "" for a status change, which sorts first."""
+    party = getattr(row, "party", None)
+    return party.name if party else ""
+
+
+def _change(field: str, row, previous, evidence: list[int]) -> dict:
+    """One entry of `changes`; `field` is the row's value field and the change's type."""
+    party = getattr(row, "party", None)
+    return {
+        "date": row.effective,
+        "type": field,
+        "proposal": {"id": row.proposal.id, "slug": row.proposal.slug, "title": row.proposal.title},
+        "party": _party_ref(party),
+        "value": getattr(row, field),
+        "previous": getattr(previous, field, None),
+        "review_state": row.review_state,
+        "evidence": evidence,
+    }
+
+
+def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, list[dict]]:
+    """The evidence of every row of `model` on the proposal, by row id: one query, no document text."""
+    owner = model._meta.model_name
+    links = model.evidence.through.objects.filter(**{f"{owner}__proposal": proposal})
+    if not curator:
+        links = links.exclude(statement__review_state=ReviewState.REJECTED)
+    rows = links.order_by("statement__said_on", "statement_id").values(
+        f"{owner}_id",
+        "statement_id",
+        "statement__quote",
+        "statement__said_on",
+        "statement__speaker__name",
+        "statement__party__slug",
+        "statement__kind",
+        "statement__document_id",
+        "statement__document__title",
+        "statement__document__url",
+        "statement__document__publisher",
+        "statement__document__published",
+    )
+    by_row: dict[int, list[dict]] = {}
+    for r in rows:
+        by_row.setdefault(r[f"{owner}_id"], []).append(
+            {
+                "id": r["statement_id"],
+                "quote": r["statement__quote"],
+                "said_on": r["statement__said_on"],
+                "speaker": r["statement__speaker__name"],
+                "party": r["statement__party__slug"],
+                "kind": r["statement__kind"],
+                "document": {
+                    "id": r["statement__document_id"],
+                    "title": r["statement__document__title"],
+                    "url": r["statement__document__url"],
+                    "publisher": r["statement__document__publisher"],
+                    "published": r["statement__document__published"],
+                },
+            }
+        )
+    return by_row
+
+
+def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
+    """A proposal and its timeline: status changes and stances by effective date, then recorded_at,
+    each with its evidence statements and their documents. None when there is no such proposal.
+    Rejected rows and statements are for curators only. Five queries whatever the number of events.
+    """
+    proposal = Proposal.objects.select_related("negotiation", "issue", "proponent").filter(pk=proposal_id).first()
+    if proposal is None:
+        return None
+    events = []
+    for kind, model, field in (("status", StatusChange, "status"), ("stance", Stance, "stance")):
+        rows = rows_visible(model, curator=curator).filter(proposal=proposal)
+        if model is Stance:
+            rows = rows.select_related("party")
+        evidence = _history_evidence(model, proposal=proposal, curator=curator)
+        for row in rows:
+            event = {
+                "date": row.effective,
+                "type": kind,
+                "party": _party_ref(getattr(row, "party", None)),
+                "value": getattr(row, field),
+                "review_state": row.review_state,
+                "note": row.note,
+                "recorded_at": row.recorded_at,
+                "evidence": evidence.get(row.id, []),
+            }
+            events.append((row.effective, row.recorded_at, row.id, event))
+    events.sort(key=lambda e: e[:3])
+    return {
+        "id": proposal.id,
+        "slug": proposal.slug,
+        "title": proposal.title,
+        "negotiation": proposal.negotiation.slug,
+        "issue": proposal.issue.key,
+        "proponent": _party_ref(proposal.proponent),
+        "kind": proposal.kind,
+        "first_stated": proposal.first_stated,
+        "events": [event for *_, event in events],
+    }

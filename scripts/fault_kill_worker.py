@@ -166,22 +166,11 @@ def main() -> int:
     return 0 if passed else 1
 
 
-def drop_scratch_database() -> None:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    db = dj_database_url.parse(os.environ["DATABASE_URL"])
-    params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"]}
-    if db["PORT"]:
-        params["port"] = db["PORT"]
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db["NAME"])))
-
-
 if __name__ == "__main__":
     try:
         code = main()
     finally:
-        drop_scratch_database()
+        from tracker.launcher import drop_database
+
+        drop_database(os.environ["DATABASE_URL"])
     sys.exit(code)

@@ -4,7 +4,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -61,6 +61,7 @@ def last_worker_heartbeat():
 
 @never_cache
 @require_GET
+@transaction.non_atomic_requests  # a request transaction would fail before we could report why
 def healthz(request):
     db_ok, db_error = database_answers()
     broker_ok, broker_error = broker_answers()

@@ -109,23 +109,41 @@ class EmbeddedPostgres:
             self._lock_file.close()
 
 
-def ensure_database(url: str) -> None:
-    """Create the database named in `url` when the server does not have it yet."""
+def _maintenance_connection(url: str):
+    """A connection to the `postgres` database of the server that `url` names, and the name in it."""
     import dj_database_url
     import psycopg
-    from psycopg import sql
 
     db = dj_database_url.parse(url)
     params = {"dbname": "postgres", "user": db["USER"], "password": db["PASSWORD"], "host": db["HOST"]}
     if db["PORT"]:
         params["port"] = db["PORT"]
+    conn = psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True, connect_timeout=10)
+    return conn, db["NAME"]
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in `url` when the server does not have it yet."""
+    import psycopg
+    from psycopg import sql
+
     try:
-        with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True, connect_timeout=10) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone():
-                say(f"creating database {db['NAME']}")
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+        conn, name = _maintenance_connection(url)
+        with conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                say(f"creating database {name}")
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg.Error as exc:
-        say(f"could not make sure database {db['NAME']!r} exists ({exc.__class__.__name__}: {exc}); going on")
+        say(f"could not make sure the database exists ({exc.__class__.__name__}: {exc}); going on")
+
+
+def drop_database(url: str) -> None:
+    """Drop the database named in `url` (scratch databases of drills and benchmarks)."""
+    from psycopg import sql
+
+    conn, name = _maintenance_connection(url)
+    with conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @contextlib.contextmanager
@@ -164,10 +182,10 @@ def prepared_environment():
             signal.signal(sig, handler)
 
 
-def _die_with_parent() -> None:
-    # Linux only: the child gets SIGTERM if the launcher is killed outright (SIGKILL).
+def _die_with_parent(signum: int = signal.SIGTERM) -> None:
+    # Linux only: the process gets `signum` if its parent dies, even by SIGKILL.
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
 
 
 def run_step(args: list[str]) -> None:
@@ -183,8 +201,11 @@ class Services:
     def __init__(self):
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, args: list[str]) -> None:
-        process = subprocess.Popen(args, cwd=BASE_DIR, start_new_session=True, preexec_fn=_die_with_parent)
+    def start(self, name: str, args: list[str], *, orphan_signal: int = signal.SIGTERM) -> None:
+        """`orphan_signal` reaches the child if the launcher is killed outright."""
+        process = subprocess.Popen(
+            args, cwd=BASE_DIR, start_new_session=True, preexec_fn=lambda: _die_with_parent(orphan_signal)
+        )
         self.children.append((name, process))
 
     def wait_for_exit(self) -> tuple[str, int]:
@@ -247,7 +268,9 @@ def _serve(services: Services, host: str, port: int, workers: int) -> int:
     gunicorn += ["--control-socket", str(data_dir() / "gunicorn.ctl")]
     services.start("web", [*gunicorn, "--access-logfile", "-", "--graceful-timeout", "10"])
     services.start("worker", [*celery, "worker", "--loglevel", "INFO", *no_broadcast])
-    services.start("beat", [*celery, "beat", "--loglevel", "INFO", "--pidfile="])
+    # Beat keeps its schedule in the database: nothing to lose by a hard stop, and a SIGTERM
+    # that lands while it loads the schedule can leave it hanging on a broken connection.
+    services.start("beat", [*celery, "beat", "--loglevel", "INFO", "--pidfile="], orphan_signal=signal.SIGKILL)
     shown_host = f"[{host}]" if ":" in host else host
     say(f"running at http://{shown_host}:{port}/  (admin: /admin/, health: /healthz)")
     say(f"broker: {_redact(broker)}")

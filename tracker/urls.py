@@ -1,7 +1,10 @@
 """The site's URLs."""
 
 from django.contrib import admin
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 from django.views.generic import RedirectView
 
 from tracker.health import healthz
@@ -14,5 +17,25 @@ urlpatterns = [
     # Until the public pages exist, the admin is the only place to go.
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("positions.api.urls")),
     path("healthz", healthz, name="healthz"),
 ]
+
+
+def not_found(request, exception=None):
+    """The API's error format for API paths that match no route; Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": 404, "code": "not_found", "message": "No such API route."}}
+        return JsonResponse(body, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": 500, "code": "server_error", "message": "The server failed; it has been logged."}}
+        return JsonResponse(body, status=500)
+    return default_server_error(request)
+
+
+handler404 = not_found
+handler500 = server_error

@@ -1,5 +1,7 @@
 """One attributed utterance: a span of a document's text, who said it for whom, when, and what kind."""
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -37,6 +39,7 @@ class Statement(models.Model):
     class Meta:
         ordering = ["document", "start"]
         indexes = [
+            GinIndex(SearchVector("quote", config="english"), name="statement_quote_fts_idx"),
             models.Index(fields=["said_on"], name="statement_said_on_idx"),
             models.Index(fields=["party", "said_on"], name="statement_party_said_on_idx"),
         ]

@@ -1,0 +1,303 @@
+"""The read-only views students compare with: the matrix as of a date, what changed, a proposal's timeline.
+
+Each view validates its query with a small input serializer, calls one selector and writes the
+result through an output serializer whose explicit fields are the OpenAPI schema.
+"""
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from positions import selectors
+from positions.api.errors import ErrorSerializer
+from positions.api.permissions import is_curator
+from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, StatementKind
+
+ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+
+
+class _DateRangeFields:
+    # The date fields `from` and `to`, which a class body cannot spell, go after the negotiation.
+
+    def get_fields(self):
+        negotiation, *rest = super().get_fields().items()
+        dates = {
+            "from": serializers.DateField(help_text="Changes after this day (YYYY-MM-DD)."),
+            "to": serializers.DateField(help_text="Changes up to and including this day (YYYY-MM-DD)."),
+        }
+        return {negotiation[0]: negotiation[1], **dates, **dict(rest)}
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+class CompareQuerySerializer(serializers.Serializer):
+    """?negotiation=&as_of=&parties=&approved_only=; `parties` becomes a list of slugs."""
+
+    negotiation = serializers.CharField(max_length=100)
+    as_of = serializers.DateField(required=False)
+    parties = serializers.CharField(required=False, max_length=2000)
+    approved_only = serializers.BooleanField(required=False, default=False)
+
+    def validate_parties(self, value: str) -> list[str]:
+        slugs = list(dict.fromkeys(s.strip() for s in value.split(",") if s.strip()))
+        if not slugs:
+            raise serializers.ValidationError("Name at least one party slug.")
+        return slugs
+
+
+class ChangesQuerySerializer(_DateRangeFields, serializers.Serializer):
+    """?negotiation=&from=&to=, from <= to."""
+
+    negotiation = serializers.CharField(max_length=100)
+
+    def validate(self, attrs):
+        if attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"to": ["Must be on or after `from`."]})
+        return attrs
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def _choice(choices, **kw) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=choices, **kw)
+
+
+class ComparisonPartySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CompareStatusSerializer(serializers.Serializer):
+    status = _choice(ProposalStatus.choices)
+    since = serializers.DateField(help_text="The day this status took effect.")
+    review_state = _choice(ReviewState.choices)
+
+
+class CompareStatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quote = serializers.CharField()
+    said_on = serializers.DateField()
+    speaker = serializers.CharField(allow_null=True, help_text="The speaker's name.")
+    url = serializers.CharField(help_text="The document's URL (may be empty).")
+    document = serializers.IntegerField(help_text="The document's id.")
+
+
+class CompareCellSerializer(serializers.Serializer):
+    party = serializers.CharField(help_text="The party's slug.")
+    stance = _choice(StanceValue.choices, allow_null=True)
+    since = serializers.DateField(allow_null=True, help_text="The day the stance took effect.")
+    review_state = _choice(ReviewState.choices, allow_null=True)
+    statements = serializers.IntegerField(help_text="How many evidence statements ground the stance.")
+    latest_statement = CompareStatementSerializer(allow_null=True)
+
+
+class CompareProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    issue = serializers.CharField(help_text="The issue's key.")
+    proponent = ComparisonPartySerializer()
+    kind = _choice(ProposalKind.choices)
+    first_stated = serializers.DateField()
+    status = CompareStatusSerializer(allow_null=True)
+    cells = CompareCellSerializer(many=True, help_text="One per party, in the order of `parties`.")
+
+
+class CompareSerializer(serializers.Serializer):
+    """The comparison matrix: proposals tabled by `as_of` × parties."""
+
+    negotiation = serializers.CharField(help_text="The negotiation's slug.")
+    as_of = serializers.DateField()
+    parties = ComparisonPartySerializer(many=True)
+    proposals = CompareProposalSerializer(many=True)
+
+
+class ChangesProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The day the change took effect.")
+    type = _choice(["status", "stance"])
+    proposal = ChangesProposalSerializer()
+    party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change.")
+    value = serializers.CharField(help_text="The new status or stance.")
+    previous = serializers.CharField(allow_null=True, help_text="The value in force the day before.")
+    review_state = _choice(ReviewState.choices)
+    evidence = serializers.ListField(child=serializers.IntegerField(), help_text="Statement ids.")
+
+
+class ChangeSummarySerializer(serializers.Serializer):
+    proposal = serializers.IntegerField(help_text="The proposal's id.")
+    party = serializers.CharField(allow_null=True, help_text="The party's slug; None for the status.")
+    before = serializers.CharField(allow_null=True, help_text="In force on `from`.")
+    after = serializers.CharField(allow_null=True, help_text="In force on `to`.")
+
+
+class ChangesSerializer(_DateRangeFields, serializers.Serializer):
+    """The changes after `from` up to `to`, and the values in force on `from` that differ on `to`."""
+
+    negotiation = serializers.CharField(help_text="The negotiation's slug.")
+    changes = ChangeSerializer(many=True)
+    summary = ChangeSummarySerializer(many=True)
+
+
+class HistoryDocumentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    publisher = serializers.CharField()
+    published = serializers.DateField(allow_null=True)
+
+
+class HistoryStatementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quote = serializers.CharField()
+    said_on = serializers.DateField()
+    speaker = serializers.CharField(allow_null=True, help_text="The speaker's name.")
+    party = serializers.CharField(allow_null=True, help_text="The party's slug.")
+    kind = _choice(StatementKind.choices)
+    document = HistoryDocumentSerializer()
+
+
+class HistoryEventSerializer(serializers.Serializer):
+    date = serializers.DateField(help_text="The day it took effect.")
+    type = _choice(["status", "stance"])
+    party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change.")
+    value = serializers.CharField(help_text="The status or stance.")
+    review_state = _choice(ReviewState.choices)
+    note = serializers.CharField(allow_blank=True)
+    recorded_at = serializers.DateTimeField()
+    evidence = HistoryStatementSerializer(many=True)
+
+
+class ProposalHistorySerializer(serializers.Serializer):
+    """A proposal and its status changes and stances in date order, with their evidence."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    negotiation = serializers.CharField(help_text="The negotiation's slug.")
+    issue = serializers.CharField(help_text="The issue's key.")
+    proponent = ComparisonPartySerializer()
+    kind = _choice(ProposalKind.choices)
+    first_stated = serializers.DateField()
+    events = HistoryEventSerializer(many=True)
+
+
+# --- views -------------------------------------------------------------------------------------
+
+
+def _query(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _negotiation(slug: str):
+    negotiation = selectors.negotiation_by_slug(slug=slug)
+    if negotiation is None:
+        raise exceptions.NotFound(f"No negotiation {slug!r}.")
+    return negotiation
+
+
+NEGOTIATION = OpenApiParameter("negotiation", str, required=True, description="The negotiation's slug.")
+
+
+class CompareView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="compare",
+        summary="Compare the parties' positions as of a date",
+        description=(
+            "Every proposal tabled by `as_of` (by issue key, first stated, title) with its status and, "
+            "per party, the stance in force that day with its evidence. Pending rows count, marked "
+            "review_state=pending, unless approved_only=true; rejected rows and statements are shown "
+            "to curators only."
+        ),
+        parameters=[
+            NEGOTIATION,
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to read (YYYY-MM-DD); today if absent."),
+            OpenApiParameter(
+                "parties",
+                str,
+                description="Comma-separated party slugs: only these columns, in this order "
+                "(default: all the negotiation's parties by name). A slug that is not a party to the "
+                "negotiation is a 400.",
+            ),
+            OpenApiParameter("approved_only", bool, description="Leave out rows not yet approved by a curator."),
+        ],
+        responses={200: CompareSerializer, **ERRORS},
+    )
+    def get(self, request):
+        query = _query(CompareQuerySerializer, request)
+        negotiation = _negotiation(query["negotiation"])
+        slugs = query.get("parties")
+        parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)
+        if slugs is not None and len(parties) < len(slugs):
+            unknown = sorted(set(slugs) - {party.slug for party in parties})
+            raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {', '.join(unknown)}."]})
+        comparison = selectors.positions_compare(
+            negotiation=negotiation,
+            as_of=query.get("as_of") or timezone.localdate(),
+            parties=parties,
+            include_pending=not query["approved_only"],
+        )
+        return Response(CompareSerializer(comparison).data)
+
+
+class ChangesView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="changes",
+        summary="What changed between two dates",
+        description=(
+            "Every status change and stance with from < effective <= to, by date, proposal title and "
+            "party name, with the value in force the day before (`previous`); `summary` lists each "
+            "value in force on `from` that differs on `to` (party null for a proposal's status)."
+        ),
+        parameters=[
+            NEGOTIATION,
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True, description="Changes after this day."),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, required=True, description="Changes up to and including this day; >= from."
+            ),
+        ],
+        responses={200: ChangesSerializer, **ERRORS},
+    )
+    def get(self, request):
+        query = _query(ChangesQuerySerializer, request)
+        changes = selectors.positions_changes(
+            negotiation=_negotiation(query["negotiation"]),
+            date_from=query["from"],
+            date_to=query["to"],
+        )
+        return Response(ChangesSerializer(changes).data)
+
+
+class ProposalHistoryView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="proposal_history",
+        summary="A proposal's timeline with its evidence",
+        description="Its status changes and the parties' stances by effective date, then recorded_at, "
+        "each with the quoted statements that ground it.",
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The proposal's id.")],
+        responses={200: ProposalHistorySerializer, 404: ErrorSerializer},
+    )
+    def get(self, request, pk: int):
+        history = selectors.proposal_history(proposal_id=pk, curator=is_curator(request.user))
+        if history is None:
+            raise exceptions.NotFound("No such proposal.")
+        return Response(ProposalHistorySerializer(history).data)

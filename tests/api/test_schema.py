@@ -1,0 +1,70 @@
+"""Schemathesis against the live OpenAPI schema: no server error, no response that breaks the schema.
+
+Every operation gets up to 100 generated examples, as an anonymous reader and as a curator
+(whose writes are generated too), against the real app and database with the seed loaded.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tracker.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = hypothesis_settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,  # the same examples on every run: a failure in CI is a failure here
+)
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI app closes the database connection after each request, which would end the test's
+    transaction; Django's own test client does the same as this."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def unthrottled(monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+@pytest.fixture
+def curator_token(db):
+    from django.contrib.auth.models import User
+    from rest_framework.authtoken.models import Token
+
+    user = User.objects.create_superuser("schema-curator", "c@example.org", password=None)
+    return Token.objects.create(user=user).key
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@EXAMPLES
+def test_the_api_keeps_its_schema_for_anonymous_readers(case, seeded, unthrottled):
+    case.call_and_validate(checks=CHECKS)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@EXAMPLES
+def test_the_api_keeps_its_schema_for_curators(case, seeded, unthrottled, curator_token):
+    case.call_and_validate(checks=CHECKS, headers={"Authorization": f"Token {curator_token}"})
