@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
 from django.views.generic import RedirectView
@@ -30,6 +31,14 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
+def bad_request(request, exception=None):
+    """Requests Django refuses before any view (too many files, a suspicious header)."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"status": 400, "code": "bad_request", "message": "The request was refused as malformed."}}
+        return JsonResponse(body, status=400)
+    return default_bad_request(request, exception)
+
+
 def server_error(request):
     if request.path.startswith("/api/"):
         body = {"error": {"status": 500, "code": "server_error", "message": "The server failed; it has been logged."}}
@@ -37,5 +46,6 @@ def server_error(request):
     return default_server_error(request)
 
 
+handler400 = bad_request
 handler404 = not_found
 handler500 = server_error

@@ -32,3 +32,10 @@ class CuratorOnly(permissions.BasePermission):
 
     def has_permission(self, request, view):
         return _has_model_permission(request, view, "view")
+
+
+class CanAddDocuments(permissions.BasePermission):
+    """Uploading files: the add permission on documents."""
+
+    def has_permission(self, request, view):
+        return _has_model_permission(request, view, "add")

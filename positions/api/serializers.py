@@ -332,3 +332,17 @@ class StatusChangeWriteSerializer(serializers.ModelSerializer):
         model = StatusChange
         fields = ["proposal", "status", "effective", "evidence", "note"]
         validators = []
+
+
+class UploadSerializer(serializers.Serializer):
+    """Files to ingest: plain text or HTML, each within the size cap."""
+
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False, max_length=100)
+
+    def validate_files(self, files):
+        from django.conf import settings
+
+        too_big = [f.name for f in files if f.size > settings.FETCH_MAX_DECOMPRESSED]
+        if too_big:
+            raise serializers.ValidationError(f"over the {settings.FETCH_MAX_DECOMPRESSED:,}-byte limit: {too_big}")
+        return files

@@ -10,13 +10,14 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from positions import selectors
 from positions.api import filters
 from positions.api import serializers as out
 from positions.api.errors import ErrorSerializer
-from positions.api.permissions import CanReview, CuratorOnly, is_curator
+from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
 from positions.models import (
     Actor,
     Document,
@@ -31,6 +32,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.services import curation
+from positions.services.ingest import upload_ingest
 from positions.vocabularies import ReviewState
 
 ERRORS = {
@@ -273,6 +275,18 @@ class DocumentViewSet(ReadOnly):
 
     def get_serializer_class(self):
         return out.DocumentDetailSerializer if self.action == "retrieve" else out.DocumentSerializer
+
+    @extend_schema(
+        request={"multipart/form-data": out.UploadSerializer},
+        responses={201: out.IngestRunSerializer, **WRITE_ERRORS},
+        description="Ingest uploaded .txt or .html files now; answers with the ingest run.",
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], permission_classes=[CanAddDocuments])
+    def upload(self, request):
+        incoming = out.UploadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        run = upload_ingest(files=[(f.name, f.read()) for f in incoming.validated_data["files"]], trigger="api")
+        return Response(out.IngestRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, *args, **kwargs):
         document = self.get_object()

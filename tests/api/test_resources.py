@@ -183,3 +183,21 @@ def test_a_list_costs_the_same_queries_for_one_row_and_a_hundred(curator, seeded
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_curators_upload_files_through_the_api(curator, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UPLOAD_DIR = tmp_path
+    text = b"Lavrov said Moscow would study the proposal on joint exercises carefully.\n"
+    response = curator.post(f"{API}/documents/upload", {"files": [SimpleUploadedFile("lavrov.txt", text)]})
+    assert response.status_code == 201, response.json()
+    assert (response.json()["new"], response.json()["trigger"]) == (1, "api")
+    assert Document.objects.get().text == text.decode().strip()
+
+
+def test_anonymous_users_cannot_upload(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(f"{API}/documents/upload", {"files": [SimpleUploadedFile("a.txt", b"words")]})
+    assert response.status_code == 401 and not Document.objects.exists()

@@ -42,6 +42,11 @@ def keep_the_test_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(autouse=True)
+def uploads_elsewhere(settings, tmp_path):
+    settings.UPLOAD_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def unthrottled(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
