@@ -5,7 +5,7 @@ entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash
 Document ─▶ statements (their own issue: `extract_statements` is where they plug in)
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -99,32 +99,26 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
         if path.stat().st_size > settings.FETCH_MAX_DECOMPRESSED:
             raise TextError(f"{path.name} is larger than the {settings.FETCH_MAX_DECOMPRESSED} byte cap")
         found = text_from_file(path.read_bytes(), name=path.name)
-        found = _with(found, title=found.title or title)
+        found = replace(found, title=found.title or title)
         url = ""
     elif url:
         result = fetch(url, limits=fetch_limits())
         found = extract_text(result.body, url=result.final_url, content_type=result.content_type)
         url = dedupe.canonical_url(result.final_url) or result.final_url
         if not found.text and summary:
-            found = _with(found, text=summary)
-        found = _with(found, title=found.title or title)
+            found = replace(found, text=summary)
+        found = replace(found, title=found.title or title)
     else:
         found = DocumentText(title=title, text=summary)
     if found.published is None and not found.date_implausible and published is not None:
-        found = _with(found, published=published)
+        found = replace(found, published=published)
     text = normalize_text(found.text)
     return EntryText(
-        text=_with(found, text=text),
+        text=replace(found, text=text),
         url=url,
         content_hash=dedupe.content_hash(text) if text else "",
         fingerprint=dedupe.fingerprint(text) if text else None,
     )
-
-
-def _with(found: DocumentText, **changes) -> DocumentText:
-    from dataclasses import replace
-
-    return replace(found, **changes)
 
 
 def extract_statements(text: str) -> list:

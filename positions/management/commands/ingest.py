@@ -1,5 +1,6 @@
 """`manage.py ingest PATH_OR_URL…`: files, folders, pages and feeds, processed here and now."""
 
+import hashlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -56,6 +57,4 @@ def _guess_kind(url: str) -> str:
 def _name(name: str) -> str:
     if len(name) <= 200:
         return name
-    import hashlib
-
     return name[:180] + "…" + hashlib.sha256(name.encode()).hexdigest()[:12]
