@@ -2,7 +2,8 @@
 
 list a source ─▶ fetch (guarded) ─▶ parse feed ─▶ entries
 entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash, fingerprint ─▶ stored Document
-Document ─▶ statements (their own issue: `extract_statements` is where they plug in)
+Document ─▶ quotes, reports, turns ─▶ speaker, party ─▶ date said ─▶ kind, topics ─▶ proposal, suggested stances
+           (`extract_statements`: positions/statements/; stored by services/statements.py)
 """
 
 from dataclasses import dataclass, replace
@@ -16,6 +17,8 @@ from positions.ingest.feed import parse_feed
 from positions.ingest.fetch import fetch
 from positions.ingest.records import DocumentText, FeedEntry, FetchLimits, Fingerprint, IngestError, TextError
 from positions.ingest.text import extract_text, normalize_text, text_from_file
+from positions.statements.extract import extract
+from positions.statements.records import DocumentInput, Found, Lexicon
 
 FILE_PREFIX = "file:"
 FILE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
@@ -121,6 +124,6 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
     )
 
 
-def extract_statements(text: str) -> list:
-    """Where statement extraction runs once it exists (its own issue): nothing yet."""
-    return []
+def extract_statements(document: DocumentInput, lexicon: Lexicon) -> list[Found]:
+    """The statements of a document, attributed, dated and classified (no database, no network)."""
+    return extract(document, lexicon)

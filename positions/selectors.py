@@ -6,12 +6,14 @@ ones count unless `include_pending=False`. On the same day an approved row wins 
 one, then the one recorded last.
 """
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from positions.models import Actor, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.models import Actor, Issue, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
 from positions.vocabularies import ReviewState
 
 _APPROVED_FIRST = Case(
@@ -398,3 +400,48 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "first_stated": proposal.first_stated,
         "events": [event for *_, event in events],
     }
+
+
+def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
+    """What the statement stages need to know, as plain data: approved actors with their roles, parties,
+    and the issues and proposals of one negotiation or of all (six queries). Speakers the extractor
+    found and nobody has reviewed yet are left out, so that extracting again gives the same result."""
+    actors = Actor.objects.filter(review_state=ReviewState.APPROVED).prefetch_related(
+        Prefetch("roles", queryset=Role.objects.select_related("party").order_by("start"))
+    )
+    issues = Issue.objects.order_by("negotiation_id", "pk")
+    proposals = Proposal.objects.select_related("issue", "proponent").order_by("pk")
+    if negotiation is not None:
+        issues = issues.filter(negotiation=negotiation)
+        proposals = proposals.filter(negotiation=negotiation)
+    negotiations = [negotiation] if negotiation is not None else list(Negotiation.objects.order_by("pk"))
+    parties = list(Party.objects.order_by("pk"))
+    return Lexicon(
+        actors=tuple(
+            ActorEntry(
+                key=actor.slug,
+                name=actor.name,
+                kind=actor.kind,
+                aliases=tuple(actor.aliases),
+                roles=tuple(
+                    RoleEntry(r.party.name, r.title, r.start, r.end, r.speaks_for_party) for r in actor.roles.all()
+                ),
+            )
+            for actor in actors.order_by("pk")
+        ),
+        parties=tuple(PartyEntry(p.name, tuple(p.aliases), tuple(p.metonyms)) for p in parties),
+        topics=tuple(TopicEntry(i.key, i.title, i.description, tuple(i.keywords)) for i in issues),
+        proposals=tuple(
+            ProposalEntry(p.slug, p.title, p.issue.key, p.proponent.name, p.description) for p in proposals
+        ),
+        subjects=tuple(filter(None, (_subject_of(n.title, parties) for n in negotiations))),
+    )
+
+
+def _subject_of(title: str, parties: list[Party]) -> str:
+    """What a negotiation is about, from its title without its parties: "NATO–Russia missile defence"."""
+    names = sorted({n for p in parties for n in (p.name, *p.aliases) if n}, key=len, reverse=True)
+    for name in names:
+        title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title)
+    title = re.sub(r"[\s–—/,&:-]+", " ", re.sub(r"\b(?:talks|negotiations?|and|on|the)\b", " ", title))
+    return title.strip().lower()

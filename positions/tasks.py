@@ -5,8 +5,10 @@ import logging
 from celery import shared_task
 from django.db import transaction
 
+from positions.models import Document
 from positions.services import heartbeat_record
 from positions.services import ingest as ingest_service
+from positions.services import statements as statements_service
 
 logger = logging.getLogger(__name__)
 RETRY_BACKOFF_SECONDS = 30
@@ -44,6 +46,17 @@ def requeue_stalled_items() -> None:
     if stalled:
         logger.warning("requeueing %d stalled items", len(stalled))
     _queue_items(stalled)
+
+
+@shared_task(name="positions.extract_document", ignore_result=True, soft_time_limit=240, time_limit=300)
+def extract_document(document_id: int) -> None:
+    """Extract a document's statements again (a new extractor version, or a curator's "extract again")."""
+    document = Document.objects.select_related("source").filter(pk=document_id).first()
+    if document is None:
+        logger.warning("document %s is gone: nothing to extract", document_id)
+        return
+    report = statements_service.document_statements_extract(document=document)
+    logger.info("document %s: %s", document_id, report.line())
 
 
 def _queue_items(item_ids) -> None:

@@ -278,7 +278,11 @@ class DocumentViewSet(ReadOnly):
 
     @extend_schema(
         request={"multipart/form-data": out.UploadSerializer},
-        responses={201: out.IngestRunSerializer, **WRITE_ERRORS},
+        responses={
+            201: out.IngestRunSerializer,
+            **WRITE_ERRORS,
+            415: OpenApiResponse(ErrorSerializer, description="The body is not multipart/form-data it can read."),
+        },
         description="Ingest uploaded .txt or .html files now; answers with the ingest run.",
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], permission_classes=[CanAddDocuments])

@@ -46,6 +46,9 @@ class Recorded(models.Model):
         max_length=100, blank=True, help_text="The machine process that recorded it (seed, extractor version)."
     )
     review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="How sure the extractor was of a suggestion; empty when a person recorded it."
+    )
 
     class Meta:
         abstract = True

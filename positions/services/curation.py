@@ -24,6 +24,7 @@ def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
     topics = data.pop("topics", None)
     for name, value in data.items():
         setattr(statement, name, value)
+    statement.corrected = True  # a curator's decision: extracting again must keep it
     statement.save()
     if topics is not None:
         statement.topics.set(topics)

@@ -21,6 +21,7 @@ from positions import pipeline
 from positions.ingest import dedupe
 from positions.ingest.records import FetchError, IngestError
 from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Source
+from positions.services import statements
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(days=1)
@@ -194,11 +195,17 @@ def _item_store(item: Item, found: pipeline.EntryText) -> str:
         if not Item.objects.select_for_update().filter(pk=item.pk, claim=item.claim).exists():
             return "lost-claim"  # another worker took over after our claim expired
         document, created = _document_get_or_create(item, found)
+        stage = error = ""
         if created:
             _near_duplicate_link(document, found)
-            pipeline.extract_statements(document.text)
+            try:
+                with transaction.atomic():
+                    statements.document_statements_extract(document=document)
+            except Exception as exc:  # an extractor bug must not lose the document: it can be extracted again
+                logger.exception("extracting statements from document %s failed", document.pk)
+                stage, error = "statements", f"statement extraction failed: {exc}"[:2000]
         state = ItemState.DONE if created else ItemState.DUPLICATE
-        Item.objects.filter(pk=item.pk).update(state=state, document=document, claim=None, stage="", error="")
+        Item.objects.filter(pk=item.pk).update(state=state, document=document, claim=None, stage=stage, error=error)
     run_refresh(run_id=item.run_id)
     return state
 

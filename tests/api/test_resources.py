@@ -201,3 +201,13 @@ def test_anonymous_users_cannot_upload(client):
 
     response = client.post(f"{API}/documents/upload", {"files": [SimpleUploadedFile("a.txt", b"words")]})
     assert response.status_code == 401 and not Document.objects.exists()
+
+
+def test_an_upload_that_is_not_multipart_gets_a_documented_415(curator):
+    from drf_spectacular.generators import SchemaGenerator
+
+    response = curator.post(f"{API}/documents/upload", {"files": "x"}, content_type="application/json")
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type" and not Document.objects.exists()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "415" in schema["paths"]["/api/v1/documents/upload"]["post"]["responses"]

@@ -1,0 +1,245 @@
+"""The one writer of machine-made statements: store what the statement stages found in a document.
+
+Extracting again is idempotent: machine-made statements still pending are matched on their span and
+speaker and updated, inserted or deleted; every curator decision (approved, rejected, corrected, or
+entered by a person) stays as it is, and a span a curator decided on is not suggested again.
+Suggested stances are pending, carry their statement as evidence and a confidence, and a
+suggestion a curator rejected is not made again.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.text import slugify
+
+from positions import pipeline, selectors
+from positions.models import Actor, Document, Issue, Party, Proposal, Stance, Statement
+from positions.statements.link import ProposalIndex, StanceSuggestion, link
+from positions.statements.records import EXTRACTOR_VERSION, DocumentInput, Found, Lexicon
+from positions.vocabularies import ActorKind, ReviewState
+
+EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
+UPDATED_FIELDS = ("quote", "mode", "cue", "said_on", "kind", "confidence", "proposal_id", "extractor_version")
+
+
+@dataclass
+class ExtractReport:
+    statements: Counter = field(default_factory=Counter)  # inserted, updated, unchanged, deleted, kept
+    stances: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
+    new_actors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        s, t = self.statements, self.stances
+        return (
+            f"statements: {s['inserted']} inserted, {s['updated']} updated, {s['unchanged']} unchanged, "
+            f"{s['deleted']} deleted, {s['kept']} kept as curated; stances: {t['suggested']} suggested, "
+            f"{t['unchanged']} unchanged, {t['deleted']} withdrawn; {len(self.new_actors)} new speakers"
+        )
+
+
+def document_input(document: Document) -> DocumentInput:
+    return DocumentInput(
+        text=document.text,
+        published=document.published,
+        title=document.title,
+        publisher=document.publisher,
+        author=document.author,
+    )
+
+
+def lexicon_for(document: Document) -> Lexicon:
+    negotiation = document.source.negotiation if document.source_id and document.source else None
+    return selectors.lexicon_load(negotiation=negotiation)
+
+
+@transaction.atomic
+def document_statements_extract(*, document: Document, lexicon: Lexicon | None = None) -> ExtractReport:
+    """Run the statement stages on a document and store the result (see the module's docstring)."""
+    lexicon = lexicon or lexicon_for(document)
+    report = ExtractReport()
+    found = pipeline.extract_statements(document_input(document), lexicon)
+    Document.objects.select_for_update().filter(pk=document.pk).first()  # one extraction of a document at a time
+
+    existing = list(document.statements.all())
+    curated = [s for s in existing if _curated(s)]
+    curated_spans = {(s.start, s.end) for s in curated}
+    report.statements["kept"] = len(curated)
+    machine = {_key(s.start, s.end, s.speaker_id, s.party_id): s for s in existing if not _curated(s)}
+
+    index = ProposalIndex(lexicon.proposals)
+    refs = _References(lexicon, document, report)
+    wanted: dict[tuple, tuple[Found, list[StanceSuggestion], Statement | None]] = {}
+    for item in found:
+        if (item.start, item.end) in curated_spans:
+            continue
+        speaker = refs.actor(item)
+        party = refs.party(item.speaker.party)
+        key = _key(item.start, item.end, speaker.pk if speaker else None, party.pk if party else None)
+        if key in wanted:
+            continue  # two names of one actor on one span: one statement
+        proposal_key, suggestions = link(item, index, speaks_for_party=item.speaker.speaks_for)
+        values = {
+            "quote": item.quote,
+            "mode": item.mode,
+            "cue": item.cue[:60],
+            "said_on": item.said_on or document.published or timezone.localdate(),
+            "kind": item.kind,
+            "confidence": item.confidence,
+            "proposal_id": refs.proposal(proposal_key),
+            "extractor_version": EXTRACTOR_VERSION,
+        }
+        statement = machine.pop(key, None)
+        if statement is None:
+            statement = Statement.objects.create(
+                document=document, start=item.start, end=item.end, speaker=speaker, party=party, **values
+            )
+            statement.topics.set(refs.issues(item.topics))
+            report.statements["inserted"] += 1
+        else:
+            changed = [name for name in UPDATED_FIELDS if getattr(statement, name) != values[name]]
+            for name in changed:
+                setattr(statement, name, values[name])
+            if changed:
+                statement.save(update_fields=changed)
+            topics = refs.issues(item.topics)
+            if {t.pk for t in statement.topics.all()} != {t.pk for t in topics}:
+                statement.topics.set(topics)
+                changed.append("topics")
+            report.statements["updated" if changed else "unchanged"] += 1
+        wanted[key] = (item, suggestions, statement)
+
+    gone = list(machine.values())
+    if gone:
+        report.stances["deleted"] += _suggestions_withdraw([s.pk for s in gone])
+        Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
+        report.statements["deleted"] = len(gone)
+    for _item, suggestions, statement in wanted.values():
+        for suggestion in suggestions:
+            _suggest(suggestion, statement, refs, report)
+    return report
+
+
+def _curated(statement: Statement) -> bool:
+    return statement.review_state != ReviewState.PENDING or statement.corrected or statement.extractor_version == ""
+
+
+def _key(start: int, end: int, speaker_id: int | None, party_id: int | None) -> tuple:
+    return (start, end, speaker_id, party_id)
+
+
+def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_References", report: ExtractReport) -> None:
+    party = refs.party(suggestion.party)
+    proposal = refs.proposal_row(suggestion.proposal)
+    if party is None or proposal is None:
+        return
+    row = (
+        Stance.objects.filter(party=party, proposal=proposal, effective=statement.said_on, stance=suggestion.stance)
+        .order_by("review_state")
+        .first()
+    )
+    if row is None:
+        row = Stance.objects.create(
+            party=party,
+            proposal=proposal,
+            effective=statement.said_on,
+            stance=suggestion.stance,
+            confidence=suggestion.confidence,
+            recorded_via=EXTRACTOR_VIA,
+            note=f"Suggested by the extractor from what {statement.speaker or party} said.",
+        )
+        report.stances["suggested"] += 1
+    elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
+        report.stances["declined"] += 1  # a curator decided on this one: leave it as they left it
+        return
+    else:
+        report.stances["unchanged"] += 1
+    row.evidence.add(statement)
+
+
+def _suggestions_withdraw(statement_ids: list[int]) -> int:
+    """Pending machine suggestions left with no evidence once these statements go."""
+    withdrawn = 0
+    for row in Stance.objects.filter(
+        evidence__in=statement_ids, review_state=ReviewState.PENDING, recorded_via__startswith="extractor"
+    ).distinct():
+        if not row.evidence.exclude(pk__in=statement_ids).exists():
+            row.delete()
+            withdrawn += 1
+    return withdrawn
+
+
+class _References:
+    """Names in the found statements to rows: parties, issues, proposals, actors (new ones made pending)."""
+
+    def __init__(self, lexicon: Lexicon, document: Document, report: ExtractReport):
+        self.report = report
+        self.parties = {p.name: p for p in Party.objects.all()}
+        negotiation_id = document.source.negotiation_id if document.source_id and document.source else None
+        issues = Issue.objects.all() if negotiation_id is None else Issue.objects.filter(negotiation_id=negotiation_id)
+        self.issues_by_key: dict[str, list[Issue]] = {}
+        for issue in issues:
+            self.issues_by_key.setdefault(issue.key, []).append(issue)
+        slugs = {p.key for p in lexicon.proposals}
+        self.proposals = {p.slug: p for p in Proposal.objects.filter(slug__in=slugs)}
+        self.actors = {a.slug: a for a in Actor.objects.filter(slug__in={a.key for a in lexicon.actors})}
+
+    def party(self, name: str) -> Party | None:
+        return self.parties.get(name) if name else None
+
+    def issues(self, keys: tuple[str, ...]) -> list[Issue]:
+        return [issue for key in keys for issue in self.issues_by_key.get(key, [])]
+
+    def proposal(self, key: str) -> int | None:
+        row = self.proposals.get(key)
+        return row.pk if row else None
+
+    def proposal_row(self, key: str) -> Proposal | None:
+        return self.proposals.get(key)
+
+    def actor(self, found: Found) -> Actor | None:
+        speaker = found.speaker
+        if speaker.key:
+            return self.actors.get(speaker.key)
+        if not speaker.name or speaker.kind not in (ActorKind.PERSON, ActorKind.BODY):
+            return None  # a party alone, or a speaker only described ("the GOP nominee"): no actor to make
+        slug = slugify(speaker.name)[:200]
+        if not slug:
+            return None
+        actor = self.actors.get(slug)
+        if actor is None:
+            actor, created = Actor.objects.get_or_create(
+                slug=slug,
+                defaults={"name": speaker.name[:200], "kind": speaker.kind, "review_state": ReviewState.PENDING},
+            )
+            if created:
+                self.report.new_actors.append(speaker.name)
+            self.actors[slug] = actor
+        return actor
+
+
+def documents_extract(*, documents, progress=None) -> ExtractReport:
+    """Extract again from many documents, one transaction each; the lexicon is loaded once per negotiation."""
+    total = ExtractReport()
+    lexicons: dict[int | None, Lexicon] = {}
+    for document in documents:
+        negotiation_id = document.source.negotiation_id if document.source_id and document.source else None
+        if negotiation_id not in lexicons:
+            lexicons[negotiation_id] = lexicon_for(document)
+        one = document_statements_extract(document=document, lexicon=lexicons[negotiation_id])
+        total.statements.update(one.statements)
+        total.stances.update(one.stances)
+        total.new_actors.extend(one.new_actors)
+        if progress is not None:
+            progress(document, one)
+    return total
+
+
+def stale_documents():
+    """Documents holding a machine-made statement of another extractor version."""
+    other = Statement.objects.filter(document=OuterRef("pk"), extractor_version__gt="").exclude(
+        extractor_version=EXTRACTOR_VERSION
+    )
+    return Document.objects.filter(Exists(other))

@@ -1,0 +1,162 @@
+"""A document's layout: paragraphs, sentences, transcript speaker labels and stage directions."""
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a sentence.
+ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "sen",
+    "rep",
+    "gen",
+    "gov",
+    "lt",
+    "col",
+    "adm",
+    "sgt",
+    "capt",
+    "prof",
+    "jr",
+    "sr",
+    "no",
+    "vs",
+    "etc",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "aug",
+    "sept",
+    "sep",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.n",
+    "u.k",
+    "e.u",
+    "d.c",
+    "a.m",
+    "p.m",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "messrs",
+    "hon",
+    "amb",
+}
+SENTENCE_END = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘'(\[]*[A-Z0-9])")
+
+# A transcript label: "PRESIDENT OBAMA:", "MR. GIBBS:", "Q", "Q:", "Vladimir Putin:", "Question:".
+LABEL = re.compile(
+    r"""^(?P<label>
+        Q(?=[\s:.])
+        | (?:QUESTION|Question)(?=:)
+        | (?:(?:Mc|Mac)?[A-Z][A-Z.'’\-]*\s+){0,5}(?:Mc|Mac)?[A-Z][A-Z.'’\-]+  # capitals: MR. McFAUL
+        | (?:[A-Z][a-zà-ÿ'’\-]+\.?\s+){1,3}[A-Z][a-zà-ÿ'’\-]+      # a name in mixed case
+    )\s*(?::|(?<=^Q)\.?)\s*""",
+    re.VERBOSE,
+)
+# Stage directions at the start of a turn: "(As translated.)", "(Laughter.)", "(inaudible)".
+STAGE = re.compile(r"^(?:\((?:[^()]{1,60})\)\s*)+")
+QUESTION_LABELS = {"q", "question", "questions", "reporter", "the press", "audience member", "moderator"}
+END_MARKS = re.compile(r"^(?:END|\*\s*\*\s*\*|###|-\s*END\s*-)\b")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A labelled paragraph or one that continues the previous label's turn."""
+
+    paragraph: Paragraph
+    label: str  # the label of the turn as written, e.g. "PRESIDENT OBAMA"
+    body_start: int  # where the spoken words begin (after label and stage directions)
+    question: bool
+    opens: bool  # the paragraph carries the label itself
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    out = []
+    for match in re.finditer(r"[^\n]+", text):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        out.append(Paragraph(start, start + len(stripped), stripped))
+    return out
+
+
+def sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets) in a paragraph's text."""
+    spans, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        end = match.end()
+        word = re.search(r"([A-Za-z.]+)[.!?]+[\"”’)\]]*$", text[start:end])
+        abbreviation = word and word.group(1).rstrip(".").lower()
+        if abbreviation in ABBREVIATIONS and (abbreviation != "no" or re.match(r"\s+\d", text[end:])):
+            continue  # "Mr. Gibbs", "No. 5"; but "the answer was no. Moscow…" ends a sentence
+        if word and len(word.group(1).rstrip(".")) == 1 and word.group(1).rstrip(".").isupper():
+            continue  # an initial: "Michael R. Turner"
+        spans.append((offset + start, offset + end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((offset + start, offset + len(text)))
+    return spans
+
+
+def label_of(paragraph: Paragraph) -> tuple[str, int] | None:
+    """The speaker label opening a paragraph and where the words after it begin, if any."""
+    match = LABEL.match(paragraph.text)
+    if not match:
+        return None
+    label = match.group("label").strip()
+    rest = paragraph.text[match.end() :]
+    if not rest.strip() and label.lower() not in QUESTION_LABELS:
+        return None
+    mixed = not re.sub(r"\b(?:Mc|Mac)", "", label).isupper() and label.lower() not in QUESTION_LABELS
+    if mixed and (len(label.split()) > 4 or (not rest[:1].isupper() and not rest.startswith("("))):
+        return None
+    if not mixed and len(label) < 2 and label != "Q":
+        return None
+    return label, paragraph.start + match.end()
+
+
+def skip_stage_directions(text: str, start: int, end: int) -> int:
+    match = STAGE.match(text[start:end])
+    return start + match.end() if match else start
+
+
+def turns(paras: list[Paragraph], text: str) -> list[Turn]:
+    """Each paragraph of a transcript as a turn; empty when the document has too few labels to be one."""
+    labelled = [(p, label_of(p)) for p in paras]
+    named = {lab[0] for _p, lab in labelled if lab and lab[0].lower() not in QUESTION_LABELS}
+    capitals = any(re.sub(r"\b(?:Mc|Mac)", "", label).isupper() for label in named)
+    if not named or (sum(1 for _p, lab in labelled if lab) < 2 and not capitals):
+        return []  # one "Name:" line in running text is not a transcript; one "THE PRESIDENT:" is
+    out, current, question = [], "", False
+    for para, found in labelled:
+        if END_MARKS.match(para.text):
+            current, question = "", False
+            continue
+        if found:
+            label, body = found
+            question = label.lower() in QUESTION_LABELS
+            current = label
+            out.append(Turn(para, label, skip_stage_directions(text, body, para.end), question, True))
+        elif current:
+            out.append(Turn(para, current, skip_stage_directions(text, para.start, para.end), question, False))
+    return out

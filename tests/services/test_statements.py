@@ -1,0 +1,175 @@
+"""Storing extracted statements: idempotent re-extraction that keeps every curator decision."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from positions.models import Actor, Document, Negotiation, Party, Source, Stance, Statement
+from positions.services import curation
+from positions.services.statements import document_statements_extract, stale_documents
+from positions.statements.records import EXTRACTOR_VERSION
+from positions.vocabularies import ReviewState
+
+pytestmark = pytest.mark.django_db
+
+TEXT = """Rasmussen rejects legal guarantees
+
+MOSCOW, February 1 (Itar-Tass) — NATO Secretary General Anders Fogh Rasmussen said there was no need for a \
+legally binding agreement with Russia on missile defence.
+
+“Russia and NATO should create two separate missile defence systems for the same goal,” Rasmussen said.
+
+Moscow insists on legally binding guarantees that the missile defence system will not be aimed against it, \
+Russian Foreign Minister Sergey Lavrov said on Monday.
+
+“We will have to look for ways to overcome this system, which will lead to a new arms race,” said Lithuanian \
+Foreign Minister Audronius Azubalis, who visited Moscow.
+"""
+
+
+@pytest.fixture
+def document(seeded):
+    negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
+    source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/", negotiation=negotiation)
+    return Document.objects.create(
+        source=source, title="Rasmussen rejects legal guarantees", publisher="Itar-Tass",
+        published=date(2012, 2, 1), text=TEXT, content_hash="a" * 64,
+    )  # fmt: skip
+
+
+def machine(document):
+    return Statement.objects.filter(document=document, extractor_version=EXTRACTOR_VERSION)
+
+
+def snapshot(document) -> set:
+    return {
+        (s.start, s.end, s.speaker_id, s.party_id, s.kind, s.said_on, s.proposal_id, s.review_state,
+         tuple(sorted(s.topics.values_list("key", flat=True))))
+        for s in Statement.objects.filter(document=document)
+    }  # fmt: skip
+
+
+def test_it_stores_spans_speakers_parties_and_dates(document):
+    report = document_statements_extract(document=document)
+
+    rows = list(machine(document).select_related("speaker", "party"))
+    assert report.statements["inserted"] == len(rows) >= 4
+    for row in rows:
+        assert document.text[row.start : row.end] == row.quote
+        assert row.review_state == ReviewState.PENDING and row.extractor_version == EXTRACTOR_VERSION
+    rejection = next(r for r in rows if r.quote.startswith("there was no need for a legally binding"))
+    assert (rejection.speaker.name, rejection.party.name, rejection.kind) == (
+        "Anders Fogh Rasmussen",
+        "NATO",
+        "rejection",
+    )
+    lavrov = next(r for r in rows if r.speaker and r.speaker.name == "Sergey Lavrov")
+    assert lavrov.said_on == date(2012, 1, 30)  # "on Monday", two days before a Wednesday's report
+    assert set(rejection.topics.values_list("key", flat=True)) == {"legal-guarantees"}
+
+
+def test_a_speaker_nobody_knows_becomes_a_pending_actor_with_the_party_the_text_suggests(document):
+    Party.objects.create(name="Lithuania", slug="lithuania", kind="state")
+    report = document_statements_extract(document=document)
+
+    actor = Actor.objects.get(name="Audronius Azubalis")
+    assert actor.review_state == ReviewState.PENDING and report.new_actors == ["Audronius Azubalis"]
+    statement = Statement.objects.get(speaker=actor)
+    assert statement.party.name == "Lithuania" and statement.kind == "threat"
+
+
+def test_extracting_twice_changes_nothing(document):
+    document_statements_extract(document=document)
+    before = snapshot(document)
+    stances = set(Stance.objects.filter(recorded_via__startswith="extractor").values_list("pk", "stance"))
+
+    report = document_statements_extract(document=document)
+
+    assert snapshot(document) == before
+    assert report.statements["inserted"] == report.statements["updated"] == report.statements["deleted"] == 0
+    assert report.statements["unchanged"] == len(before)
+    assert set(Stance.objects.filter(recorded_via__startswith="extractor").values_list("pk", "stance")) == stances
+
+
+def test_re_extraction_keeps_every_curator_decision(document):
+    user = get_user_model().objects.create_user("curator")
+    document_statements_extract(document=document)
+    rows = list(machine(document).order_by("start"))
+    approved, rejected, corrected = rows[0], rows[1], rows[2]
+    curation.review_set(row=approved, state=ReviewState.APPROVED, user=user)
+    curation.review_set(row=rejected, state=ReviewState.REJECTED, user=user)
+    curation.statement_correct(statement=corrected, data={"kind": "assessment"}, user=user)
+    entered = curation.statement_create(
+        data={"document": document, "quote": TEXT[:10], "start": 0, "end": 10, "mode": "direct",
+              "said_on": date(2011, 12, 6), "kind": "assessment"},
+        user=user,
+    )  # fmt: skip
+    curated_before = {
+        s.pk: (s.start, s.end, s.kind, s.review_state, s.speaker_id)
+        for s in Statement.objects.filter(pk__in=[approved.pk, rejected.pk, corrected.pk, entered.pk])
+    }
+    # A machine-made statement nobody has looked at yet, from an earlier version: replaced.
+    machine(document).filter(pk=rows[3].pk).update(extractor_version="rules-old", kind="appeal")
+
+    report = document_statements_extract(document=document)
+
+    after = {
+        s.pk: (s.start, s.end, s.kind, s.review_state, s.speaker_id)
+        for s in Statement.objects.filter(pk__in=curated_before)
+    }
+    assert after == curated_before
+    assert report.statements["kept"] == 4
+    # No second statement was suggested on a span a curator already decided on.
+    for row in (approved, rejected, corrected):
+        assert Statement.objects.filter(document=document, start=row.start, end=row.end).count() == 1
+    refreshed = Statement.objects.get(pk=rows[3].pk)
+    assert refreshed.extractor_version == EXTRACTOR_VERSION and refreshed.kind != "appeal"
+
+
+def test_a_statement_the_extractor_no_longer_finds_goes_with_its_suggestions(document):
+    document_statements_extract(document=document)
+    stale = Statement.objects.create(
+        document=document, quote=TEXT[36:60], start=36, end=60, mode="indirect", said_on=date(2012, 2, 1),
+        kind="proposal", extractor_version="rules-old",
+    )  # fmt: skip
+    suggestion = Stance.objects.create(
+        party=Party.objects.get(name="NATO"), proposal=Negotiation.objects.get().proposals.first(),
+        stance="supports", effective=date(2012, 2, 1), recorded_via="extractor rules-old",
+    )  # fmt: skip
+    suggestion.evidence.add(stale)
+    assert list(stale_documents()) == [document]
+
+    report = document_statements_extract(document=document)
+
+    assert not Statement.objects.filter(pk=stale.pk).exists()
+    assert not Stance.objects.filter(pk=suggestion.pk).exists()
+    assert report.statements["deleted"] == 1 and report.stances["deleted"] == 1
+    assert list(stale_documents()) == []
+
+
+def test_it_suggests_pending_stances_with_evidence_and_confidence(document):
+    document_statements_extract(document=document)
+
+    stance = Stance.objects.get(
+        party__name="NATO", proposal__slug="legally-binding-guarantees", recorded_via__startswith="extractor"
+    )
+    assert stance.stance == "opposes" and stance.review_state == ReviewState.PENDING
+    assert 0 < stance.confidence <= 1
+    assert [e.kind for e in stance.evidence.all()] == ["rejection"]
+
+
+def test_a_suggestion_a_curator_rejected_is_not_made_again(document):
+    user = get_user_model().objects.create_user("curator")
+    document_statements_extract(document=document)
+    suggested = Stance.objects.filter(
+        party__name="NATO", proposal__slug="legally-binding-guarantees", recorded_via__startswith="extractor"
+    )
+    stance = suggested.get()
+    curation.review_set(row=stance, state=ReviewState.REJECTED, user=user)
+
+    report = document_statements_extract(document=document)
+
+    assert suggested.count() == 1
+    assert Stance.objects.get(pk=stance.pk).review_state == ReviewState.REJECTED
+    assert report.stances["declined"] >= 1

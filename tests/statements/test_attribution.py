@@ -1,0 +1,197 @@
+"""Who speaks: names, titles, role nouns, metonyms, bodies and pronouns, resolved on the document's date."""
+
+from datetime import date
+
+import pytest
+
+from positions.statements.attribution import Gazetteer, scan_mentions, surname
+from positions.statements.records import Speaker
+
+from .conftest import build_lexicon, run, span_of, turner
+
+RASMUSSEN = Speaker("Anders Fogh Rasmussen", "anders-fogh-rasmussen", "NATO", "person")
+MEDVEDEV = Speaker("Dmitry Medvedev", "dmitry-medvedev", "Russia", "person")
+FOREIGN_MINISTRY = Speaker("Russian Foreign Ministry", "russian-foreign-ministry", "Russia", "body")
+OBAMA = Speaker("Barack Obama", "barack-obama", "United States", "person")
+IN_OFFICE = date(2010, 1, 1)
+AFTER_MEDVEDEV = date(2013, 1, 1)
+
+
+def _mentions(text: str, day: date = IN_OFFICE, home: str = "") -> list[tuple[str, Speaker]]:
+    return [(m.text, m.speaker) for m in scan_mentions(text, Gazetteer(build_lexicon(), day, home))]
+
+
+def _speaker(text: str, day: date, clause: str, lexicon=None, **document):
+    found = run(text, day, lexicon or build_lexicon(), **document)
+    start, end = span_of(text, clause)
+    matches = [f for f in found if (f.start, f.end) == (start, end)]
+    assert len(matches) == 1, [(f.quote, f.speaker) for f in found]
+    return matches[0].speaker
+
+
+def test_it_takes_the_last_plain_word_of_a_name_as_the_surname():
+    assert surname("Anders Fogh Rasmussen") == "Rasmussen"
+    assert surname("Michael R. Turner") == "Turner"
+    assert surname("Mr. McFaul") == "McFaul"
+
+
+def test_it_resolves_a_surname_to_the_known_actor_and_his_party_on_the_day():
+    speaker = Gazetteer(build_lexicon(), IN_OFFICE).resolve_name("Rasmussen")
+    assert speaker == RASMUSSEN
+    assert speaker.speaks_for is True
+
+
+def test_it_resolves_a_title_and_name():
+    gaz = Gazetteer(build_lexicon(), IN_OFFICE)
+    assert gaz.resolve_name("Secretary General Rasmussen") == RASMUSSEN
+    assert gaz.resolve_name("President Medvedev") == MEDVEDEV
+
+
+def test_it_keeps_the_party_of_a_former_post_but_not_its_voice():
+    speaker = Gazetteer(build_lexicon(), AFTER_MEDVEDEV).resolve_name("President Medvedev")
+    assert speaker == MEDVEDEV
+    assert speaker.speaks_for is False
+
+
+def test_it_marks_a_legislator_as_not_speaking_for_his_party():
+    speaker = Gazetteer(build_lexicon(turner()), IN_OFFICE).resolve_name("Michael R. Turner")
+    assert speaker == Speaker("Michael Turner", "michael-turner", "United States", "person")
+    assert speaker.speaks_for is False
+
+
+def test_it_finds_a_full_name_and_a_titled_surname_in_text():
+    text = "Anders Fogh Rasmussen wrote, and Secretary General Rasmussen said so again."
+    assert _mentions(text) == [("Anders Fogh Rasmussen", RASMUSSEN), ("Rasmussen", RASMUSSEN)]
+    assert [m.start for m in scan_mentions(text, Gazetteer(build_lexicon(), IN_OFFICE))] == [0, text.rindex("Ras")]
+
+
+def test_it_reads_a_party_s_title_before_a_name_as_that_office_holder():
+    text = "NATO Secretary General Anders Fogh Rasmussen wrote in Kommersant."
+    assert _mentions(text) == [("NATO Secretary General", RASMUSSEN), ("Anders Fogh Rasmussen", RASMUSSEN)]
+
+
+def test_it_resolves_a_role_noun_to_who_held_the_post_on_the_day():
+    text = "The Russian president said Russia would respond."
+    assert _mentions(text, IN_OFFICE)[0] == ("The Russian president", MEDVEDEV)
+
+
+def test_it_resolves_a_role_noun_to_nobody_it_knows_after_the_term():
+    text = "The Russian president said Russia would respond."
+    mentions = _mentions(text, AFTER_MEDVEDEV)
+    assert all(s.key != "dmitry-medvedev" for _t, s in mentions)
+    assert mentions[0] == ("Russian", Speaker(party="Russia", kind="party"))
+
+
+def test_it_resolves_a_possessive_role_noun():
+    assert _mentions("NATO's secretary general said so.") == [("NATO's secretary general", RASMUSSEN)]
+
+
+def test_it_reads_metonyms_and_aliases_as_parties_without_a_speaker():
+    text = "Moscow, the Kremlin, Washington, the White House, the Alliance and U.S. diplomats"
+    assert [(t, s.party, s.name, s.kind) for t, s in _mentions(text)] == [
+        ("Moscow", "Russia", "", "party"),
+        ("the Kremlin", "Russia", "", "party"),
+        ("Washington", "United States", "", "party"),
+        ("the White House", "United States", "", "party"),
+        ("the Alliance", "NATO", "", "party"),
+        ("U.S.", "United States", "", "party"),
+    ]
+
+
+def test_it_reads_the_foreign_ministry_as_the_russian_body():
+    text = "The Foreign Ministry said the talks had failed."
+    assert _mentions(text) == [("Foreign Ministry", FOREIGN_MINISTRY)]
+
+
+def test_it_names_an_unknown_ministry_of_a_known_country_as_a_new_body():
+    text = "The Polish Defence Ministry said the base would be built."
+    assert _mentions(text) == [
+        ("The Polish Defence Ministry", Speaker("Polish Defence Ministry", "", "Poland", "body"))
+    ]
+
+
+def test_it_does_not_take_another_country_s_foreign_ministry_for_russia_s():
+    text = "The Polish Foreign Ministry said the missile defence base in Redzikowo would be built on schedule."
+    speaker = _speaker(text, IN_OFFICE, "the missile defence base in Redzikowo would be built on schedule")
+    assert speaker.party == "Poland"
+    assert speaker.key == ""
+
+
+def test_it_gives_an_unknown_titled_name_a_new_speaker_with_the_party_of_its_demonym():
+    text = "Lithuanian Foreign Minister Audronius Azubalis said NATO must not give Russia legally binding guarantees."
+    assert _mentions(text)[:2] == [
+        ("Lithuanian", Speaker(party="Lithuania", kind="party")),
+        ("Audronius Azubalis", Speaker("Audronius Azubalis", "", "Lithuania", "person")),
+    ]
+    speaker = _speaker(text, date(2011, 6, 10), "NATO must not give Russia legally binding guarantees")
+    assert speaker == Speaker("Audronius Azubalis", "", "Lithuania", "person")
+    assert speaker.is_new
+
+
+# -- through the pipeline: who says each reported clause --------------------------------------------
+
+
+def test_it_attributes_a_report_by_surname():
+    text = "Rasmussen said there was no need for a legally binding agreement on missile defence."
+    clause = "there was no need for a legally binding agreement on missile defence"
+    assert _speaker(text, IN_OFFICE, clause) == RASMUSSEN
+
+
+def test_it_attributes_a_report_by_title_and_name():
+    text = "Secretary General Rasmussen said NATO would not give legally binding guarantees on missile defence."
+    clause = "NATO would not give legally binding guarantees on missile defence"
+    assert _speaker(text, IN_OFFICE, clause) == RASMUSSEN
+
+
+def test_it_attributes_a_role_noun_to_the_office_holder_on_the_day():
+    text = "The Russian president said Russia would deploy Iskander missiles in Kaliningrad."
+    clause = "Russia would deploy Iskander missiles in Kaliningrad"
+    assert _speaker(text, IN_OFFICE, clause) == MEDVEDEV
+    later = _speaker(text, AFTER_MEDVEDEV, clause)
+    assert later.name != "Dmitry Medvedev" and later.key == ""
+    assert later.party == "Russia"
+
+
+def test_it_attributes_a_metonym_to_the_party_with_no_speaker_name():
+    # A view a party holds with no speaker is quoted with the party itself, as the corpus gold does.
+    text = "Moscow insists on legally binding guarantees that the missile defence system won't be aimed against it."
+    speaker = _speaker(text, IN_OFFICE, text.removesuffix("."))
+    assert speaker == Speaker(name="", key="", party="Russia", kind="party")
+
+
+@pytest.mark.parametrize(("subject", "party"), [("The Kremlin", "Russia"), ("The White House", "United States")])
+def test_it_attributes_a_metonym_with_an_article_to_the_party(subject, party):
+    text = f"{subject} said the missile defence system in Europe would change the strategic balance."
+    speaker = _speaker(text, IN_OFFICE, text.removesuffix("."))
+    assert speaker == Speaker(name="", key="", party=party, kind="party")
+
+
+def test_it_attributes_the_foreign_ministry_to_the_russian_body():
+    text = "The Foreign Ministry said legally binding guarantees on missile defence were needed."
+    assert _speaker(text, IN_OFFICE, "legally binding guarantees on missile defence were needed") == FOREIGN_MINISTRY
+
+
+def test_it_attributes_he_said_to_the_most_recent_speaker():
+    text = (
+        "Medvedev warned that Russia would deploy Iskander missiles in Kaliningrad. "
+        "Rasmussen answered in Brussels on Monday. "
+        "He said NATO would not give legally binding guarantees on missile defence."
+    )
+    assert _speaker(text, IN_OFFICE, "NATO would not give legally binding guarantees on missile defence") == RASMUSSEN
+    assert _speaker(text, IN_OFFICE, "Russia would deploy Iskander missiles in Kaliningrad") == MEDVEDEV
+
+
+def test_it_attributes_he_said_to_the_speaker_of_the_previous_paragraph():
+    text = (
+        "Rasmussen said NATO posed no threat to Russia and its missile defence was no threat either.\n"
+        "He added that legally binding guarantees were not needed for missile defence cooperation."
+    )
+    clause = "legally binding guarantees were not needed for missile defence cooperation"
+    assert _speaker(text, IN_OFFICE, clause) == RASMUSSEN
+
+
+def test_it_resolves_the_president_by_the_home_party_of_the_publisher():
+    text = "THE PRESIDENT: Missile defence in Europe is not directed against Russia, and we will cooperate.\n"
+    found = run(text, date(2010, 4, 8), build_lexicon(), publisher="The White House, Office of the Press Secretary")
+    assert [(f.mode, f.speaker) for f in found] == [("turn", OBAMA)]
+    assert run(text, date(2010, 4, 8), build_lexicon()) == []  # two presidents in office: nobody without a home

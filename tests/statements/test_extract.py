@@ -1,0 +1,378 @@
+"""The stages together: a document in, its statements out, attributed, dated and classified."""
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from positions.statements.extract import extract
+from positions.statements.records import DocumentInput, Speaker
+
+from .conftest import SEED_PUBLISHED, WHITE_HOUSE, build_lexicon, gibbs, mcfaul, one, run, span_of
+
+REPO = Path(__file__).resolve().parents[2]
+RASMUSSEN = Speaker("Anders Fogh Rasmussen", "anders-fogh-rasmussen", "NATO", "person")
+MEDVEDEV = Speaker("Dmitry Medvedev", "dmitry-medvedev", "Russia", "person")
+OBAMA = Speaker("Barack Obama", "barack-obama", "United States", "person")
+TONER = Speaker("Mark Toner", "mark-toner", "United States", "person")
+MCFAUL = Speaker("Michael McFaul", "michael-mcfaul", "United States", "person")
+GIBBS = Speaker("Robert Gibbs", "robert-gibbs", "United States", "person")
+FOREIGN_MINISTRY = Speaker("Russian Foreign Ministry", "russian-foreign-ministry", "Russia", "body")
+RUSSIA = Speaker(party="Russia", kind="party")
+
+
+@pytest.fixture
+def seed_found(seed_text):
+    return run(seed_text, SEED_PUBLISHED, build_lexicon(), publisher="Itar-Tass")
+
+
+def _at(text, found, part):
+    start, end = span_of(text, part)
+    matches = [f for f in found if (f.start, f.end) == (start, end)]
+    assert len(matches) == 1, [(f.start, f.end, f.quote[:50]) for f in found]
+    return matches[0]
+
+
+# -- the seed report ---------------------------------------------------------------------------------
+
+
+def test_it_gives_back_each_quote_at_its_offsets_in_document_order(seed_text, seed_found):
+    assert len(seed_found) >= 20
+    assert all(seed_text[f.start : f.end] == f.quote for f in seed_found)
+    assert [(f.start, f.end) for f in seed_found] == sorted((f.start, f.end) for f in seed_found)
+    keys = [(f.start, f.end, f.speaker.name, f.speaker.party) for f in seed_found]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("quote", "mode", "speaker", "kind"),
+    [
+        (
+            "Russia and NATO should create two separate missile defence system for one and the same purpose",
+            "indirect",
+            RASMUSSEN,
+            "proposal",
+        ),
+        ("Today we face a serious and growing threat of a missile attack,", "direct", RASMUSSEN, "assessment"),
+        ("the United States hopes for further cooperation with Russia on missile defence", "indirect", TONER, "appeal"),
+        (
+            "Russia may pull out of the START if the US develops missile defence in Europe, and may place Iskander "
+            "missiles in the Kaliningrad region",
+            "indirect",
+            MEDVEDEV,
+            "threat",
+        ),
+        (
+            "The New START Treaty benefits the security and stability of both our countries, and its implementation is "
+            "going well, and we see no basis for threats to withdraw from it.",
+            "direct",
+            TONER,
+            "criticism",
+        ),
+        (
+            "Moscow insists on legally binding guarantees that the missile defence system being created by the United "
+            "States and NATO in Europe won’t be aimed against it",
+            "indirect",
+            RUSSIA,
+            "demand",
+        ),
+        (
+            "The Russian side stressed the importance of ensuring legally binding guarantees that the missile defence "
+            "system being created by the United States and NATO won’t be aimed against Russia’s strategic nuclear "
+            "forces,",
+            "direct",
+            FOREIGN_MINISTRY,
+            "demand",
+        ),
+        (
+            "there was no need for a legally binding agreement with Russia that would guarantee that their missile "
+            "defence systems were not directed against each other",
+            "indirect",
+            RASMUSSEN,
+            "rejection",
+        ),
+    ],
+)
+def test_it_finds_the_seed_s_statements_with_their_speakers_and_kinds(
+    seed_text, seed_found, quote, mode, speaker, kind
+):
+    start = seed_text.index(quote, seed_text.index("MOSCOW, December 6"))  # the first time in the body
+    found = [f for f in seed_found if (f.start, f.end) == (start, start + len(quote))]
+    assert len(found) == 1, [(f.start, f.end, f.quote[:50]) for f in seed_found]
+    assert (found[0].mode, found[0].speaker, found[0].kind) == (mode, speaker, kind)
+
+
+def test_it_finds_the_gold_span_of_rasmussen_s_sochi_assurance(seed_text, seed_found):
+    quote = (
+        "he was convinced that all 28 NATO member states would have signed a statement pledging not to use force "
+        "against each other"
+    )
+    statement = _at(seed_text, seed_found, quote)
+    assert (statement.mode, statement.speaker) == ("indirect", RASMUSSEN)
+
+
+def test_it_finds_the_metonym_s_statement_with_no_speaker_name(seed_found):
+    statement = one(seed_found, "Moscow insists on legally binding guarantees")
+    assert statement.as_gold()["speaker"] is None
+    assert statement.as_gold()["party"] == "Russia"
+    assert statement.topics == ("legal-guarantees",)
+
+
+def test_it_takes_no_statement_from_the_headlines(seed_text, seed_found):
+    body = seed_text.index("MOSCOW, December 6")
+    assert all(f.start >= body for f in seed_found)
+
+
+def test_it_leaves_the_dateline_out_of_a_statement(seed_found):
+    assert not any("Itar-Tass" in f.quote or f.quote.startswith("MOSCOW") for f in seed_found)
+
+
+def test_it_gives_statements_in_the_gold_format(seed_found):
+    assert one(seed_found, "The New START Treaty").as_gold() == {
+        "quote": "The New START Treaty benefits the security and stability of both our countries, and its "
+        "implementation is going well, and we see no basis for threats to withdraw from it.",
+        "start": 2351,
+        "end": 2521,
+        "speaker": "Mark Toner",
+        "party": "United States",
+        "mode": "direct",
+        "kind": "criticism",
+        "topics": ["new-start"],
+    }
+
+
+# -- determinism, network, robustness ----------------------------------------------------------------
+
+
+def test_it_gives_the_same_statements_for_the_same_input(seed_text):
+    document = DocumentInput(seed_text, SEED_PUBLISHED, publisher="Itar-Tass")
+    assert extract(document, build_lexicon()) == extract(document, build_lexicon())
+
+
+HASHSEED_PROGRAM = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from positions.statements.extract import extract
+from positions.statements.records import DocumentInput
+from tests.statements.conftest import CORPUS, SEED_NAME, SEED_PUBLISHED, build_lexicon
+text = (CORPUS / "raw" / f"{SEED_NAME}.txt").read_text(encoding="utf-8")
+found = extract(DocumentInput(text, SEED_PUBLISHED, publisher="Itar-Tass"), build_lexicon())
+print(json.dumps([f.as_gold() for f in found]))
+"""
+
+
+def test_it_gives_the_same_statements_whatever_the_hash_seed(seed_found):
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", HASHSEED_PROGRAM, str(REPO)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        outputs.append(json.loads(done.stdout))
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == [f.as_gold() for f in seed_found]
+
+
+def test_it_uses_no_network(monkeypatch, seed_text):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("extraction must not use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    with pytest.raises(OSError, match="must not use the network"):
+        socket.create_connection(("example.org", 80))
+    attempts.clear()
+    found = run(seed_text, SEED_PUBLISHED, build_lexicon(), publisher="Itar-Tass")
+    assert len(found) >= 20
+    assert attempts == []
+
+
+def test_it_copes_with_a_document_of_stray_marks_and_odd_characters():
+    rnd = random.Random(6)
+    text = "".join(rnd.choice("“”\"'«»„‘’ \n\t.,:;()[]—–-Q\u00a0\u200b\ufeff") for _ in range(2000))
+    assert run(text, SEED_PUBLISHED, build_lexicon()) == []
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", '"', "“" * 2000, "”" * 2000, '"\n' * 1000, "Q\n" * 1000])
+def test_it_finds_nothing_in_a_document_of_marks(text):
+    assert run(text, SEED_PUBLISHED, build_lexicon()) == []
+
+
+def test_it_works_without_a_publication_date():
+    text = "Rasmussen said NATO would not give legally binding guarantees on missile defence."
+    found = run(text, None, build_lexicon())
+    assert [(f.speaker, f.said_on) for f in found] == [(RASMUSSEN, None)]
+
+
+# -- news ------------------------------------------------------------------------------------------
+
+
+def test_it_gives_a_quotation_going_on_in_a_new_paragraph_to_the_same_speaker():
+    text = (
+        "Rasmussen said: “NATO and Russia should build two separate missile defence systems for the same goal.\n"
+        "“The systems will exchange data in joint centres and cooperate on missile defence.”\n"
+    )
+    found = run(text, SEED_PUBLISHED, build_lexicon())
+    assert [(f.quote, f.mode, f.speaker) for f in found] == [
+        ("NATO and Russia should build two separate missile defence systems for the same goal.", "direct", RASMUSSEN),
+        ("The systems will exchange data in joint centres and cooperate on missile defence.", "direct", RASMUSSEN),
+    ]
+
+
+def test_it_reads_two_reports_in_one_sentence():
+    text = (
+        "Rasmussen said NATO would not give legally binding guarantees on missile defence, and Medvedev warned "
+        "that Russia would deploy Iskander missiles in Kaliningrad."
+    )
+    found = run(text, SEED_PUBLISHED, build_lexicon())
+    assert [(f.quote, f.speaker, f.kind, f.topics) for f in found] == [
+        (
+            "NATO would not give legally binding guarantees on missile defence",
+            RASMUSSEN,
+            "demand",
+            ("legal-guarantees",),
+        ),
+        ("Russia would deploy Iskander missiles in Kaliningrad", MEDVEDEV, "threat", ("countermeasures",)),
+    ]
+
+
+def test_it_attributes_a_clause_after_a_subject_with_an_apposition():
+    text = (
+        "Mark Toner, deputy spokesman for the US Department of State, said Russia had nothing to fear from "
+        "missile defence in Europe."
+    )
+    found = run(text, SEED_PUBLISHED, build_lexicon())
+    assert [(f.quote, f.mode, f.speaker) for f in found] == [
+        ("Russia had nothing to fear from missile defence in Europe", "indirect", TONER)
+    ]
+
+
+# -- transcripts -----------------------------------------------------------------------------------
+
+BRIEFING = """THE WHITE HOUSE
+Office of the Press Secretary
+
+MR. GIBBS: Good afternoon. Mike McFaul will talk about the trip to Moscow.
+
+MR. McFAUL: Thanks, Robert. The President will discuss missile defence and the START follow-on treaty with President Medvedev in Moscow.
+
+Q Mike, will missile defence be discussed, and what about legally binding guarantees on the START treaty?
+
+MR. McFAUL: Yes. President Medvedev told me that Russia would welcome cooperation on missile defence in Europe.
+
+Q: And Iskander missiles in Kaliningrad? Will Russia deploy them if missile defence goes ahead?
+
+MR. McFAUL: (As translated.) We do not expect that.
+
+END 2:15 P.M. EDT
+"""  # noqa: E501
+
+
+@pytest.fixture
+def briefing_found():
+    return run(BRIEFING, date(2009, 7, 1), build_lexicon(mcfaul(), gibbs()), publisher=WHITE_HOUSE)
+
+
+def test_it_gives_each_paragraph_of_a_turn_to_the_labelled_speaker(briefing_found):
+    assert [(f.mode, f.speaker, f.quote) for f in briefing_found if f.mode == "turn"] == [
+        ("turn", GIBBS, "Good afternoon. Mike McFaul will talk about the trip to Moscow."),
+        (
+            "turn",
+            MCFAUL,
+            "Thanks, Robert. The President will discuss missile defence and the START follow-on treaty "
+            "with President Medvedev in Moscow.",
+        ),
+        (
+            "turn",
+            MCFAUL,
+            "Yes. President Medvedev told me that Russia would welcome cooperation on missile defence in Europe.",
+        ),
+        ("turn", MCFAUL, "We do not expect that."),
+    ]
+
+
+def test_it_takes_no_statement_from_reporters_questions(briefing_found):
+    questions = [p for p in BRIEFING.split("\n") if p.startswith("Q")]
+    assert len(questions) == 2
+    for question in questions:
+        start, end = span_of(BRIEFING, question)
+        assert not any(f.start < end and start < f.end for f in briefing_found), question
+
+
+def test_it_finds_a_report_nested_in_a_turn(briefing_found):
+    nested = _at(BRIEFING, briefing_found, "Russia would welcome cooperation on missile defence in Europe")
+    assert (nested.mode, nested.speaker) == ("indirect", MEDVEDEV)
+
+
+def test_it_dates_every_turn_by_the_briefing(briefing_found):
+    assert {f.said_on for f in briefing_found} == {date(2009, 7, 1)}
+
+
+WHITE_HOUSE_REMARKS = """THE WHITE HOUSE
+Office of the Press Secretary
+For Immediate Release April 8, 2010
+
+THE PRESIDENT: Good afternoon. We have agreed that the New START treaty will be ratified soon.
+
+Q Mr. President, will Russia pull out of the START treaty if missile defence goes ahead in Europe?
+
+THE PRESIDENT: I don't think so. Missile defence in Europe is not directed against Russia.
+"""
+
+
+def test_it_resolves_the_president_of_a_white_house_transcript_to_obama():
+    found = run(WHITE_HOUSE_REMARKS, date(2010, 4, 8), build_lexicon(), publisher=WHITE_HOUSE)
+    assert [(f.mode, f.speaker, f.quote) for f in found] == [
+        ("turn", OBAMA, "Good afternoon. We have agreed that the New START treaty will be ratified soon."),
+        ("turn", OBAMA, "I don't think so. Missile defence in Europe is not directed against Russia."),
+    ]
+    assert found[0].topics == ("new-start",)
+
+
+def test_it_resolves_the_president_to_no_one_once_his_term_is_over():
+    found = run(WHITE_HOUSE_REMARKS, date(2018, 4, 8), build_lexicon(), publisher=WHITE_HOUSE)
+    assert found == []
+
+
+def test_it_reads_a_kremlin_transcript_with_mixed_case_labels():
+    text = (
+        "Dmitry Medvedev: Good afternoon. We discussed missile defence in Europe and the New START treaty today.\n"
+        "Question: Will Russia deploy Iskander missiles in Kaliningrad if missile defence goes ahead?\n"
+        "Dmitry Medvedev: (As translated.) If our concerns about missile defence are ignored, Russia will have to "
+        "take adequate measures, including Iskander missiles in Kaliningrad.\n"
+    )
+    found = run(text, date(2011, 11, 12), build_lexicon(), publisher="President of Russia")
+    assert [(f.mode, f.speaker, f.kind, f.quote[:30]) for f in found] == [
+        ("turn", MEDVEDEV, "assessment", "Good afternoon. We discussed m"),
+        ("turn", MEDVEDEV, "threat", "If our concerns about missile "),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rasmussen said " * 2000,  # one 30,000-character "sentence" full of cues
+        ("Rasmussen said that NATO, " * 150 + ".\n") * 10,
+    ],
+    ids=["one-endless-sentence", "long-lists-of-cues"],
+)
+def test_it_reads_hostile_runs_of_reporting_verbs_without_choking(text):
+    found = extract(DocumentInput(text, date(2011, 12, 6)), build_lexicon())
+    assert all(text[f.start : f.end] == f.quote for f in found)
+    assert len(found) <= 10 * 12  # at most MAX_CUES reports a sentence, whatever the input
