@@ -14,12 +14,11 @@ pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 POLNEAR = CORPUS / "polnear-dev"
 
-# What the extractor reaches today: a fall below these is a regression. They are not the issue's
-# targets, which follow (ISSUE_FLOORS) and are not all met yet.
-REACHED = {"span_f1": 0.885, "speaker_f1": 0.885, "party_acc": 0.99, "kind_macro_f1": 0.64, "topic_f1": 0.70}
-REACHED_POLNEAR = {"span_f1": 0.585, "named_speaker_acc": 0.745}
+# The issue's floors (issue 4, acceptance 1 and 2). PolNeAR's named-speaker floor is not met yet:
+# it has its own strict xfail below, and REACHED_POLNEAR keeps what the extractor reaches today.
 ISSUE_FLOORS = {"span_f1": 0.90, "speaker_f1": 0.85, "party_acc": 0.95, "kind_macro_f1": 0.50, "topic_f1": 0.70}
 ISSUE_FLOORS_POLNEAR = {"span_f1": 0.60, "named_speaker_acc": 0.80}
+REACHED_POLNEAR = {"span_f1": 0.60, "named_speaker_acc": 0.745}
 
 
 def evaluate(raw: Path, gold: Path, out: Path, *extra: str) -> dict:
@@ -74,27 +73,45 @@ def test_its_figures_are_the_corpus_scorers(corpus_run):
     assert figures["documents_per_second"] > 0
 
 
-def test_it_keeps_the_figures_it_reached(corpus_run):
+def test_it_meets_the_issues_floors(corpus_run):
     figures, _out = corpus_run
-    for key, floor in REACHED.items():
+    for key, floor in ISSUE_FLOORS.items():
         assert figures["overall"][key] >= floor, key
 
 
-@pytest.mark.xfail(strict=True, reason="issue 4's floors are not all met yet: span F1 is 0.89, short of 0.90")
-def test_it_meets_the_issues_floors(corpus_run):
-    figures, _out = corpus_run
-    assert all(figures["overall"][key] >= floor for key, floor in ISSUE_FLOORS.items())
+@pytest.fixture(scope="module")
+def polnear_run(django_db_setup, django_db_blocker, tmp_path_factory):
+    from positions.services import negotiation_seed
+    from tests.conftest import SEED_FILE
+
+    out = tmp_path_factory.mktemp("polnear")
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            negotiation_seed(data=json.loads(SEED_FILE.read_text(encoding="utf-8")))
+            figures = evaluate(POLNEAR / "raw", POLNEAR / "gold", out, "--any-topic")["overall"]
+            transaction.set_rollback(True)
+    return figures, out
 
 
-def test_on_general_news_it_keeps_the_attribution_figures_it_reached(seeded, tmp_path):
-    figures = evaluate(POLNEAR / "raw", POLNEAR / "gold", tmp_path, "--any-topic")["overall"]
-    theirs = scored_by_the_corpus_scorer(POLNEAR / "gold", tmp_path, "--any-topic")
+def test_on_general_news_it_scores_as_the_corpus_scorer_does(polnear_run):
+    figures, out = polnear_run
+    theirs = scored_by_the_corpus_scorer(POLNEAR / "gold", out, "--any-topic")
     assert figures["span_f1"] == pytest.approx(theirs["span_f1"])
     assert figures["named_speaker_acc"] == pytest.approx(theirs["named_speaker_acc"])
+
+
+def test_on_general_news_it_keeps_the_attribution_figures_it_reached(polnear_run):
+    figures, _out = polnear_run
     for key, floor in REACHED_POLNEAR.items():
         assert figures[key] >= floor, key
-    if all(figures[key] >= floor for key, floor in ISSUE_FLOORS_POLNEAR.items()):
-        pytest.fail("issue 4's PolNeAR floors are met now: make them the assertion")
+
+
+@pytest.mark.xfail(strict=True, reason="named-speaker accuracy on PolNeAR is 0.75, short of 0.80")
+def test_on_general_news_it_meets_the_issues_floors(polnear_run):
+    figures, _out = polnear_run
+    assert all(figures[key] >= floor for key, floor in ISSUE_FLOORS_POLNEAR.items())
 
 
 def test_two_runs_write_the_same_predictions(seeded, tmp_path):

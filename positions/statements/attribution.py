@@ -338,6 +338,8 @@ class Gazetteer:
                         return self.speaker_for(actor)
         if not bare or bare.split()[0] in NOT_NAMES or bare in self.party_names:
             return None
+        if re.fullmatch(TITLES, bare):
+            return None  # "Mr. President": a title with no name
         if bare.casefold().removeprefix("the ") in self.party_folded:
             return None  # "Obama Administration": a party's name, not a person's
         party = self.party_in(context_before.split(",")[-1]) if context_before else ""
@@ -420,7 +422,7 @@ def scan_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     from positions.statements.speech import REPORTING
 
     cued = re.compile(
-        rf"(?P<name>{FULL_NAME})(?=\s*(?:\([^()]{{1,30}}\))?\s*(?:,[^“”\"]{{0,160}}?,)?\s*(?:{REPORTING})\b)"
+        rf"(?P<name>{FULL_NAME})\b(?=\s*(?:\([^()]{{1,30}}\))?\s*(?:,[^“”\"]{{0,160}}?,)?\s*(?:{REPORTING})\b)"
     )
     for match in cued.finditer(text):
         if free(*match.span("name")):

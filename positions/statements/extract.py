@@ -7,13 +7,13 @@ from positions.statements import classify, dates, speech, structure
 from positions.statements.attribution import FULL_NAME, Gazetteer, Mention, scan_mentions
 from positions.statements.records import DocumentInput, Found, Lexicon, Speaker
 
-ADVERBS = (
-    r"(?:has|have|had|also|later|earlier|then|again|repeatedly|previously|recently|today|personally|once|further"
+ADVERBS = (  # words between a speaker and the verb: "has", "also", "clearly"
+    r"\b(?:has|have|had|also|later|earlier|then|again|repeatedly|previously|recently|today|personally|once|further"
     r"|is|was|were|are|first|[a-z]+ly)"
 )
 APPOSITION_GAP = re.compile(
     rf"^(?:\s*\([^()]{{1,30}}\))?(?:\s+of [A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?"  # "(R-CA)", "of Maryland"
-    rf"(?:\s*,[^“”\"]{{0,160}},)?\s*(?:{ADVERBS}\s+)*$"  # ", the panel's ranking Democrat,"
+    rf"(?:\s*,[^“”\"]{{0,160}},|\s*,)?\s*(?:{ADVERBS}\s+)*$"  # ", the panel's ranking Democrat,"
 )
 NOUN_PHRASE = re.compile(
     rf"(?:^|[,;:—–]\s+|\b(?:and|but|while|because|as|that|which|who|where|when)\s+)(?P<np>[^,;:“”\"()]{{1,70}}?)\s*(?:{ADVERBS}\s+)*$"
@@ -29,9 +29,11 @@ NOT_SUBJECTS = {
 # "MOSCOW, December 6 (Itar-Tass) — ": where a news report begins, not what anyone said.
 DATELINE = re.compile(r"[A-Z][A-Z .]{2,30}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^()]{1,40}\))?\s*[—–-]+\s*")
 TEMPORAL_TAIL = re.compile(
-    r"\s+(?:[a-z]+ly|now|today|yesterday|also|again|just|still|(?:on|last|this|next|early|late)\s+[A-Z]?[a-z]+"
+    r"\s+(?:[a-z]+ly|now|today|yesterday|also|again|just|still|often|never|always|already|(?:has|have|had|did|does|do|was"
+    r"|were|is|are|would|will|could)(?:n['’]t| not)|(?:on|last|this|next|early|late)\s+[A-Z]?[a-z]+"
     r"|(?:on|in) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))$"
 )
+CONTINUES = re.compile(r"(?:And|But|So|Also|That is why|That's why)\b")
 PARTICIPLE = re.compile(r"\w+ing\b")
 # A name right after a preposition is an object ("a letter to Secretary Gates"), whatever titles it has.
 OBJECT = re.compile(
@@ -45,7 +47,7 @@ SELF_PARTY = (
     ),
     re.compile(r"\bI(?:'m|’m| am)? represent(?:ing)? (?:the )?(?:[\w ]{0,60}? of )?(?P<c>[A-Z][a-z]+)"),
 )
-FIRST_PERSON = re.compile(r"\b(?:I|we|We|you|You)\s+(?:\w+\s+)?$")
+FIRST_PERSON = re.compile(r"\b(?:I|we|We|you|You)(?:['’](?:ve|d|ll|m|re))?\s+(?:\w+\s+)?$")
 POSSESSIVE_CLAIM = re.compile(
     r"(?P<who>[A-Z][\w.’' ]{1,60}?)(?:’s|'s) (?:statements?|remarks|comments|words|claims?|warnings?|threats?"
     r"|assertions?|assurances?|proposals?|offer|position|view|plan|idea) (?:that|is to|is that|was to|was that) "
@@ -133,7 +135,9 @@ class _Document:
             return self.last_person[1]
         return best[1] if best and best[0] >= pos - 2000 else None
 
-    def subject(self, v0: int, v1: int, lo: int, hi: int, side: str, phrases: bool = True) -> Speaker | None:
+    def subject(
+        self, v0: int, v1: int, lo: int, hi: int, side: str, phrases: bool = True, quoted: bool = False
+    ) -> Speaker | None:
         """The speaker of a reporting verb at [v0, v1) in the sentence [lo, hi)."""
         before = self.text[lo:v0]
         if side in ("before", "after", "opinion"):
@@ -167,7 +171,7 @@ class _Document:
                     return self._speaker_of(self.mentions[i])
                 if m.end <= v0 - 140:
                     break
-            named = re.search(rf"(?P<name>{FULL_NAME})\s*(?:,[^,“”\"]{{0,100}},)?\s*(?:{ADVERBS}\s+)*$", before)
+            named = re.search(rf"(?P<name>{FULL_NAME})\b\s*(?:,[^,“”\"]{{0,100}},)?\s*(?:{ADVERBS}\s+)*$", before)
             if named:
                 speaker = self.gaz.resolve_name(
                     named.group("name"), before[: named.start()], self.text[named.end() + lo :]
@@ -194,7 +198,12 @@ class _Document:
             party_first = party_first or m.speaker
         if party_first is not None:
             return party_first
-        named = re.match(rf"\s*(?P<name>{FULL_NAME})", after)
+        # "said Turner", "said 9/11 widow Terry Strada." (a description may come first when the name ends it)
+        named = re.match(rf"\s*(?P<name>{FULL_NAME})\b", after) or re.match(
+            rf"\s*(?:[a-z0-9/.’'-]+\s+){{1,4}}?(?P<name>{FULL_NAME})\b"
+            + ("" if quoted else r"(?!\s+(?:in|to|at|of|and)\b)"),
+            after,
+        )
         if named:
             return self.gaz.resolve_name(named.group("name"), "", after[named.end() :])
         pronoun = re.match(r"\s*(?:he|she)\b", after)
@@ -413,7 +422,9 @@ def extract(document: DocumentInput, lexicon: Lexicon) -> list[Found]:
 
 
 def _is_body(paragraph: structure.Paragraph) -> bool:
-    return speech.words(paragraph.text) >= 6
+    """Running text, not a headline: a headline ends with no full stop and is short."""
+    count = speech.words(paragraph.text)
+    return count >= 6 and (count >= 25 or re.search(r"[.!?:][\"”’')]*$", paragraph.text) is not None)
 
 
 def _looks_like_speech(text: str, paras) -> bool:
@@ -458,6 +469,7 @@ def _transcript(doc: _Document, turns: list[structure.Turn]) -> None:
             group = []
         if turn is not None:
             group.append(turn)
+    previous_topics: tuple[str, ...] = ()
     for turn in turns:
         if turn.question:
             continue
@@ -473,9 +485,15 @@ def _transcript(doc: _Document, turns: list[structure.Turn]) -> None:
         if speaker is None or not speaker.party:
             continue  # a journalist or moderator: their words are questions, not positions
         doc.remember(turn.paragraph.start, speaker)
+        if turn.opens:
+            previous_topics = ()
+        # "And…", "But…": a paragraph that opens with a conjunction goes on with the one before it.
+        goes_on = previous_topics if CONTINUES.match(doc.text, turn.body_start) else ()
         added = doc.add(
-            turn.body_start, turn.paragraph.end, "turn", speaker, "", 0.85, window=windows[turn.paragraph.start]
-        )
+            turn.body_start, turn.paragraph.end, "turn", speaker, "", 0.85,
+            window=windows[turn.paragraph.start], inherit=goes_on,
+        )  # fmt: skip
+        previous_topics = added.topics if added is not None else ()
         _nested(doc, turn.paragraph, speaker, added.topics if added is not None else ())
 
 
@@ -546,26 +564,27 @@ def _quote_speaker(doc: _Document, q: speech.Quote, para: structure.Paragraph) -
     cue_after = re.match(rf"^\s*[,—–-]?\s*(?P<verb>{speech.REPORTING})\b", after)
     if cue_after:
         v0 = q.close_end + cue_after.start("verb")
-        return doc.subject(v0, q.close_end + cue_after.end("verb"), q.close_end, hi, "after")
+        return doc.subject(v0, q.close_end + cue_after.end("verb"), q.close_end, hi, "after", quoted=True)
     cue_after = re.match(
         rf"^\s*[,—–-]?\s*(?P<subj>[^,“”\"]{{1,80}}?)\s+(?:{ADVERBS}\s+)*(?P<verb>{speech.REPORTING})\b", after
     )
     ends_sentence = re.search(r"[.!?]\W*$", text[q.start : q.close_end])
-    if cue_after and ends_sentence and not re.match(r"\s*(?:[.;]|$)", after[cue_after.end() :]):
+    new_sentence = after.lstrip()[:1].isupper()
+    if cue_after and ends_sentence and new_sentence and not re.match(r"\s*(?:[.;]|$)", after[cue_after.end() :]):
         cue_after = None  # “… system.” The Administration announced…: a new sentence, not the quote's cue
     if cue_after:
         v0 = q.close_end + cue_after.start("verb")
         who = doc.subject(v0, q.close_end + cue_after.end("verb"), q.close_end, hi, "before")
         if who:
             return who
-    signed = re.match(rf"^\s*[―—–]\s*(?P<name>{FULL_NAME})\s*(?:[,.]|$)", after)
+    signed = re.match(rf"^\s*[―—–]\s*(?P<name>{FULL_NAME})\b\s*(?:[,.]|$)", after)
     if signed:  # “…” ― Christina Lastra
         return doc.gaz.resolve_name(signed.group("name"), "", after[signed.end() :])
     before = text[lo : q.open_start]
     cue_before = None
     for cue_before in speech.VERB.finditer(before):  # noqa: B007 - the last cue before the quotation
         pass
-    object_then_quote = r"^\s*(?:that|to|:|,)?\s*(?:[a-z]+\s+){0,3}?[:,]?\s*(?:that\s+)?$"  # "requesting an “…”"
+    object_then_quote = r"^\s*(?:that|to|:|,)?\s*(?:[A-Za-z’']+\s+){0,3}?[:,]?\s*(?:that\s+)?$"  # "told Fox that “…”"
     if cue_before and re.match(object_then_quote, before[cue_before.end() :]):
         return doc.subject(lo + cue_before.start(), lo + cue_before.end(), lo, q.open_start, "before")
     according = re.search(r"[Aa]ccording to (?P<who>[^,]{2,60}),?\s*[^“”\"]{0,80}$", before)
