@@ -18,7 +18,7 @@ POLNEAR = CORPUS / "polnear-dev"
 # it has its own strict xfail below, and REACHED_POLNEAR keeps what the extractor reaches today.
 ISSUE_FLOORS = {"span_f1": 0.90, "speaker_f1": 0.85, "party_acc": 0.95, "kind_macro_f1": 0.50, "topic_f1": 0.70}
 ISSUE_FLOORS_POLNEAR = {"span_f1": 0.60, "named_speaker_acc": 0.80}
-REACHED_POLNEAR = {"span_f1": 0.60, "named_speaker_acc": 0.745}
+REACHED_POLNEAR = {"span_f1": 0.60, "named_speaker_acc": 0.76}
 
 
 def evaluate(raw: Path, gold: Path, out: Path, *extra: str) -> dict:
@@ -108,7 +108,7 @@ def test_on_general_news_it_keeps_the_attribution_figures_it_reached(polnear_run
         assert figures[key] >= floor, key
 
 
-@pytest.mark.xfail(strict=True, reason="named-speaker accuracy on PolNeAR is 0.75, short of 0.80")
+@pytest.mark.xfail(strict=True, reason="named-speaker accuracy on PolNeAR is 0.767, short of 0.80")
 def test_on_general_news_it_meets_the_issues_floors(polnear_run):
     figures, _out = polnear_run
     assert all(figures[key] >= floor for key, floor in ISSUE_FLOORS_POLNEAR.items())

@@ -9,7 +9,7 @@ from positions.statements.records import DocumentInput, Found, Lexicon, Speaker
 
 ADVERBS = (  # words between a speaker and the verb: "has", "also", "clearly"
     r"\b(?:has|have|had|also|later|earlier|then|again|repeatedly|previously|recently|today|personally|once|further"
-    r"|is|was|were|are|first|[a-z]+ly)"
+    r"|is|was|were|are|first|often|never|always|long|still|already|[a-z]+ly)"
 )
 APPOSITION_GAP = re.compile(
     rf"^(?:\s*\([^()]{{1,30}}\))?(?:\s+of [A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?"  # "(R-CA)", "of Maryland"
@@ -29,11 +29,14 @@ NOT_SUBJECTS = {
 # "MOSCOW, December 6 (Itar-Tass) — ": where a news report begins, not what anyone said.
 DATELINE = re.compile(r"[A-Z][A-Z .]{2,30}(?:,\s*[A-Z][a-z]+\.? \d{1,2})?\s*(?:\([^()]{1,40}\))?\s*[—–-]+\s*")
 TEMPORAL_TAIL = re.compile(
-    r"\s+(?:[a-z]+ly|now|today|yesterday|also|again|just|still|often|never|always|already|(?:has|have|had|did|does|do|was"
+    r"\s+(?:[a-z]+ly|now|today|yesterday|also|again|just|still|often|never|always|already|long|has|have|had|(?:did|does|do|was"
     r"|were|is|are|would|will|could)(?:n['’]t| not)|(?:on|last|this|next|early|late)\s+[A-Z]?[a-z]+"
     r"|(?:on|in) (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))$"
 )
 CONTINUES = re.compile(r"(?:And|But|So|Also|That is why|That's why)\b")
+# What speaks for its owner: "Rep. Turner’s letter", "the senator's office" (not "Ivana Trump's brief").
+SPEAKS_FOR_OWNER = r"(?:letter|statement|office|spokes(?:man|woman|person)|press office|website|account)"
+QUOTED_LABEL = re.compile(r"((?:[A-Z][A-Z.'’-]+ ){0,3}[A-Z][A-Z.'’-]{2,}):\s+")
 PARTICIPLE = re.compile(r"\w+ing\b")
 # A name right after a preposition is an object ("a letter to Secretary Gates"), whatever titles it has.
 OBJECT = re.compile(
@@ -242,7 +245,7 @@ class _Document:
             return None
         if any(w in FIRST_PERSON_WORDS or w.startswith(("i'", "we'", "you'")) for w in folded):
             return None
-        owner = re.search(rf"(?P<name>{FULL_NAME})(?:’s|'s)\s", phrase)
+        owner = re.search(rf"(?P<name>{FULL_NAME})(?:’s|'s)\s+(?:{SPEAKS_FOR_OWNER})$", phrase)
         if owner:  # "Rep. Turner’s letter requested…": the letter speaks for Turner
             found = self.gaz.resolve_name(owner.group("name"))
             if found is not None:
@@ -609,6 +612,13 @@ def _news(doc: _Document, paras) -> None:
             if intro_speaker is not None:
                 doc.remember(intro.start(), intro_speaker)
         for q in quotes:
+            labelled = QUOTED_LABEL.match(doc.text, q.start, q.end)
+            if labelled:
+                # A transcript quoted in a report: “WALLACE: …” is the moderator's, whoever the paragraph names.
+                speaker = doc.label_speaker(labelled.group(1))
+                if speaker is not None:
+                    doc.add(labelled.end(), q.end, "direct", speaker, "", 0.7, (para.start, q.end))
+                    continue
             quoted = doc.text[q.start : q.end]
             who = _quote_speaker(doc, q, para)
             explicit = who is not None

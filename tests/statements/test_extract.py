@@ -14,7 +14,7 @@ import pytest
 from positions.statements.extract import extract
 from positions.statements.records import DocumentInput, Speaker
 
-from .conftest import SEED_PUBLISHED, WHITE_HOUSE, build_lexicon, gibbs, mcfaul, one, run, span_of
+from .conftest import SEED_PUBLISHED, WHITE_HOUSE, build_lexicon, gibbs, mcfaul, one, run, span_of, turner
 
 REPO = Path(__file__).resolve().parents[2]
 RASMUSSEN = Speaker("Anders Fogh Rasmussen", "anders-fogh-rasmussen", "NATO", "person")
@@ -376,3 +376,33 @@ def test_it_reads_hostile_runs_of_reporting_verbs_without_choking(text):
     found = extract(DocumentInput(text, date(2011, 12, 6)), build_lexicon())
     assert all(text[f.start : f.end] == f.quote for f in found)
     assert len(found) <= 10 * 12  # at most MAX_CUES reports a sentence, whatever the input
+
+
+def test_it_gives_a_transcript_quoted_in_a_report_to_the_labelled_speaker():
+    text = (
+        "Pence answered questions on the debate.\n\n"
+        '"WALLACE: Do you really see those two as equivalent threats to missile defence cooperation?"\n'
+    )
+    found = one(run(text, date(2016, 9, 25), build_lexicon()), "Do you really see")
+    assert found.speaker.name == "Wallace" and found.mode == "direct"
+
+
+def test_it_names_a_speaker_described_by_a_possession_as_written_unless_the_possession_speaks_for_its_owner():
+    lexicon = build_lexicon(turner())
+    text = (
+        "Rep. Turner’s letter requested the declassification of the missile defence study.\n\n"
+        "Ivana Trump's brief said the claim was not her view of missile defence."
+    )
+    found = run(text, date(2012, 3, 26), lexicon)
+    assert one(found, "the declassification").speaker.name == "Michael Turner"
+    assert one(found, "the claim was not her view").speaker.name == "Ivana Trump's brief"
+
+
+def test_it_drops_what_comes_between_a_speaker_and_the_verb_from_the_speakers_name():
+    text = (
+        "Cruz has long said that he backs missile defence in Europe.\n\n"
+        "Mr. Obama often says that NATO needs missile defence."
+    )
+    found = run(text, date(2016, 9, 25), build_lexicon())
+    assert one(found, "he backs").speaker.name == "Cruz"
+    assert one(found, "NATO needs missile").speaker.name == "Barack Obama"
