@@ -234,11 +234,11 @@ class DocumentAdmin(admin.ModelAdmin):
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
     list_display = ["short_quote", "speaker", "party", "kind", "mode", "said_on", "review_state"]
-    list_filter = ["review_state", "kind", "mode", "party", "topics"]
+    list_filter = ["review_state", "kind", "mode", "proposes_new", "party", "topics"]
     list_select_related = ["speaker", "party"]
     search_fields = ["quote", "speaker__name", "document__title"]
     autocomplete_fields = ["document", "speaker", "party", "addressee", "proposal", "topics"]
-    readonly_fields = ["extractor_version", "confidence", "created_at"]
+    readonly_fields = ["extractor_version", "confidence", "proposes_new", "created_at"]
     date_hierarchy = "said_on"
 
     @admin.display(description="quote")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from positions import selectors
-from positions.models import Document, Item, Negotiation, Source, Stance, Statement
+from positions.models import Document, Item, Negotiation, Source, Stance, Statement, StatusChange
 from positions.services import ingest, negotiation_seed
 from positions.vocabularies import ReviewState
 from tests.conftest import article
@@ -60,6 +60,9 @@ def test_the_seed_article_yields_the_gold_positions_as_of_its_date(site, negotia
     missed = [p for p in gold["positions"] if p not in agree]
     print(f"{len(agree)} of {len(gold['positions'])} gold positions agree; missed: {missed}")
     assert len(agree) >= 10, f"{len(agree)} of 12 agree; missed: {missed}"
+    tabled = StatusChange.objects.get(proposal__slug="two-separate-systems")
+    assert (tabled.status, tabled.effective, tabled.review_state) == ("tabled", date(2011, 12, 6), ReviewState.PENDING)
+    assert {e.speaker.name for e in tabled.evidence.all()} == {"Anders Fogh Rasmussen"}
     for stance in Stance.objects.all():
         assert stance.review_state == ReviewState.PENDING and stance.recorded_via.startswith("extractor")
         assert stance.evidence.exists() and 0 < stance.confidence <= 1

@@ -149,6 +149,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "cameo",
             "topics",
             "proposal",
+            "proposes_new",
             "confidence",
             "extractor_version",
             "review_state",

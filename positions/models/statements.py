@@ -34,6 +34,11 @@ class Statement(models.Model):
     confidence = models.FloatField(default=1.0)
     extractor_version = models.CharField(max_length=40, blank=True, help_text="Empty when a person entered it.")
     review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.PENDING)
+    proposes_new = models.BooleanField(
+        default=False,
+        help_text="The extractor found a proposal, demand or threat here that matches no proposal we know: "
+        "a new proposal, for a curator to record.",
+    )
     corrected = models.BooleanField(
         default=False, help_text="A curator changed it: extracting again keeps it as it is."
     )

@@ -16,19 +16,22 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from positions import pipeline, selectors
-from positions.models import Actor, Document, Issue, Party, Proposal, Stance, Statement
-from positions.statements.link import ProposalIndex, StanceSuggestion, link
+from positions.models import Actor, Document, Issue, Party, Proposal, Stance, Statement, StatusChange
+from positions.statements.link import ProposalIndex, StanceSuggestion, link, puts_forward, suggests_new
 from positions.statements.records import EXTRACTOR_VERSION, DocumentInput, Found, Lexicon
-from positions.vocabularies import ActorKind, ReviewState
+from positions.vocabularies import ActorKind, ProposalStatus, ReviewState
 
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
-UPDATED_FIELDS = ("quote", "mode", "cue", "said_on", "kind", "confidence", "proposal_id", "extractor_version")
+UPDATED_FIELDS = (
+    "quote", "mode", "cue", "said_on", "kind", "confidence", "proposal_id", "proposes_new", "extractor_version",
+)  # fmt: skip
 
 
 @dataclass
 class ExtractReport:
     statements: Counter = field(default_factory=Counter)  # inserted, updated, unchanged, deleted, kept
     stances: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
+    statuses: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     new_actors: list[str] = field(default_factory=list)
 
     def line(self) -> str:
@@ -36,7 +39,8 @@ class ExtractReport:
         return (
             f"statements: {s['inserted']} inserted, {s['updated']} updated, {s['unchanged']} unchanged, "
             f"{s['deleted']} deleted, {s['kept']} kept as curated; stances: {t['suggested']} suggested, "
-            f"{t['unchanged']} unchanged, {t['deleted']} withdrawn; {len(self.new_actors)} new speakers"
+            f"{t['unchanged']} unchanged, {t['deleted']} withdrawn; statuses: {self.statuses['suggested']} "
+            f"suggested; {len(self.new_actors)} new speakers"
         )
 
 
@@ -70,6 +74,7 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
     machine = {_key(s.start, s.end, s.speaker_id, s.party_id): s for s in existing if not _curated(s)}
 
     index = ProposalIndex(lexicon.proposals)
+    entries = {p.key: p for p in lexicon.proposals}
     refs = _References(lexicon, document, report)
     wanted: dict[tuple, tuple[Found, list[StanceSuggestion], Statement | None]] = {}
     for item in found:
@@ -80,7 +85,9 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
         key = _key(item.start, item.end, speaker.pk if speaker else None, party.pk if party else None)
         if key in wanted:
             continue  # two names of one actor on one span: one statement
-        proposal_key, suggestions = link(item, index, speaks_for_party=item.speaker.speaks_for)
+        speaks = item.speaker.speaks_for
+        proposal_key, suggestions = link(item, index, speaks_for_party=speaks)
+        tabled = proposal_key if puts_forward(item, entries.get(proposal_key), speaks_for_party=speaks) else ""
         values = {
             "quote": item.quote,
             "mode": item.mode,
@@ -89,6 +96,7 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
             "kind": item.kind,
             "confidence": item.confidence,
             "proposal_id": refs.proposal(proposal_key),
+            "proposes_new": suggests_new(item, proposal_key, speaks_for_party=speaks),
             "extractor_version": EXTRACTOR_VERSION,
         }
         statement = machine.pop(key, None)
@@ -109,16 +117,19 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
                 statement.topics.set(topics)
                 changed.append("topics")
             report.statements["updated" if changed else "unchanged"] += 1
-        wanted[key] = (item, suggestions, statement)
+        wanted[key] = (item, suggestions, statement, tabled)
 
     gone = list(machine.values())
     if gone:
-        report.stances["deleted"] += _suggestions_withdraw([s.pk for s in gone])
+        report.stances["deleted"] += _suggestions_withdraw(Stance, [s.pk for s in gone])
+        report.statuses["deleted"] += _suggestions_withdraw(StatusChange, [s.pk for s in gone])
         Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
         report.statements["deleted"] = len(gone)
-    for _item, suggestions, statement in wanted.values():
+    for item, suggestions, statement, tabled in wanted.values():
         for suggestion in suggestions:
             _suggest(suggestion, statement, refs, report)
+        if tabled:
+            _table(refs.proposal_row(tabled), statement, item.confidence, report)
     return report
 
 
@@ -159,10 +170,40 @@ def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_Referen
     row.evidence.add(statement)
 
 
-def _suggestions_withdraw(statement_ids: list[int]) -> int:
+def _table(proposal: Proposal | None, statement: Statement, confidence: float, report: ExtractReport) -> None:
+    """Suggest that a proposal was tabled the day its proponent put it forward, unless it already was."""
+    if proposal is None:
+        return
+    statuses = StatusChange.objects.filter(proposal=proposal).exclude(review_state=ReviewState.REJECTED)
+    if statuses.filter(effective__lt=statement.said_on).exists():
+        return  # on the table (or further) before this statement: nothing new to suggest
+    row = (
+        StatusChange.objects.filter(proposal=proposal, effective=statement.said_on, status=ProposalStatus.TABLED)
+        .order_by("review_state")
+        .first()
+    )
+    if row is None:
+        row = StatusChange.objects.create(
+            proposal=proposal,
+            effective=statement.said_on,
+            status=ProposalStatus.TABLED,
+            confidence=round(min(0.9, confidence), 2),
+            recorded_via=EXTRACTOR_VIA,
+            note=f"Suggested by the extractor: its proponent put it forward ({statement.speaker or statement.party}).",
+        )
+        report.statuses["suggested"] += 1
+    elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
+        report.statuses["declined"] += 1
+        return
+    else:
+        report.statuses["unchanged"] += 1
+    row.evidence.add(statement)
+
+
+def _suggestions_withdraw(model: type[Stance] | type[StatusChange], statement_ids: list[int]) -> int:
     """Pending machine suggestions left with no evidence once these statements go."""
     withdrawn = 0
-    for row in Stance.objects.filter(
+    for row in model.objects.filter(
         evidence__in=statement_ids, review_state=ReviewState.PENDING, recorded_via__startswith="extractor"
     ).distinct():
         if not row.evidence.exclude(pk__in=statement_ids).exists():
@@ -231,6 +272,7 @@ def documents_extract(*, documents, progress=None) -> ExtractReport:
         one = document_statements_extract(document=document, lexicon=lexicons[negotiation_id])
         total.statements.update(one.statements)
         total.stances.update(one.stances)
+        total.statuses.update(one.statuses)
         total.new_actors.extend(one.new_actors)
         if progress is not None:
             progress(document, one)

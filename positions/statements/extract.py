@@ -611,6 +611,7 @@ def _news(doc: _Document, paras) -> None:
             intro_end = intro.end()
             if intro_speaker is not None:
                 doc.remember(intro.start(), intro_speaker)
+        sentences = structure.sentences(para.text, para.start)
         for q in quotes:
             labelled = QUOTED_LABEL.match(doc.text, q.start, q.end)
             if labelled:
@@ -635,11 +636,13 @@ def _news(doc: _Document, paras) -> None:
             para_speaker = who
             previous_quote_speaker = who
             doc.remember(q.open_start, who)
-            doc.add(q.start, q.end, "direct", who, "", 0.8 if who.name else 0.6, (para.start, q.end))
+            # The date may stand in the cue after the quotation: “…,” Rasmussen said on Monday.
+            cue_end = next((b for a, b in sentences if a <= q.close_end < b), q.end)
+            doc.add(q.start, q.end, "direct", who, "", 0.8 if who.name else 0.6, (para.start, max(q.end, cue_end)))
             _within_quote(doc, q, who)
         open_before = bool(quotes) and quotes[-1].runs_on
         blocked = [(q.open_start, q.close_end) for q in quotes]
-        for s0, s1 in structure.sentences(para.text, para.start):
+        for s0, s1 in sentences:
             for claim in POSSESSIVE_CLAIM.finditer(doc.text, s0, s1):
                 who = doc.gaz.resolve_name(claim.group("who").split(",")[-1].strip())
                 if who:

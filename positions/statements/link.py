@@ -181,3 +181,28 @@ def stance_for(found: Found, *, proponent: bool) -> str:
     if kind == "proposal":
         return "conditional" if CONDITIONS.search(found.quote) else "supports"
     return ""
+
+
+PUTS_FORWARD = ("proposal", "demand", "threat")
+
+
+def puts_forward(found: Found, proposal: ProposalEntry | None, *, speaks_for_party: bool) -> bool:
+    """A proponent's own proposal, demand or threat, said for its party: the proposal is on the table."""
+    return (
+        speaks_for_party
+        and proposal is not None
+        and found.kind in PUTS_FORWARD
+        and bool(found.speaker.party)
+        and proposal.proponent == found.speaker.party
+    )
+
+
+def suggests_new(found: Found, proposal_key: str, *, speaks_for_party: bool) -> bool:
+    """An on-topic proposal, demand or threat, said for a party, that matches no proposal we know."""
+    return (
+        speaks_for_party
+        and not proposal_key
+        and bool(found.topics)
+        and found.kind in PUTS_FORWARD
+        and bool(found.speaker.party)
+    )

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # Bumped whenever a change to the stages can change their output, so re-extraction knows what is stale.
-EXTRACTOR_VERSION = "rules-2026.11.1"
+EXTRACTOR_VERSION = "rules-2026.11.2"
 
 
 @dataclass(frozen=True)

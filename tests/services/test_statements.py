@@ -1,11 +1,23 @@
 """Storing extracted statements: idempotent re-extraction that keeps every curator decision."""
 
+import hashlib
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from positions.models import Actor, Document, Negotiation, Party, Source, Stance, Statement
+from positions.models import (
+    Actor,
+    Document,
+    Issue,
+    Negotiation,
+    Party,
+    Proposal,
+    Source,
+    Stance,
+    Statement,
+    StatusChange,
+)
 from positions.services import curation
 from positions.services.statements import document_statements_extract, stale_documents
 from positions.statements.records import EXTRACTOR_VERSION
@@ -173,3 +185,54 @@ def test_a_suggestion_a_curator_rejected_is_not_made_again(document):
     assert suggested.count() == 1
     assert Stance.objects.get(pk=stance.pk).review_state == ReviewState.REJECTED
     assert report.stances["declined"] >= 1
+
+
+@pytest.fixture
+def fusion_centre(seeded):
+    negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
+    return Proposal.objects.create(
+        negotiation=negotiation, issue=Issue.objects.get(negotiation=negotiation, key="joint-centres"),
+        slug="brussels-fusion-centre", title="A NATO–Russia data fusion centre in Brussels",
+        proponent=Party.objects.get(name="NATO"), kind="proposal", first_stated=date(2012, 2, 1),
+    )  # fmt: skip
+
+
+def page(text: str, *, day: date) -> Document:
+    negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
+    source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/b", negotiation=negotiation)
+    return Document.objects.create(
+        source=source, title="NATO proposal", publisher="Itar-Tass", published=day, text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+    )  # fmt: skip
+
+
+def test_a_proponent_putting_its_proposal_forward_suggests_it_was_tabled_once(fusion_centre):
+    document = page(
+        "NATO proposal\n\n“We propose to build a NATO–Russia data fusion centre in Brussels for missile defence,” "
+        "Rasmussen said on Monday.\n",
+        day=date(2012, 2, 1),
+    )
+
+    report = document_statements_extract(document=document)
+
+    row = StatusChange.objects.get(proposal=fusion_centre)
+    assert (row.status, row.effective, row.review_state) == ("tabled", date(2012, 1, 30), ReviewState.PENDING)
+    assert [s.speaker.name for s in row.evidence.all()] == ["Anders Fogh Rasmussen"]
+    assert 0 < row.confidence <= 0.9 and report.statuses["suggested"] == 1
+    again = document_statements_extract(document=document)
+    assert StatusChange.objects.filter(proposal=fusion_centre).count() == 1
+    assert (again.statuses["suggested"], again.statuses["unchanged"]) == (0, 1)
+
+
+def test_a_proposal_that_matches_none_we_know_is_flagged_as_new(seeded):
+    document = page(
+        "NATO proposal\n\nRasmussen proposed that NATO and Russia open a hotline between the commanders "
+        "of their missile defence, as a step in their cooperation.\n",
+        day=date(2012, 2, 1),
+    )
+
+    document_statements_extract(document=document)
+
+    statement = Statement.objects.get(document=document, speaker__name="Anders Fogh Rasmussen", mode="indirect")
+    assert statement.kind == "proposal" and statement.proposes_new, (statement.proposal, statement.quote)
+    assert statement.proposal is None

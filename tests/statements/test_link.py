@@ -2,7 +2,15 @@
 
 import pytest
 
-from positions.statements.link import MIN_SCORE, ProposalIndex, StanceSuggestion, link, stance_for
+from positions.statements.link import (
+    MIN_SCORE,
+    ProposalIndex,
+    StanceSuggestion,
+    link,
+    puts_forward,
+    stance_for,
+    suggests_new,
+)
 from positions.statements.records import Found, Speaker
 
 from .conftest import proposals
@@ -122,3 +130,26 @@ def test_it_reads_a_proponent_s_statement_on_its_own_proposal(kind, stance):
 )
 def test_it_reads_another_party_s_statement_on_a_proposal(kind, quote, stance):
     assert stance_for(_found(quote, RUSSIA, kind, ("legal-guarantees",)), proponent=False) == stance
+
+
+def test_only_a_proponent_putting_its_own_proposal_forward_puts_it_on_the_table():
+    two_systems = next(p for p in proposals() if p.key == "two-separate-systems")
+    proposal = _found(TWO_SYSTEMS, NATO, "proposal", ("architecture",))
+    assert puts_forward(proposal, two_systems, speaks_for_party=True)
+    assert not puts_forward(proposal, two_systems, speaks_for_party=False)  # a legislator's words
+    assert not puts_forward(
+        _found(TWO_SYSTEMS, RUSSIA, "proposal", ("architecture",)), two_systems, speaks_for_party=True
+    )
+    assert not puts_forward(
+        _found(TWO_SYSTEMS, NATO, "assessment", ("architecture",)), two_systems, speaks_for_party=True
+    )
+    assert not puts_forward(proposal, None, speaks_for_party=True)
+
+
+def test_an_on_topic_proposal_matching_nothing_is_suggested_as_new():
+    hotline = _found("NATO and Russia should open a hotline.", NATO, "proposal", ("cooperation",))
+    assert suggests_new(hotline, "", speaks_for_party=True)
+    assert not suggests_new(hotline, "two-separate-systems", speaks_for_party=True)
+    assert not suggests_new(hotline, "", speaks_for_party=False)
+    assert not suggests_new(_found("A hotline.", NATO, "proposal", ()), "", speaks_for_party=True)
+    assert not suggests_new(_found("A hotline.", NATO, "assessment", ("cooperation",)), "", speaks_for_party=True)
