@@ -76,3 +76,21 @@ def test_the_seed_articles_dated_statements_carry_their_dates(site, negotiation_
     assert (ministry.said_on.year, ministry.said_on.month) == (2011, 8)  # "in the middle of August"
     sochi = statements.filter(speaker__name="Anders Fogh Rasmussen", said_on__month=7, said_on__year=2011)
     assert {s.quote[:30] for s in sochi} >= {"he personally did not think th", "Russia says it wants guarantee"}
+
+
+def test_a_failing_extractor_loses_no_document_and_says_why(site, negotiation_without_positions, monkeypatch):
+    from positions import pipeline
+
+    def broken(document, lexicon):
+        raise RuntimeError("extractor bug")
+
+    monkeypatch.setattr(pipeline, "extract_statements", broken)
+    document = ingest_page(site, negotiation_without_positions, SEED_NAME)
+
+    item = Item.objects.get()
+    assert (item.state, item.stage) == ("done", "statements") and "extractor bug" in item.error
+    assert document.text and not Statement.objects.filter(document=document).exists()
+    monkeypatch.undo()
+    from positions.services.statements import document_statements_extract
+
+    assert document_statements_extract(document=document).statements["inserted"] >= 20  # extracted again later

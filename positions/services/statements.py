@@ -67,7 +67,7 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
     found = pipeline.extract_statements(document_input(document), lexicon)
     Document.objects.select_for_update().filter(pk=document.pk).first()  # one extraction of a document at a time
 
-    existing = list(document.statements.all())
+    existing = list(document.statements.prefetch_related("topics"))
     curated = [s for s in existing if _curated(s)]
     curated_spans = {(s.start, s.end) for s in curated}
     report.statements["kept"] = len(curated)
@@ -76,7 +76,7 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
     index = ProposalIndex(lexicon.proposals)
     entries = {p.key: p for p in lexicon.proposals}
     refs = _References(lexicon, document, report)
-    wanted: dict[tuple, tuple[Found, list[StanceSuggestion], Statement | None]] = {}
+    wanted: dict[tuple, tuple[Found, list[StanceSuggestion], Statement, str]] = {}
     for item in found:
         if (item.start, item.end) in curated_spans:
             continue
