@@ -1,6 +1,7 @@
 """The statement stages in order: layout → quotes, reports and turns → speakers → dates → kinds and topics."""
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from positions.statements import classify, dates, speech, structure
@@ -15,6 +16,8 @@ APPOSITION_GAP = re.compile(
     rf"^(?:\s*\([^()]{{1,30}}\))?(?:\s+of [A-Z][\w.]*(?:\s[A-Z][\w.]*)*)?"  # "(R-CA)", "of Maryland"
     rf"(?:\s*,[^“”\"]{{0,160}},|\s*,)?\s*(?:{ADVERBS}\s+)*$"  # ", the panel's ranking Democrat,"
 )
+# After a name that follows its verb: "(D-S.C.)", ", the assistant leader of the Democratic caucus".
+WRITTEN_TAIL = re.compile(r"(?:\s*\([^()]{1,30}\))?(?:\s*,[^,;“”\"]{1,160}?(?=,|[.;]\s|[.;]?$))?")
 NOUN_PHRASE = re.compile(
     rf"(?:^|[,;:—–]\s+|\b(?:and|but|while|because|as|that|which|who|where|when)\s+)(?P<np>[^,;:“”\"()]{{1,70}}?)\s*(?:{ADVERBS}\s+)*$"
 )
@@ -141,7 +144,36 @@ class _Document:
     def subject(
         self, v0: int, v1: int, lo: int, hi: int, side: str, phrases: bool = True, quoted: bool = False
     ) -> Speaker | None:
-        """The speaker of a reporting verb at [v0, v1) in the sentence [lo, hi)."""
+        """The speaker of a reporting verb at [v0, v1) in the sentence [lo, hi), with the words naming them."""
+        who = self._subject(v0, v1, lo, hi, side, phrases, quoted)
+        if who is not None and who.name and who.kind == "person":
+            written = self.written_as(who, v0, v1, lo, hi)
+            if written:
+                return replace(who, written=written)
+        return who
+
+    def written_as(self, who: Speaker, v0: int, v1: int, lo: int, hi: int) -> str:
+        """The phrase naming `who` next to the verb, titles and apposition included, or "" when the
+        verb's subject is not a name ("he said", "the minister said")."""
+        surname = re.escape(who.name.split()[-1])
+        last = None
+        for last in re.finditer(rf"\b{surname}\b", self.text[lo:v0]):  # noqa: B007 - the nearest one
+            pass
+        if last is not None and APPOSITION_GAP.match(self.text[lo + last.end() : v0]):
+            start = lo + last.start()
+            titles = re.search(r"(?:\b[A-Z][\w.’'-]*\s+)*$", self.text[lo:start])
+            start -= len(titles.group()) if titles else 0
+            return re.sub(rf"(?:\s+{ADVERBS})+$", "", self.text[start:v0].rstrip())
+        after = self.text[v1:hi]
+        named = re.search(rf"\b{surname}\b", after[:100])
+        if named is None or not re.fullmatch(r"\s*(?:[\w.’'/-]+\s+){0,6}", after[: named.start()]):
+            return ""
+        tail = WRITTEN_TAIL.match(after, named.end())
+        return after[: tail.end()].strip()
+
+    def _subject(
+        self, v0: int, v1: int, lo: int, hi: int, side: str, phrases: bool = True, quoted: bool = False
+    ) -> Speaker | None:
         before = self.text[lo:v0]
         if side in ("before", "after", "opinion"):
             pronoun = re.search(rf"\b(?P<p>[Hh]e|[Ss]he|[Hh]is|[Hh]er)\s*(?:{ADVERBS}\s+)*(?:opinion,?\s*)?$", before)
@@ -310,6 +342,7 @@ class _Document:
         window="",
         inherit: tuple[str, ...] = (),
     ) -> Found | None:
+        source = speaker.written
         if speaker.name and not speaker.key and speaker.kind == "person":
             speaker = self.clusters.get(speaker.name.split()[-1], speaker)
         dateline = DATELINE.match(self.text, start, end)
@@ -352,6 +385,7 @@ class _Document:
             kind=classify.kind_of(quote, cue),
             topics=topics,
             confidence=confidence if speaker.key or not speaker.name else confidence * 0.8,
+            source=source,
         )
         self.found.append(found)
         return found

@@ -83,6 +83,9 @@ class Speaker:
     kind: str = "person"  # person, body, party (a party with no speaker) or description ("the GOP nominee")
     # Holds a post that speaks for the party on the day (a minister, not a legislator): moves its stance.
     speaks_for: bool = field(default=False, compare=False)
+    # The words this mention names the speaker with ("Rep. Gwen Moore (D-Wis.)", "Brian Fallon, the
+    # campaign's press secretary,"): how the document identifies its source, whoever it resolves to.
+    written: str = field(default="", compare=False)
 
     @property
     def is_new(self) -> bool:
@@ -105,14 +108,16 @@ class Found:
     confidence: float = 0.5
     addressee: str = ""
     notes: tuple[str, ...] = field(default=(), compare=False)
+    source: str = field(default="", compare=False)  # the speaker as the document words it, when it names them
 
-    def as_gold(self) -> dict:
-        """The corpus gold format of one statement (corpus/README.md)."""
+    def as_gold(self, *, as_written: bool = False) -> dict:
+        """The corpus gold format of one statement (corpus/README.md). `as_written` gives the speaker as
+        the document words it, PolNeAR's convention, rather than the canonical name of our gold."""
         return {
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
-            "speaker": self.speaker.name or None,
+            "speaker": (self.source if as_written and self.source else self.speaker.name) or None,
             "party": self.speaker.party or None,
             "mode": self.mode,
             "kind": self.kind,

@@ -406,3 +406,36 @@ def test_it_drops_what_comes_between_a_speaker_and_the_verb_from_the_speakers_na
     found = run(text, date(2016, 9, 25), build_lexicon())
     assert one(found, "he backs").speaker.name == "Cruz"
     assert one(found, "NATO needs missile").speaker.name == "Barack Obama"
+
+
+class TestTheSourceAsWritten:
+    """How the document names each speaker, kept beside the resolved name (PolNeAR scores that)."""
+
+    def test_it_keeps_the_title_and_party_tag_before_the_verb(self):
+        text = "The vote is close. Sen. David Perdue (R-Ga.) said he did not believe the polls were right."
+        found = one(run(text, date(2016, 9, 27), build_lexicon()), "he did not believe")
+        assert found.speaker.name == "David Perdue"
+        assert found.source == "Sen. David Perdue (R-Ga.)"
+        assert found.as_gold(as_written=True)["speaker"] == "Sen. David Perdue (R-Ga.)"
+        assert found.as_gold()["speaker"] == "David Perdue"
+
+    def test_it_keeps_an_apposition_between_name_and_verb(self):
+        text = "Brian Fallon, the campaign’s press secretary, noted that the campaign faced a crossroads in May."
+        found = one(run(text, date(2016, 9, 27), build_lexicon()), "the campaign faced")
+        assert found.source == "Brian Fallon, the campaign’s press secretary,"
+
+    def test_it_keeps_what_follows_a_name_after_the_verb(self):
+        text = (
+            "“If indeed he is not intelligent, then nobody is,” said Rep. Jim Clyburn (D-S.C.), the assistant "
+            "leader of the Democratic caucus."
+        )
+        found = one(run(text, date(2016, 9, 16), build_lexicon()), "If indeed")
+        assert found.speaker.name == "Jim Clyburn"
+        assert found.source == "Rep. Jim Clyburn (D-S.C.), the assistant leader of the Democratic caucus"
+
+    def test_a_pronoun_leaves_the_resolved_name_in_place(self):
+        text = "Sen. David Perdue spoke on Tuesday. He said the polls were wrong about the whole race."
+        found = one(run(text, date(2016, 9, 27), build_lexicon()), "the polls were wrong")
+        assert found.speaker.name == "David Perdue"
+        assert found.source == ""
+        assert found.as_gold(as_written=True)["speaker"] == "David Perdue"

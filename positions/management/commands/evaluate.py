@@ -37,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--any-topic", action="store_true", help="Score every prediction, with or without topics (as score.py)."
         )
+        parser.add_argument(
+            "--as-written",
+            action="store_true",
+            help="Write each speaker as the document words it, PolNeAR's convention, not its canonical name.",
+        )
         parser.add_argument("--negotiation", help="Slug of the negotiation whose issues are the topics (default: all).")
         parser.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
 
@@ -73,7 +78,7 @@ class Command(BaseCommand):
             found = extract(document, lexicon)
             elapsed += time.perf_counter() - began
             characters += len(text)
-            statements = [f.as_gold() for f in found]
+            statements = [f.as_gold(as_written=options["as_written"]) for f in found]
             predictions[path.stem + ".json"] = statements
             record = {
                 "document": path.name,
