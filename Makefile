@@ -20,8 +20,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 run: $(VENV)/.runtime
 	$(LAUNCH) run
 
-## test: ruff, makemigrations --check and pytest against real PostgreSQL and a real worker
-test: $(VENV)/.dev
+# The browser tests drive Debian's Chromium; as root, `make test` installs it when it is missing.
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing Debian's Chromium for the browser tests"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium >/dev/null; \
+	else echo "The browser tests need Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; fi
+
+## test: ruff, makemigrations --check and pytest against real PostgreSQL, a real worker and Chromium
+test: $(VENV)/.dev $(CHROMIUM)
 	$(LAUNCH) test $(ARGS)
 
 lint: $(VENV)/.dev
