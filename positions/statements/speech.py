@@ -25,6 +25,11 @@ REPORTING = (
     r"|defended|quipped|joked|posted|call for|calls? on|urging|suggesting|predicting|announcing|requesting"
     r"|(?:expressed|voiced|raised) (?:\w+ )?(?:concerns?|objections?|doubts?|opposition)"
     r"|(?:is|are|was|were|remains?) concerned"
+    # the plural present of the commonest ones ("E.U. leaders warn that…"), and a few more of news prose
+    r"|warn|insist|claim|believe|argue|note|stress|agree|deny|reject|admit|acknowledge|predict|demand|urge"
+    r"|condemned|condemns|denounced|denounces|lamented|laments|bemoaned|decried|decries|blamed|blames|blaming"
+    r"|demanding|calling for|calling on|pushing for|pushed for|accusing|criticizing|endorsed|endorses"
+    r"|(?:show|shows|showed|shown) that"
 )
 VERB = re.compile(rf"\b(?:{REPORTING})\b")
 ADVERBS = r"(?:also|later|earlier|then|again|repeatedly|previously|recently|once|further|today|yesterday|personally)"
