@@ -46,3 +46,40 @@ def test_it_refuses_to_start_on_a_bad_value(changes, message):
 def test_it_starts_with_the_values_of_this_run():
     result = start_django()
     assert result.returncode == 0, result.stderr
+
+
+def deploy_check(**env_changes: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "DEBUG": "false"}
+    env.update(SECRET_KEY="k" + "-x7Qz9" * 10, ALLOWED_HOSTS="tracker.example.org", **env_changes)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_production_profile_passes_djangos_deployment_checks():
+    result = deploy_check(HTTPS="true", TRUST_X_FORWARDED_PROTO="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_without_the_production_profile_the_deployment_checks_fail():
+    result = deploy_check(HTTPS="false")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr and "security.W012" in result.stderr
+
+
+def test_gunicorn_accepts_the_production_configuration():
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py", "tracker.wsgi"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "GUNICORN_WORKERS": "3"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
