@@ -199,7 +199,18 @@ def _permitted(address: IpAddress, allowed: list[IpNetwork]) -> bool:
     return True
 
 
+# Not globally reachable per IANA's special-purpose registries, though the ipaddress module of some
+# Python releases calls them global (found by tests/test_properties.py): 192.0.0.0/24 (its two anycast
+# exceptions are no place for a feed), the 6to4 relay anycast, NAT64's local-use prefix and the IPv6
+# documentation prefix of 2024.
+NOT_GLOBAL = tuple(
+    ipaddress.ip_network(net) for net in ("192.0.0.0/24", "192.88.99.0/24", "64:ff9b:1::/48", "3fff::/20")
+)
+
+
 def _is_public(address: IpAddress) -> bool:
+    if any(address.version == net.version and address in net for net in NOT_GLOBAL):
+        return False
     return address.is_global and not (
         address.is_multicast
         or address.is_reserved
