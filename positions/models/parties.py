@@ -4,6 +4,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q
+from simple_history.models import HistoricalRecords
 
 from positions.vocabularies import ActorKind, PartyKind, ReviewState, choice_check
 
@@ -19,6 +20,7 @@ class Party(models.Model):
         blank=True,
         help_text="Places or institutions that stand for the party in the news (Moscow, the Kremlin).",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -36,9 +38,11 @@ class Actor(models.Model):
     aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True)
     # Speakers found by the extractor arrive pending; the seed's are approved.
     review_state = models.CharField(max_length=10, choices=ReviewState.choices, default=ReviewState.APPROVED)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        permissions = [("merge_actor", "Can merge an actor into another")]
         constraints = [
             choice_check("kind", ActorKind, "actor_kind_valid"),
             choice_check("review_state", ReviewState, "actor_review_state_valid"),
@@ -66,6 +70,7 @@ class Role(models.Model):
         help_text="Speaks for the party in the negotiation (head of state, minister, spokesperson); "
         "off for domestic voices such as legislators or former officials.",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor", "start"]

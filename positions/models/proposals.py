@@ -7,6 +7,7 @@ transaction time (`recorded_at`); "as of D" reads the latest row with effective 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, choice_check
 
@@ -20,9 +21,11 @@ class Proposal(models.Model):
     proponent = models.ForeignKey("positions.Party", on_delete=models.PROTECT, related_name="proposals")
     kind = models.CharField(max_length=20, choices=ProposalKind.choices, default=ProposalKind.PROPOSAL)
     first_stated = models.DateField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["negotiation", "first_stated", "title"]
+        permissions = [("merge_proposal", "Can merge a proposal into another")]
         constraints = [
             models.UniqueConstraint(fields=["negotiation", "slug"], name="proposal_slug_unique_per_negotiation"),
             models.UniqueConstraint(fields=["negotiation", "title"], name="proposal_title_unique_per_negotiation"),
@@ -49,6 +52,12 @@ class Recorded(models.Model):
     confidence = models.FloatField(
         null=True, blank=True, help_text="How sure the extractor was of a suggestion; empty when a person recorded it."
     )
+    machine = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the extractor suggested, as written when it suggested it; empty when a person recorded it.",
+    )
 
     class Meta:
         abstract = True
@@ -58,6 +67,7 @@ class StatusChange(Recorded):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=20, choices=ProposalStatus.choices)
     evidence = models.ManyToManyField("positions.Statement", blank=True, related_name="status_changes")
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["proposal", "effective", "recorded_at"]
@@ -81,6 +91,7 @@ class Stance(Recorded):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="stances")
     stance = models.CharField(max_length=20, choices=StanceValue.choices)
     evidence = models.ManyToManyField("positions.Statement", blank=True, related_name="stances")
+    history = HistoricalRecords(m2m_fields=["evidence"])
 
     class Meta:
         ordering = ["proposal", "party", "effective", "recorded_at"]

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from simple_history.models import HistoricalRecords
 
 from positions.vocabularies import ReviewState, StatementKind, StatementMode, choice_check
 
@@ -42,7 +43,14 @@ class Statement(models.Model):
     corrected = models.BooleanField(
         default=False, help_text="A curator changed it: extracting again keeps it as it is."
     )
+    machine = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the extractor said, as written at extraction; the row's own fields are the curator's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=["topics"])
 
     class Meta:
         ordering = ["document", "start"]
@@ -72,3 +80,24 @@ class Statement(models.Model):
     def __str__(self) -> str:
         who = self.speaker or self.party or "unattributed"
         return f"{who}: “{self.quote[:60]}”"
+
+    def values(self) -> dict:
+        """The curated values in the shape of `machine` (names, not ids: they outlive merges)."""
+        return {
+            "mode": self.mode,
+            "cue": self.cue,
+            "speaker": self.speaker.name if self.speaker_id else None,
+            "party": self.party.name if self.party_id else None,
+            "addressee": self.addressee.name if self.addressee_id else None,
+            "said_on": self.said_on.isoformat(),
+            "kind": self.kind,
+            "topics": sorted(t.key for t in self.topics.all()),
+            "proposal": self.proposal.slug if self.proposal_id else None,
+        }
+
+    def machine_changes(self) -> list[tuple[str, object, object]]:
+        """(field, what the extractor said, what the row says now) for each field a curator changed."""
+        if not self.machine:
+            return []
+        now = self.values()
+        return [(name, self.machine.get(name), value) for name, value in now.items() if self.machine.get(name) != value]

@@ -1,56 +1,122 @@
-"""Curators' writes through the API: statements, stances and status changes, and their review."""
+"""Curators' writes (API and admin): statements, stances and status changes, their correction and review.
+
+Every write names its user and a reason, so the audit trail (django-simple-history) says who did
+what; a correction keeps what the extractor said in `machine` and marks the row `corrected`.
+"""
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
-from positions.models import Stance, Statement, StatusChange
+from positions.models import Actor, Stance, Statement, StatusChange
 from positions.vocabularies import ReviewState
 
 CURATOR_VIA = "api"
+REVIEW_REASONS = {ReviewState.APPROVED: "approved", ReviewState.REJECTED: "rejected", ReviewState.PENDING: "reopened"}
+
+Reviewable = Statement | Stance | StatusChange | Actor
+
+
+def _audited(row, *, user, reason: str):
+    row._history_user = user
+    row._change_reason = reason
+    return row
 
 
 @transaction.atomic
 def statement_create(*, data: dict, user) -> Statement:
     """A statement a person entered: approved, no extractor version, full confidence."""
     topics = data.pop("topics", [])
-    statement = Statement.objects.create(
-        **data, review_state=ReviewState.APPROVED, extractor_version="", confidence=1.0
+    statement = _audited(
+        Statement(**data, review_state=ReviewState.APPROVED, extractor_version="", confidence=1.0),
+        user=user,
+        reason="entered",
     )
+    statement.save()
     statement.topics.set(topics)
     return statement
 
 
 @transaction.atomic
 def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
+    """Change what a curator changes; what the extractor said stays in `machine`.
+
+    Rows extracted before `machine` existed get it now, from their values as stored: untouched by
+    a curator (not corrected), they are still what the extractor said.
+    """
+    stored = Statement.objects.select_for_update().get(pk=statement.pk)
+    if stored.machine is None and stored.extractor_version and not stored.corrected:
+        statement.machine = {
+            **stored.values(),
+            "confidence": stored.confidence,
+            "extractor_version": stored.extractor_version,
+        }
     topics = data.pop("topics", None)
     for name, value in data.items():
         setattr(statement, name, value)
     statement.corrected = True  # a curator's decision: extracting again must keep it
-    statement.save()
     if topics is not None:
-        statement.topics.set(topics)
+        # The topics change goes into the one history record the save below makes, not one of its own.
+        statement.skip_history_when_saving = True
+        try:
+            statement.topics.set(topics)
+        finally:
+            del statement.skip_history_when_saving
+    _audited(statement, user=user, reason="corrected").save()
     return statement
 
 
 @transaction.atomic
-def recorded_create(*, model: type[Stance] | type[StatusChange], data: dict, user) -> Stance | StatusChange:
+def recorded_create(
+    *, model: type[Stance] | type[StatusChange], data: dict, user, via: str = CURATOR_VIA
+) -> Stance | StatusChange:
+    """A stance or status change a person recorded (through `via`: the API or the admin): approved."""
     evidence = data.pop("evidence", [])
-    row = model.objects.create(**data, recorded_by=user, recorded_via=CURATOR_VIA, review_state=ReviewState.APPROVED)
+    row = _audited(
+        model(**data, recorded_by=user, recorded_via=via, review_state=ReviewState.APPROVED),
+        user=user,
+        reason="entered",
+    )
+    row.save()
     row.evidence.set(evidence)
     return row
 
 
 @transaction.atomic
 def recorded_correct(*, row: Stance | StatusChange, data: dict, user) -> Stance | StatusChange:
+    """Change a stance or status change; a suggestion's machine values stay in `machine`."""
     evidence = data.pop("evidence", None)
     for name, value in data.items():
         setattr(row, name, value)
-    row.save()
     if evidence is not None:
-        row.evidence.set(evidence)
+        row.skip_history_when_saving = True
+        try:
+            row.evidence.set(evidence)
+        finally:
+            del row.skip_history_when_saving
+    _audited(row, user=user, reason="corrected").save()
     return row
 
 
-def review_set(*, row: Statement | Stance | StatusChange, state: str, user) -> None:
-    """Approve or reject; the row keeps everything else as it was."""
-    type(row).objects.filter(pk=row.pk).update(review_state=state)
+@transaction.atomic
+def review_set(*, row: Reviewable, state: str, user) -> None:
+    """Approve or reject one row; the row keeps everything else as it was."""
+    if row.review_state == state:
+        return
     row.review_state = state
+    _audited(row, user=user, reason=REVIEW_REASONS[state]).save(update_fields=["review_state"])
+
+
+@transaction.atomic
+def rows_review(*, rows, state: str, user) -> int:
+    """Approve or reject many rows (a queryset) at once, with one history record each; returns how many changed."""
+    model = rows.model
+    # By id: the admin's queryset may be DISTINCT (a topic filter), which cannot be locked FOR UPDATE.
+    ids = list(rows.values_list("pk", flat=True))
+    changed = list(model.objects.filter(pk__in=ids).exclude(review_state=state).select_for_update())
+    for row in changed:
+        row.review_state = state
+    if changed:
+        bulk_update_with_history(
+            changed, model, ["review_state"], default_user=user, default_change_reason=REVIEW_REASONS[state]
+        )
+    return len(changed)

@@ -24,6 +24,7 @@ from positions.vocabularies import ActorKind, ProposalStatus, ReviewState
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
 UPDATED_FIELDS = (
     "quote", "mode", "cue", "said_on", "kind", "confidence", "proposal_id", "proposes_new", "extractor_version",
+    "machine",
 )  # fmt: skip
 
 
@@ -99,12 +100,27 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
             "proposes_new": suggests_new(item, proposal_key, speaks_for_party=speaks),
             "extractor_version": EXTRACTOR_VERSION,
         }
+        topics = refs.issues(item.topics)
+        # What the extractor said, kept beside the row so a curator's correction never loses it.
+        values["machine"] = {
+            "mode": values["mode"],
+            "cue": values["cue"],
+            "speaker": speaker.name if speaker else None,
+            "party": party.name if party else None,
+            "addressee": None,
+            "said_on": values["said_on"].isoformat(),
+            "kind": values["kind"],
+            "topics": sorted({t.key for t in topics}),
+            "proposal": proposal_key if values["proposal_id"] else None,
+            "confidence": values["confidence"],
+            "extractor_version": EXTRACTOR_VERSION,
+        }
         statement = machine.pop(key, None)
         if statement is None:
             statement = Statement.objects.create(
                 document=document, start=item.start, end=item.end, speaker=speaker, party=party, **values
             )
-            statement.topics.set(refs.issues(item.topics))
+            statement.topics.set(topics)
             report.statements["inserted"] += 1
         else:
             changed = [name for name in UPDATED_FIELDS if getattr(statement, name) != values[name]]
@@ -112,7 +128,6 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
                 setattr(statement, name, values[name])
             if changed:
                 statement.save(update_fields=changed)
-            topics = refs.issues(item.topics)
             if {t.pk for t in statement.topics.all()} != {t.pk for t in topics}:
                 statement.topics.set(topics)
                 changed.append("topics")
@@ -159,6 +174,12 @@ def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_Referen
             stance=suggestion.stance,
             confidence=suggestion.confidence,
             recorded_via=EXTRACTOR_VIA,
+            machine={
+                "party": party.name,
+                "stance": suggestion.stance,
+                "effective": statement.said_on.isoformat(),
+                "confidence": suggestion.confidence,
+            },
             note=f"Suggested by the extractor from what {statement.speaker or party} said.",
         )
         report.stances["suggested"] += 1
@@ -189,6 +210,11 @@ def _table(proposal: Proposal | None, statement: Statement, confidence: float, r
             status=ProposalStatus.TABLED,
             confidence=round(min(0.9, confidence), 2),
             recorded_via=EXTRACTOR_VIA,
+            machine={
+                "status": ProposalStatus.TABLED.value,
+                "effective": statement.said_on.isoformat(),
+                "confidence": round(min(0.9, confidence), 2),
+            },
             note=f"Suggested by the extractor: its proponent put it forward ({statement.speaker or statement.party}).",
         )
         report.statuses["suggested"] += 1
