@@ -12,7 +12,18 @@ from datetime import date
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from positions.models import Actor, Issue, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.models import (
+    Actor,
+    Document,
+    Issue,
+    Negotiation,
+    Party,
+    Proposal,
+    Role,
+    Stance,
+    Statement,
+    StatusChange,
+)
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
 from positions.vocabularies import ReviewState
 
@@ -378,6 +389,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         evidence = _history_evidence(model, proposal=proposal, curator=curator)
         for row in rows:
             event = {
+                "id": row.id,
                 "date": row.effective,
                 "type": kind,
                 "party": _party_ref(getattr(row, "party", None)),
@@ -445,3 +457,149 @@ def _subject_of(title: str, parties: list[Party]) -> str:
         title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title)
     title = re.sub(r"[\s–—/,&:-]+", " ", re.sub(r"\b(?:talks|negotiations?|and|on|the)\b", " ", title))
     return title.strip().lower()
+
+
+# --- The pages for students: what each page shows, in a fixed number of queries ------------------
+
+
+def negotiations_list() -> list[Negotiation]:
+    return list(Negotiation.objects.order_by("title"))
+
+
+def negotiation_issues(*, negotiation: Negotiation) -> list[Issue]:
+    return list(Issue.objects.filter(negotiation=negotiation).order_by("key"))
+
+
+def negotiation_default_date(*, negotiation: Negotiation, today: date) -> date:
+    """The day a page reads when none is asked for: today, or the day the negotiation ended."""
+    return negotiation.ended if negotiation.ended and negotiation.ended < today else today
+
+
+def changes_history(
+    *,
+    negotiation: Negotiation | None = None,
+    party: Party | None = None,
+    proposal: Proposal | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Every status change and stance change, newest first, each with the value in force the day
+    before it took effect (`previous`), narrowed to a negotiation, a party (its stances only) or a
+    proposal. The entries are those of `positions_changes`, plus the row's id and recorded_at.
+    Rejected rows changed nothing. Two queries (one with a party) whatever the history's length.
+    """
+    scope = {}
+    if negotiation is not None:
+        scope["proposal__negotiation"] = negotiation
+    if proposal is not None:
+        scope["proposal"] = proposal
+    histories = []
+    if party is None:
+        statuses = rows_visible(StatusChange, curator=False).filter(**scope).select_related("proposal")
+        histories.append(("status", statuses))
+    stances = rows_visible(Stance, curator=False).filter(**scope).select_related("proposal", "party")
+    if party is not None:
+        stances = stances.filter(party=party)
+    histories.append(("stance", stances))
+
+    changes = []
+    for field, rows in histories:
+        groups: dict[tuple, list] = {}
+        for row in rows:
+            groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
+        for group in groups.values():
+            group.sort(key=_in_force_order)
+            day = last = before_day = None
+            for row in group:
+                if row.effective != day:
+                    day, before_day = row.effective, last
+                change = _change(field, row, before_day, [])
+                change.update(id=row.id, recorded_at=row.recorded_at, note=row.note)
+                del change["evidence"]
+                changes.append(((row.effective, row.recorded_at, row.id), change))
+                last = row
+    changes.sort(key=lambda c: c[0], reverse=True)
+    entries = [entry for _, entry in changes]
+    return entries[:limit] if limit is not None else entries
+
+
+def _light(statements: QuerySet[Statement]) -> QuerySet[Statement]:
+    """Statements for a list: their documents without the text, and no topics."""
+    return statements.prefetch_related(None).defer("document__text", "document__minhash")
+
+
+def statements_by_ids(*, ids: Iterable[int]) -> dict[int, Statement]:
+    """Public statements by id, with their speaker, party and document (no document text). One query."""
+    rows = _light(statements_visible(curator=False).filter(pk__in=list(ids)))
+    return {statement.id: statement for statement in rows}
+
+
+def proposal_statements(*, proposal_id: int) -> list[Statement]:
+    """The public statements linked to a proposal, by date: the marks on its timeline. One query."""
+    rows = statements_visible(curator=False).filter(proposal_id=proposal_id)
+    return list(_light(rows).order_by("said_on", "id"))
+
+
+def document_with_statements(*, document_id: int) -> tuple[Document, list[Statement]] | None:
+    """A document and its public statements in text order, for highlighting. Two queries."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return None
+    statements = (
+        Statement.objects.filter(document=document)
+        .exclude(review_state=ReviewState.REJECTED)
+        .select_related("speaker", "party", "proposal")
+        .order_by("start", "-end", "id")
+    )
+    return document, list(statements)
+
+
+def party_profile(*, slug: str, statements: int = 20) -> dict | None:
+    """A party: its negotiations, who held posts in it when, its stance history and its latest
+    statements (at most `statements` of them, with the total). Six queries."""
+    party = Party.objects.filter(slug=slug).first()
+    if party is None:
+        return None
+    public = statements_visible(curator=False).filter(party=party)
+    return {
+        "party": party,
+        "negotiations": list(party.negotiations.order_by("title")),
+        "roles": list(party.roles.select_related("actor").order_by("start", "actor__name")),
+        "stances": changes_history(party=party),
+        "statements": list(_light(public).order_by("-said_on", "-id")[:statements]),
+        "statement_count": public.count(),
+    }
+
+
+def actor_profile(*, slug: str, statements: int = 20) -> dict | None:
+    """A speaker: roles over time and the latest statements (at most `statements`, with the total).
+    Rejected speakers are not public. Four queries."""
+    actor = Actor.objects.exclude(review_state=ReviewState.REJECTED).filter(slug=slug).first()
+    if actor is None:
+        return None
+    public = statements_visible(curator=False).filter(speaker=actor)
+    return {
+        "actor": actor,
+        "roles": list(actor.roles.select_related("party").order_by("start")),
+        "statements": list(_light(public).order_by("-said_on", "-id")[:statements]),
+        "statement_count": public.count(),
+    }
+
+
+def search_choices() -> dict:
+    """The options of the statement search's filters. Four queries."""
+    return {
+        "negotiations": list(Negotiation.objects.order_by("title").values("slug", "title")),
+        "parties": list(Party.objects.order_by("name").values("slug", "name")),
+        "actors": list(
+            Actor.objects.exclude(review_state=ReviewState.REJECTED).order_by("name").values("slug", "name")
+        ),
+        "topics": list(Issue.objects.order_by("key").values_list("key", flat=True).distinct()),
+    }
+
+
+def party_by_slug(*, slug: str) -> Party | None:
+    return Party.objects.filter(slug=slug).first()
+
+
+def proposal_by_id(*, proposal_id: int) -> Proposal | None:
+    return Proposal.objects.filter(pk=proposal_id).first()

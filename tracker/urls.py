@@ -6,7 +6,6 @@ from django.urls import include, path
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
-from django.views.generic import RedirectView
 
 from tracker.health import healthz
 
@@ -15,11 +14,11 @@ admin.site.site_title = "Tracker admin"
 admin.site.index_title = "Curation"
 
 urlpatterns = [
-    # Until the public pages exist, the admin is the only place to go.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("positions.api.urls")),
     path("healthz", healthz, name="healthz"),
+    # The pages for students, at the root; after the fixed prefixes above.
+    path("", include("positions.pages.urls")),
 ]
 
 

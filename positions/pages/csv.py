@@ -1,0 +1,148 @@
+"""CSV downloads of what a page shows: the matrix, the changes, a proposal's evidence, search results.
+
+The statement search streams through the API export's columns and row writer, so a student's
+download from the page and from /api/v1/exports/statements.csv have the same shape.
+"""
+
+from django.http import HttpResponse, StreamingHttpResponse
+
+from positions.api.exports import CHUNK_SIZE, STATEMENT_COLUMNS, csv_lines
+from positions.models import Statement
+
+
+def _attachment(lines, filename: str) -> HttpResponse:
+    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+MATRIX_HEADERS = [
+    "as_of",
+    "issue",
+    "issue_title",
+    "proposal_id",
+    "proposal",
+    "proponent",
+    "kind",
+    "first_stated",
+    "status",
+    "status_since",
+    "party",
+    "stance",
+    "stance_since",
+    "review_state",
+    "evidence_statements",
+    "latest_statement_id",
+    "latest_said_on",
+    "latest_speaker",
+    "latest_quote",
+    "document_id",
+    "document_url",
+]
+
+
+def matrix_csv(comparison: dict, issues: dict, parties: list, *, filename: str) -> HttpResponse:
+    """One row per (proposal, party) cell, as on the page."""
+    names = {party.slug: party.name for party in parties}
+    rows = []
+    for p in comparison["proposals"]:
+        status = p["status"] or {}
+        issue = issues.get(p["issue"])
+        for cell in p["cells"]:
+            latest = cell["latest_statement"] or {}
+            rows.append(
+                (
+                    comparison["as_of"],
+                    p["issue"],
+                    issue.title if issue else "",
+                    p["id"],
+                    p["title"],
+                    p["proponent"]["name"],
+                    p["kind"],
+                    p["first_stated"],
+                    status.get("status"),
+                    status.get("since"),
+                    names.get(cell["party"], cell["party"]),
+                    cell["stance"],
+                    cell["since"],
+                    cell["review_state"],
+                    cell["statements"],
+                    latest.get("id"),
+                    latest.get("said_on"),
+                    latest.get("speaker"),
+                    latest.get("quote"),
+                    latest.get("document"),
+                    latest.get("url"),
+                )
+            )
+    return _attachment(csv_lines(MATRIX_HEADERS, rows), filename)
+
+
+CHANGES_HEADERS = ["date", "type", "proposal_id", "proposal", "party", "previous", "value", "review_state", "evidence"]
+
+
+def changes_csv(changes: list[dict], *, filename: str) -> HttpResponse:
+    rows = (
+        (
+            c["date"],
+            c["type"],
+            c["proposal"]["id"],
+            c["proposal"]["title"],
+            c["party"]["name"] if c["party"] else "",
+            c["previous"],
+            c["value"],
+            c["review_state"],
+            ";".join(str(i) for i in c["evidence"]),
+        )
+        for c in changes
+    )
+    return _attachment(csv_lines(CHANGES_HEADERS, rows), filename)
+
+
+EVIDENCE_HEADERS = [
+    "date",
+    "type",
+    "party",
+    "value",
+    "review_state",
+    "statement_id",
+    "said_on",
+    "speaker",
+    "speaker_party",
+    "kind",
+    "quote",
+    "document_id",
+    "document_title",
+    "publisher",
+    "document_url",
+]
+
+
+def evidence_csv(history: dict, *, filename: str) -> HttpResponse:
+    """One row per (event, evidence statement); an event without evidence still gets a row."""
+    rows = []
+    for e in history["events"]:
+        head = (e["date"], e["type"], e["party"]["name"] if e["party"] else "", e["value"], e["review_state"])
+        for s in e["evidence"] or [None]:
+            if s is None:
+                rows.append(head + ("",) * 10)
+                continue
+            doc = s["document"]
+            said = (s["id"], s["said_on"], s["speaker"], s["party"], s["kind"], s["quote"])
+            rows.append((*head, *said, doc["id"], doc["title"], doc["publisher"], doc["url"]))
+    return _attachment(csv_lines(EVIDENCE_HEADERS, rows), filename)
+
+
+def statements_csv(matching, *, filename: str) -> StreamingHttpResponse:
+    """Every statement the search matches (not just the page shown), streamed like the API export."""
+    # A semi-join keeps each statement once without DISTINCT over every column (topic filters join).
+    rows = (
+        Statement.objects.filter(pk__in=matching.values("pk"))
+        .order_by("said_on", "id")
+        .values_list(*(source for _, source in STATEMENT_COLUMNS))
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    headers = [header for header, _ in STATEMENT_COLUMNS]
+    response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,39 @@
+"""The GET forms of the pages: they validate the query string, so a bad date is a 400 page, not a 500."""
+
+from django import forms
+
+DATE_FORMATS = ["%Y-%m-%d"]
+INVALID = {"invalid": "Enter a date as YYYY-MM-DD, for example 2011-12-06."}
+
+
+def date_field(label: str) -> forms.DateField:
+    return forms.DateField(required=False, input_formats=DATE_FORMATS, error_messages=INVALID, label=label)
+
+
+class AsOfForm(forms.Form):
+    as_of = date_field("As of")
+    hide_unreviewed = forms.BooleanField(required=False, label="Hide unreviewed positions")
+
+
+class ChangesForm(forms.Form):
+    """?from=&to=: `from` is a Python keyword, so the fields are added by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = date_field("From")
+        self.fields["to"] = date_field("To")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            raise forms.ValidationError("“From” must be on or before “to”.")
+        return data
+
+
+def error_lines(form: forms.Form) -> list[str]:
+    """The form's errors as sentences for the 400 page: "as_of: Enter a valid date."."""
+    lines = []
+    for field, errors in form.errors.items():
+        for error in errors:
+            lines.append(error if field == "__all__" else f"{field}: {error}")
+    return lines

@@ -1,0 +1,370 @@
+"""The pages' views: validate the query string, call selectors, shape the result for a template.
+
+No view touches the ORM itself, so each page costs the fixed number of queries of its selectors
+(tests/pages/test_queries.py counts them at two sizes of data).
+"""
+
+from datetime import date, timedelta
+from urllib.parse import urlencode, urlsplit
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from positions import selectors
+from positions.api.filters import StatementFilter
+from positions.pages import csv as csv_out
+from positions.pages.forms import AsOfForm, ChangesForm, error_lines
+from positions.pages.highlight import highlighted_text, statement_label
+from positions.pages.labels import status_word, value_word
+from positions.pages.timeline import Mark, timeline_svg
+from positions.vocabularies import StatementKind
+
+PAGE_SIZE = 20
+# A search runs once any of these is given; an empty form shows only the form.
+SEARCH_FIELDS = ("q", "negotiation", "party", "actor", "kind", "topic", "proposal", "said_from", "said_to")
+
+
+def bad_request(request: HttpRequest, errors: list[str]) -> HttpResponse:
+    return render(request, "pages/bad_request.html", {"errors": errors}, status=400)
+
+
+def _negotiation(slug: str):
+    negotiation = selectors.negotiation_by_slug(slug=slug)
+    if negotiation is None:
+        raise Http404("No such negotiation.")
+    return negotiation
+
+
+def _permalink(request: HttpRequest, params: dict) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+    return request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
+
+
+def _cite(what: str, permalink: str) -> str:
+    retrieved = timezone.localdate().isoformat()
+    return f"{what}. Negotiation-position tracker. {permalink} (retrieved {retrieved})."
+
+
+def _year_before(day: date) -> date:
+    # A student may well type 0001-01-01: the default "from" must not overflow into a 500.
+    return day - timedelta(days=365) if day > date.min + timedelta(days=365) else date.min
+
+
+def is_web_url(url: str) -> bool:
+    """Only http(s) URLs become links: a javascript: or data: URL from a feed stays text."""
+    return urlsplit(url or "").scheme.lower() in {"http", "https"}
+
+
+# --- a negotiation: overview, matrix, changes ------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/home.html", {"negotiations": selectors.negotiations_list()})
+
+
+def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
+    negotiation = _negotiation(slug)
+    as_of = selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())
+    proposals = list(selectors.proposals_as_of(negotiation=negotiation, as_of=as_of))
+    statuses = {s.proposal_id: s for s in selectors.statuses_as_of(negotiation=negotiation, as_of=as_of)}
+    for proposal in proposals:
+        status = statuses.get(proposal.id)
+        proposal.status_now = status
+        proposal.status_word = status_word(status.status if status else None)
+    changes = selectors.changes_history(negotiation=negotiation, limit=12)
+    context = {
+        "negotiation": negotiation,
+        "as_of": as_of,
+        "parties": selectors.negotiation_parties(negotiation=negotiation),
+        "issues": selectors.negotiation_issues(negotiation=negotiation),
+        "proposals": proposals,
+        "changes": _changes_for_display(changes),
+    }
+    return render(request, "pages/negotiation.html", context)
+
+
+def _matrix(request: HttpRequest, slug: str):
+    """The matrix's data for the page and its CSV; a 400 response when the query is bad."""
+    negotiation = _negotiation(slug)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return None, bad_request(request, error_lines(form))
+    today = timezone.localdate()
+    as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
+    hide = form.cleaned_data["hide_unreviewed"]
+    parties = selectors.negotiation_parties(negotiation=negotiation)
+    comparison = selectors.positions_compare(
+        negotiation=negotiation, as_of=as_of, parties=parties, include_pending=not hide
+    )
+    issues = {issue.key: issue for issue in selectors.negotiation_issues(negotiation=negotiation)}
+    _most_engaged_first(comparison, parties)
+    return {
+        "negotiation": negotiation,
+        "as_of": as_of,
+        "hide": hide,
+        "form": form,
+        "parties": parties,
+        "comparison": comparison,
+        "issues": issues,
+    }, None
+
+
+def _most_engaged_first(comparison: dict, parties: list) -> None:
+    """Reorder the columns (in place): parties with the most stances first, then by name, so the
+    main protagonists lead and bystanders with empty columns trail."""
+    counts = [sum(1 for row in comparison["proposals"] if row["cells"][i]["stance"]) for i in range(len(parties))]
+    order = sorted(range(len(parties)), key=lambda i: (-counts[i], parties[i].name))
+    parties[:] = [parties[i] for i in order]
+    comparison["parties"] = [comparison["parties"][i] for i in order]
+    for row in comparison["proposals"]:
+        row["cells"] = [row["cells"][i] for i in order]
+
+
+def matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    data, error = _matrix(request, slug)
+    if error:
+        return error
+    groups: list[dict] = []
+    for row in data["comparison"]["proposals"]:
+        row["status_word"] = status_word(row["status"]["status"] if row["status"] else None)
+        for cell, party in zip(row["cells"], data["parties"], strict=True):
+            cell["party_name"] = party.name
+        if not groups or groups[-1]["key"] != row["issue"]:
+            issue = data["issues"].get(row["issue"])
+            groups.append({"key": row["issue"], "title": issue.title if issue else row["issue"], "rows": []})
+        groups[-1]["rows"].append(row)
+    as_of, negotiation = data["as_of"], data["negotiation"]
+    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if data["hide"] else None}
+    permalink = _permalink(request, params)
+    earlier = max(negotiation.started or date.min, _year_before(as_of))
+    context = {
+        **data,
+        "groups": groups,
+        "permalink": permalink,
+        "csv_query": urlencode({k: v for k, v in params.items() if v}),
+        "cite": _cite(f"{negotiation.title}: positions as of {as_of.isoformat()}", permalink),
+        "changes_from": min(earlier, as_of),
+        "total_cells": sum(len(row["cells"]) for row in data["comparison"]["proposals"]),
+    }
+    return render(request, "pages/matrix.html", context)
+
+
+def matrix_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    data, error = _matrix(request, slug)
+    if error:
+        return error
+    name = f"{data['negotiation'].slug}-positions-{data['as_of'].isoformat()}.csv"
+    return csv_out.matrix_csv(data["comparison"], data["issues"], data["parties"], filename=name)
+
+
+def _changes(request: HttpRequest, slug: str):
+    negotiation = _negotiation(slug)
+    form = ChangesForm(request.GET)
+    if not form.is_valid():
+        return None, bad_request(request, error_lines(form))
+    date_to = form.cleaned_data["to"] or selectors.negotiation_default_date(
+        negotiation=negotiation, today=timezone.localdate()
+    )
+    date_from = form.cleaned_data["from"] or min(max(negotiation.started or date.min, _year_before(date_to)), date_to)
+    if date_from > date_to:
+        return None, bad_request(request, ["“From” must be on or before “to”."])
+    changes = selectors.positions_changes(negotiation=negotiation, date_from=date_from, date_to=date_to)
+    return {"negotiation": negotiation, "date_from": date_from, "date_to": date_to, "changes": changes}, None
+
+
+def changes(request: HttpRequest, slug: str) -> HttpResponse:
+    data, error = _changes(request, slug)
+    if error:
+        return error
+    result = data["changes"]
+    evidence_ids = {sid for change in result["changes"] for sid in change["evidence"]}
+    statements = selectors.statements_by_ids(ids=evidence_ids)
+    rows = _changes_for_display(result["changes"])
+    for row in rows:
+        row["statements"] = [statements[sid] for sid in row["evidence"] if sid in statements]
+    titles = {c["proposal"]["id"]: c["proposal"]["title"] for c in result["changes"]}
+    # A value that differs between the dates changed inside them, so its names are among the changes.
+    names = {c["party"]["slug"]: c["party"]["name"] for c in result["changes"] if c["party"]}
+    summary = []
+    for entry in result["summary"]:
+        kind = "status" if entry["party"] is None else "stance"
+        summary.append(
+            {
+                **entry,
+                "title": titles.get(entry["proposal"], ""),
+                "party_name": names.get(entry["party"], entry["party"]),
+                "before_word": value_word(kind, entry["before"]),
+                "after_word": value_word(kind, entry["after"]),
+            }
+        )
+    params = {"from": data["date_from"].isoformat(), "to": data["date_to"].isoformat()}
+    permalink = _permalink(request, params)
+    what = f"{data['negotiation'].title}: changes from {params['from']} to {params['to']}"
+    context = {
+        **data,
+        "rows": rows,
+        "summary": summary,
+        "permalink": permalink,
+        "csv_query": urlencode(params),
+        "cite": _cite(what, permalink),
+    }
+    return render(request, "pages/changes.html", context)
+
+
+def changes_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    data, error = _changes(request, slug)
+    if error:
+        return error
+    name = f"{data['negotiation'].slug}-changes-{data['date_from'].isoformat()}-{data['date_to'].isoformat()}.csv"
+    return csv_out.changes_csv(data["changes"]["changes"], filename=name)
+
+
+def _changes_for_display(changes: list[dict]) -> list[dict]:
+    return [
+        {
+            **change,
+            "value_word": value_word(change["type"], change["value"]),
+            "previous_word": value_word(change["type"], change["previous"]),
+            "unreviewed": change["review_state"] != "approved",
+        }
+        for change in changes
+    ]
+
+
+# --- a proposal, a document --------------------------------------------------------------------
+
+
+def _history(pk: int) -> dict:
+    history = selectors.proposal_history(proposal_id=pk)
+    if history is None:
+        raise Http404("No such proposal.")
+    return history
+
+
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    history = _history(pk)
+    negotiation = _negotiation(history["negotiation"])
+    events = history["events"]
+    members = selectors.negotiation_parties(negotiation=negotiation)
+    order = {party.id: i for i, party in enumerate(members)}
+    names = {party.slug: party.name for party in members}
+    seen = {e["party"]["id"]: e["party"] for e in events if e["party"]}
+    parties = sorted(seen.values(), key=lambda p: (order.get(p["id"], len(order)), p["name"]))
+
+    linked = selectors.proposal_statements(proposal_id=pk)
+    marks: dict[int, Mark] = {}
+    for event in events:
+        for ev in event["evidence"]:
+            ev["party_name"] = names.get(ev["party"], ev["party"])
+            href = reverse("pages:document", args=[ev["document"]["id"]]) + f"#s{ev['id']}"
+            marks[ev["id"]] = Mark(ev["said_on"], href, f"{ev['said_on']} {ev['speaker'] or ''}: “{ev['quote']}”")
+        event["value_word"] = value_word(event["type"], event["value"])
+        event["unreviewed"] = event["review_state"] != "approved"
+    for s in linked:
+        href = reverse("pages:document", args=[s.document_id]) + f"#s{s.id}"
+        marks.setdefault(s.id, Mark(s.said_on, href, f"{s.said_on} {statement_label(s)}: “{s.quote}”"))
+    days = [history["first_stated"], *(e["date"] for e in events), *(m.said_on for m in marks.values())]
+    start = min(days)
+    end = max([*days, selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())])
+    start = date(start.year, 1, 1)  # whole years read better on the axis
+    svg = timeline_svg(
+        title=history["title"],
+        events=events,
+        parties=parties,
+        marks=sorted(marks.values(), key=lambda m: m.said_on),
+        start=start,
+        end=end,
+    )
+    permalink = request.build_absolute_uri(request.path)
+    shown = {ev["id"] for e in events for ev in e["evidence"]}
+    context = {
+        "history": history,
+        "negotiation": negotiation,
+        "svg": svg,
+        "events": events,
+        "linked": [s for s in linked if s.id not in shown],
+        "permalink": permalink,
+        "cite": _cite(f"{history['title']} ({negotiation.title}): timeline and evidence", permalink),
+    }
+    return render(request, "pages/proposal.html", context)
+
+
+def proposal_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    history = _history(pk)
+    return csv_out.evidence_csv(history, filename=f"{history['slug']}-evidence.csv")
+
+
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.document_with_statements(document_id=pk)
+    if found is None:
+        raise Http404("No such document.")
+    doc, statements = found
+    for statement in statements:
+        statement.label = statement_label(statement)
+    context = {
+        "document": doc,
+        "statements": statements,
+        "text": highlighted_text(doc.text, statements),
+        "source_link": doc.url if is_web_url(doc.url) else None,
+    }
+    return render(request, "pages/document.html", context)
+
+
+# --- parties, actors, search -------------------------------------------------------------------
+
+
+def party(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = selectors.party_profile(slug=slug)
+    if profile is None:
+        raise Http404("No such party.")
+    profile["stances"] = _changes_for_display(profile["stances"])
+    return render(request, "pages/party.html", profile)
+
+
+def actor(request: HttpRequest, slug: str) -> HttpResponse:
+    profile = selectors.actor_profile(slug=slug)
+    if profile is None:
+        raise Http404("No such speaker.")
+    return render(request, "pages/actor.html", profile)
+
+
+def _search(request: HttpRequest):
+    # The API's statement filters, full-text search included: one definition of what matches.
+    filterset = StatementFilter(request.GET, queryset=selectors.statements_visible(curator=False))
+    if not filterset.is_valid():
+        return None, bad_request(request, error_lines(filterset.form))
+    return filterset.qs.order_by("said_on", "id"), None
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    results, error = _search(request)
+    if error:
+        return error
+    searched = any(request.GET.get(name) for name in SEARCH_FIELDS)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if searched else None
+    if page is not None:
+        for statement in page.object_list:
+            statement.label = statement_label(statement)
+    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    permalink = _permalink(request, query)
+    context = {
+        **selectors.search_choices(),
+        "kinds": StatementKind.choices,
+        "params": request.GET,
+        "page": page,
+        "searched": searched,
+        "permalink": permalink,
+        "csv_query": urlencode(query),
+        "cite": _cite("Statements search", permalink),
+    }
+    return render(request, "pages/search.html", context)
+
+
+def search_csv(request: HttpRequest) -> HttpResponse:
+    results, error = _search(request)
+    if error:
+        return error
+    return csv_out.statements_csv(results, filename="statements.csv")

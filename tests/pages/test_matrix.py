@@ -1,0 +1,147 @@
+"""The comparison matrix and the changes between two dates: the seed's gold positions, dates, review states."""
+
+import json
+from datetime import date
+
+import pytest
+from lxml import html
+
+from positions.models import Party, Proposal, Stance
+from positions.vocabularies import ReviewState
+from tests import factories as f
+from tests.conftest import SHARED
+
+pytestmark = pytest.mark.django_db
+
+SEED = "nato-russia-missile-defence"
+MATRIX = f"/negotiations/{SEED}/matrix/"
+SEED_GOLD = SHARED / "corpus" / "gold" / "2011-12-06_itar-tass_rasmussen-two-separate-systems.json"
+
+
+def cell(page, proposal_slug: str, party_slug: str):
+    found = page.xpath(f'//tr[@data-proposal="{proposal_slug}"]/td[@data-party="{party_slug}"]')
+    assert len(found) == 1, (proposal_slug, party_slug)
+    return found[0]
+
+
+def stance_text(td) -> str:
+    return td.xpath('.//span[contains(@class, "stance")]')[0].text_content().strip()
+
+
+def test_it_shows_the_seed_articles_gold_positions_as_of_its_date(client, seeded):
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))["positions"]
+    page = html.fromstring(client.get(MATRIX, {"as_of": "2011-12-06"}).content)
+    slugs = dict(Proposal.objects.values_list("title", "slug"))
+    parties = dict(Party.objects.values_list("name", "slug"))
+    for position in gold:
+        td = cell(page, slugs[position["proposal"]], parties[position["party"]])
+        # The word is there (never colour alone), and the colour class says the same.
+        assert stance_text(td) == position["stance"], position
+        assert td.xpath(f'.//span[contains(@class, "stance-{position["stance"]}")]')
+        assert "since 2011-" in td.text_content()
+    assert len(gold) >= 10
+
+
+def test_it_leaves_out_proposals_not_yet_tabled(client, seeded):
+    response = client.get(MATRIX, {"as_of": "2010-06-01"})
+    page = html.fromstring(response.content)
+    shown = set(page.xpath("//tr[@data-proposal]/@data-proposal"))
+    tabled = set(Proposal.objects.filter(first_stated__lte=date(2010, 6, 1)).values_list("slug", flat=True))
+    later = set(Proposal.objects.filter(first_stated__gt=date(2010, 6, 1)).values_list("slug", flat=True))
+    assert shown == tabled
+    assert later and not shown & later
+    assert "two-separate-systems" in later
+
+
+def test_it_links_each_quote_to_its_place_in_its_document(client, seeded):
+    page = html.fromstring(client.get(MATRIX, {"as_of": "2011-12-06"}).content)
+    link = cell(page, "two-separate-systems", "nato").xpath(".//blockquote/a")[0]
+    path, anchor = link.get("href").split("#")
+    document = html.fromstring(client.get(path).content)
+    mark = document.xpath(f'//mark[@id="{anchor}"]')
+    assert mark and anchor.startswith("s")
+    assert link.text_content().strip("“”.… ")[:40] in mark[0].text_content()
+
+
+def test_it_reads_the_negotiations_end_when_no_date_is_given(client, seeded):
+    response = client.get(MATRIX)
+    assert response.context["as_of"] == date(2013, 12, 31)  # the seed ended before today
+    assert b'id="as-of">2013-12-31<' in response.content
+
+
+@pytest.mark.parametrize("bad", ["2011-13-01", "yesterday", "2011-02-30", "06/12/2011"])
+def test_it_answers_a_bad_date_with_a_clear_400_page(client, db, bad):
+    f.negotiation(slug=SEED)
+    for url in (MATRIX, f"/negotiations/{SEED}/matrix.csv"):
+        response = client.get(url, {"as_of": bad})
+        assert response.status_code == 400
+        assert "YYYY-MM-DD" in response.content.decode()
+        assert response["Content-Type"].startswith("text/html")
+
+
+def test_it_refuses_changes_whose_start_is_after_their_end(client, db):
+    f.negotiation(slug=SEED)
+    response = client.get(f"/negotiations/{SEED}/changes/", {"from": "2012-01-01", "to": "2011-01-01"})
+    assert response.status_code == 400
+    assert "on or before" in response.content.decode()
+
+
+def test_it_reads_the_edges_of_the_calendar(client, db):
+    f.negotiation(slug=SEED, started=date(2009, 1, 1))
+    for params in ({"as_of": "0001-01-01"}, {"as_of": "9999-12-31"}):
+        assert client.get(MATRIX, params).status_code == 200
+    for params in ({"to": "0001-01-01"}, {"from": "0001-01-01", "to": "9999-12-31"}):
+        assert client.get(f"/negotiations/{SEED}/changes/", params).status_code == 200
+
+
+def test_it_is_a_404_for_an_unknown_negotiation(client, db):
+    assert client.get("/negotiations/nowhere/matrix/").status_code == 404
+
+
+def test_it_marks_unreviewed_positions_and_can_hide_them(client, seeded):
+    proposal = Proposal.objects.get(slug="two-separate-systems")
+    russia = Party.objects.get(name="Russia")
+    f.stance(proposal=proposal, party=russia, stance="conditional", effective=date(2012, 1, 10), review_state="pending")
+
+    shown = html.fromstring(client.get(MATRIX, {"as_of": "2012-02-01"}).content)
+    td = cell(shown, "two-separate-systems", "russia")
+    assert stance_text(td) == "conditional"
+    assert "unreviewed" in td.text_content()
+
+    hidden = html.fromstring(client.get(MATRIX, {"as_of": "2012-02-01", "hide_unreviewed": "on"}).content)
+    td = cell(hidden, "two-separate-systems", "russia")
+    assert stance_text(td) == "opposes"  # the approved stance in force before the pending one
+    assert "unreviewed" not in td.text_content()
+
+
+def test_it_never_shows_a_rejected_stance(client, seeded):
+    proposal = Proposal.objects.get(slug="two-separate-systems")
+    russia = Party.objects.get(name="Russia")
+    f.stance(proposal=proposal, party=russia, stance="supports", effective=date(2012, 1, 10), review_state="rejected")
+    page = html.fromstring(client.get(MATRIX, {"as_of": "2012-02-01"}).content)
+    assert stance_text(cell(page, "two-separate-systems", "russia")) == "opposes"
+
+
+def test_it_gives_a_permalink_and_a_citation_with_the_date(client, seeded):
+    page = html.fromstring(client.get(MATRIX, {"as_of": "2011-12-06", "hide_unreviewed": "on"}).content)
+    permalink = page.xpath('//a[contains(@class, "permalink")]/@href')[0]
+    assert permalink.startswith("http://testserver/negotiations/")
+    assert "as_of=2011-12-06" in permalink and "hide_unreviewed=on" in permalink
+    cite = page.xpath('//*[contains(@class, "cite-text")]')[0].text_content()
+    assert "as of 2011-12-06" in cite and permalink in cite
+
+
+def test_it_shows_what_changed_between_two_dates(client, seeded):
+    response = client.get(f"/negotiations/{SEED}/changes/", {"from": "2011-07-01", "to": "2011-12-31"})
+    assert response.status_code == 200
+    page = html.fromstring(response.content)
+    summary = " ".join(li.text_content() for li in page.xpath('//ul[@class="summary"]/li'))
+    summary = " ".join(summary.split())
+    assert "European Phased Adaptive Approach (EPAA): Russia conditional → opposes" in summary
+    # Every change in the window is listed, and none outside it.
+    dates = [d for d in page.xpath("//table[@class='changes']//time/@datetime")]
+    assert dates and all("2011-07-01" < d <= "2011-12-31" for d in dates)
+    in_window = Stance.objects.filter(
+        effective__gt=date(2011, 7, 1), effective__lte=date(2011, 12, 31), proposal__negotiation__slug=SEED
+    ).exclude(review_state=ReviewState.REJECTED)
+    assert len(dates) >= in_window.count()
