@@ -209,14 +209,20 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # between page actions are still plain synchronous calls.
+    # between page actions are still plain synchronous calls. Unset again afterwards: subprocesses
+    # of later tests (`check --deploy`) must not inherit it.
+    had = "DJANGO_ALLOW_ASYNC_UNSAFE" in os.environ
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     flags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
     flags += ["--disable-component-update", "--disable-sync"]
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-        yield chromium
-        chromium.close()
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+            yield chromium
+            chromium.close()
+    finally:
+        if not had:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Every file of ../shared/badinput, served over HTTP on 127.0.0.1, through the whole ingest.
 
 Per file: no unhandled exception, the outcome class of MANIFEST.tsv's expected behaviour
-(rejected with the error recorded, or taken in), under 2 s and 200 MB of memory growth.
+(rejected with the error recorded, or taken in), with no hang and under 200 MB of memory growth.
 """
 
 import csv
@@ -62,7 +62,10 @@ def test_every_bad_input_gets_its_outcome_and_loses_nothing(site, row):
     run = poll_and_process(source)
     elapsed, growth = time.monotonic() - started, max_rss_mb() - rss_before
 
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    print(f"{row['file']}: {elapsed:.2f} s, {growth:.0f} MB more")
+    # Guards against a hang or a blow-up (an entity bomb, a parser looping), not speed goals: those
+    # belong to the benchmarks. Generous, so that a loaded machine never trips them.
+    assert elapsed < 60, f"{elapsed:.2f} s"
     assert growth < 200, f"{growth:.0f} MB"
     assert run.finished_at is not None and run.pending == 0
     source.refresh_from_db()

