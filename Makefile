@@ -51,5 +51,28 @@ shell: $(VENV)/.runtime
 fault-kill-worker: $(VENV)/.dev
 	$(LAUNCH) exec $(PY) scripts/fault_kill_worker.py
 
+# The other drills (docs/reliability.md) need a real broker: CELERY_BROKER_URL=redis://… or amqp://…
+.PHONY: fault-db-terminate fault-broker-restart fault-poison-task load-api load-worker
+## fault-db-terminate: pg_terminate_backend on the workers' connections mid-ingest; nothing fails, nothing lost
+fault-db-terminate: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/fault_db_terminate.py
+
+## fault-broker-restart: restart Redis, then RabbitMQ, mid-ingest (this machine's servers): nothing lost or twice
+fault-broker-restart: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/fault_broker_restart.py redis
+	$(LAUNCH) exec $(PY) scripts/fault_broker_restart.py rabbitmq
+
+## fault-poison-task: items whose task kills its worker or raises every time: failed within 3 runs, queue empty
+fault-poison-task: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/fault_poison_task.py
+
+## load-api: wrk against gunicorn for 60 s at 1, 8, 32 and 64 connections; 0 errors
+load-api: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/load_api.py
+
+## load-worker: a backlog of 2,000 documents through the worker pool; RSS per process under 300 MB
+load-worker: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/load_worker.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -3,7 +3,7 @@
 import logging
 
 from celery import shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from positions.models import Document
 from positions.services import heartbeat_record
@@ -12,6 +12,8 @@ from positions.services import statements as statements_service
 
 logger = logging.getLogger(__name__)
 RETRY_BACKOFF_SECONDS = 30
+DB_RETRY_SECONDS = 1
+DB_RETRIES = 5
 
 
 @shared_task(name="positions.heartbeat", ignore_result=True, soft_time_limit=20, time_limit=30)
@@ -35,7 +37,15 @@ def poll_source(source_id: int, trigger: str = "schedule") -> None:
 @shared_task(name="positions.process_item", bind=True, ignore_result=True, max_retries=None)
 def process_item(self, item_id: int) -> None:
     # Retries are counted on the item itself (its attempts), across redeliveries too.
-    outcome = ingest_service.item_process(item_id=item_id, retry_transient=True)
+    try:
+        outcome = ingest_service.item_process(item_id=item_id, retry_transient=True)
+    except (OperationalError, InterfaceError) as exc:
+        # The database dropped the connection; the service gave the item back. Try again soon on a
+        # new connection; past DB_RETRIES the task fails and the sweeper takes the item up later.
+        if self.request.retries >= DB_RETRIES:
+            raise
+        close_old_connections()
+        raise self.retry(exc=exc, countdown=DB_RETRY_SECONDS * 2 ** min(self.request.retries, 4)) from exc
     if outcome == "retry":
         raise self.retry(countdown=RETRY_BACKOFF_SECONDS * 2 ** min(self.request.retries, 6))
 

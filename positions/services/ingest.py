@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -168,10 +169,28 @@ def item_release(*, item: Item) -> None:
 
 
 def item_process(*, item_id: int, retry_transient: bool = False) -> str:
-    """Process one item to its end state; returns the state, or "retry" for a released item."""
+    """Process one item to its end state; returns the state, or "retry" for a released item.
+
+    A lost database connection (a restart, a failover, pg_terminate_backend) propagates after the
+    item is given back on a fresh connection, so that the task's retry takes it at once instead of
+    waiting for the lease to expire."""
     item = item_claim(item_id=item_id)
     if item is None:
         return Item.objects.filter(pk=item_id).values_list("state", flat=True).first() or "missing"
+    try:
+        return _item_run(item, retry_transient=retry_transient)
+    except (OperationalError, InterfaceError):
+        if connection.in_atomic_block:  # the caller's transaction is lost with the connection
+            raise
+        connection.close_if_unusable_or_obsolete()
+        try:
+            item_release(item=item)
+        except (OperationalError, InterfaceError):
+            logger.warning("could not release item %s after a database error; the sweeper will", item.pk)
+        raise
+
+
+def _item_run(item: Item, *, retry_transient: bool) -> str:
     try:
         found = pipeline.entry_text(
             key=item.key, url=item.url, title=item.title, summary=item.summary, published=item.published
@@ -185,6 +204,11 @@ def item_process(*, item_id: int, retry_transient: bool = False) -> str:
         return _item_finish(item, state=ItemState.FAILED, stage=exc.stage, error=exc.message)
     except OSError as exc:
         return _item_finish(item, state=ItemState.FAILED, stage="read", error=str(exc))
+    except (SoftTimeLimitExceeded, OperationalError, InterfaceError):
+        raise  # slow, or the database: not a bug of the stage; the lease or item_process brings the item back
+    except Exception as exc:  # a bug in a stage fails the same way every time: record it, do not retry
+        logger.exception("processing item %s failed", item.pk)
+        return _item_finish(item, state=ItemState.FAILED, stage="ingest", error=f"unexpected error: {exc!r}")
     if not found.text.text:
         return _item_finish(item, state=ItemState.NO_TEXT, stage="text", error="no article text")
     return _item_store(item, found)
@@ -291,15 +315,28 @@ def run_refresh(*, run_id: int | None) -> None:
 
 def items_stalled(*, older_than: timedelta | None = None, limit: int = 1000) -> list[int]:
     """Items a dead worker left (claimed long ago, or queued long ago and never claimed), marked
-    as queued again now: each comes back once per lease, not at every sweep."""
+    as queued again now: each comes back once per lease, not at every sweep.
+
+    An item still claimed after its lease means its task died (the lease outlasts the task's
+    time limit); one that has used all its attempts that way is failed here rather than sent
+    again, so a task that kills its worker runs at most INGEST_MAX_ATTEMPTS times."""
     now = timezone.now()
     cutoff = now - (older_than or timedelta(seconds=settings.INGEST_CLAIM_SECONDS))
     with transaction.atomic():
-        stalled = list(
-            Item.objects.select_for_update(skip_locked=True)
-            .filter(Q(state=ItemState.PROCESSING, claimed_at__lt=cutoff) | Q(state=ItemState.PENDING))
-            .filter(queued_at__lt=cutoff)
-            .values_list("pk", flat=True)[:limit]
+        stalled = Item.objects.select_for_update(skip_locked=True).filter(
+            Q(state=ItemState.PROCESSING, claimed_at__lt=cutoff) | Q(state=ItemState.PENDING), queued_at__lt=cutoff
         )
-        Item.objects.filter(pk__in=stalled).update(queued_at=now)
-    return stalled
+        rows = list(stalled.values_list("pk", "state", "attempts", "run_id")[:limit])
+        last_try = settings.INGEST_MAX_ATTEMPTS
+        dead = {pk: run for pk, state, attempts, run in rows if state == ItemState.PROCESSING and attempts >= last_try}
+        requeue = [pk for pk, *_ in rows if pk not in dead]
+        Item.objects.filter(pk__in=dead).update(
+            state=ItemState.FAILED,
+            claim=None,
+            stage="ingest",
+            error=f"its task died {settings.INGEST_MAX_ATTEMPTS} times (worker killed, out of memory or time limit)",
+        )
+        Item.objects.filter(pk__in=requeue).update(queued_at=now)
+    for run_id in set(dead.values()):
+        run_refresh(run_id=run_id)
+    return requeue
