@@ -94,3 +94,22 @@ def test_a_failing_extractor_loses_no_document_and_says_why(site, negotiation_wi
     from positions.services.statements import document_statements_extract
 
     assert document_statements_extract(document=document).statements["inserted"] >= 20  # extracted again later
+
+
+def test_a_database_error_while_extracting_is_not_taken_for_an_extractor_bug(
+    site, negotiation_without_positions, monkeypatch
+):
+    """A dropped connection mid-extraction must fail the whole item (for a retry), not be recorded
+    as a broken extractor on a document kept without its statements."""
+    from django.db import OperationalError
+
+    from positions import pipeline
+
+    def connection_lost(document, lexicon):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(pipeline, "extract_statements", connection_lost)
+    with pytest.raises(OperationalError):
+        ingest_page(site, negotiation_without_positions, SEED_NAME)
+    assert not Document.objects.exists()
+    assert Item.objects.get().stage != "statements"

@@ -225,6 +225,8 @@ def _item_store(item: Item, found: pipeline.EntryText) -> str:
             try:
                 with transaction.atomic():
                     statements.document_statements_extract(document=document)
+            except (OperationalError, InterfaceError):
+                raise  # the database, not the extractor: the whole item is retried
             except Exception as exc:  # an extractor bug must not lose the document: it can be extracted again
                 logger.exception("extracting statements from document %s failed", document.pk)
                 stage, error = "statements", f"statement extraction failed: {exc}"[:2000]
