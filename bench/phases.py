@@ -1,0 +1,165 @@
+"""The parts of the benchmark that need Django, each run in a child process on one scratch database.
+
+    python -m bench.phases NAME JSON_ARGUMENTS   → the figures as one JSON object on the last line
+
+extract: the statement stages on the corpus texts, in this process.
+ingest_inprocess: fetch, read and extract N served pages in this process: no queue, no database writes.
+ingest_worker: the same pages through a feed source, a real broker and worker, into the database.
+targets: the URLs the load test asks for, chosen from the generated data (the busiest negotiation…).
+plans: EXPLAIN ANALYZE of every query those URLs run, with the sequential scans on large tables.
+"""
+
+import json
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import django
+
+LARGE_TABLE_ROWS = 100_000
+
+
+def _lexicon():
+    from positions import selectors
+
+    return selectors.lexicon_load()
+
+
+def extract(*, corpus: str, min_seconds: float) -> dict:
+    from positions.ingest.text import normalize_text
+    from positions.statements.extract import extract as extract_statements
+    from positions.statements.records import DocumentInput
+
+    lexicon = _lexicon()
+    texts = [normalize_text(p.read_text(encoding="utf-8")) for p in sorted(Path(corpus).glob("*.txt"))]
+    documents, statements, started = 0, 0, time.perf_counter()
+    while True:  # whole passes over the corpus until the clock has enough to measure
+        for text in texts:
+            statements += len(extract_statements(DocumentInput(text=text), lexicon))
+            documents += 1
+        seconds = time.perf_counter() - started
+        if seconds >= min_seconds:
+            break
+    return {"documents": documents, "seconds": seconds, "statements": statements, "texts": len(texts)}
+
+
+def ingest_inprocess(*, base: str, pages: int) -> dict:
+    from positions import pipeline
+    from positions.statements.records import DocumentInput
+
+    lexicon = _lexicon()
+
+    def one(n: int) -> int:
+        url = f"{base}/a/{n}"
+        found = pipeline.entry_text(key=url, url=url, title="", summary="", published=None)
+        text = found.text
+        document = DocumentInput(text=text.text, published=text.published, title=text.title, publisher="bench")
+        return len(pipeline.extract_statements(document, lexicon))
+
+    one(-1)  # warm up, as the worker is warmed up
+    started = time.perf_counter()
+    statements = sum(one(n) for n in range(pages))
+    return {"documents": pages, "seconds": time.perf_counter() - started, "statements": statements}
+
+
+def ingest_worker(*, base: str, pages: int, queue: str, deadline: float) -> dict:
+    from positions.models import IngestRun, Item, Source, Statement
+    from positions.tasks import poll_source
+
+    def run(name: str, feed: str, expected: int) -> float:
+        source = Source.objects.create(name=name, kind="feed", url=f"{base}/{feed}")
+        started = time.perf_counter()
+        poll_source.apply_async((source.pk, "bench"), queue=queue)
+        while Item.objects.filter(source=source).exclude(state__in=["pending", "processing"]).count() < expected:
+            if time.perf_counter() - started > deadline:
+                states = list(Item.objects.filter(source=source).values_list("state", flat=True))
+                raise RuntimeError(f"{name}: not done after {deadline} s: {states}")
+            time.sleep(0.02)
+        return time.perf_counter() - started
+
+    run("warm-up", "warm.xml", 1)  # the worker's imports, connections and caches
+    seconds = run("bench", "feed.xml", pages)
+    bench = Source.objects.get(name="bench")
+    states = dict.fromkeys(Item.objects.filter(source=bench).values_list("state", flat=True).distinct(), 0)
+    for state in states:
+        states[state] = Item.objects.filter(source=bench, state=state).count()
+    statements = Statement.objects.filter(document__source=bench).count()
+    runs = IngestRun.objects.filter(source=bench).count()
+    return {"documents": pages, "seconds": seconds, "statements": statements, "states": states, "runs": runs}
+
+
+def targets() -> dict:
+    """Negotiation 1 (the same shape at every scale: generate_data) as of its last day; its proposal with
+    the longest history; one month of the busiest party's statements; a search for three common words."""
+    from django.db.models import Count
+
+    from positions.models import Negotiation, Party, Proposal, Statement
+
+    negotiation = Negotiation.objects.order_by("pk").first()
+    as_of = negotiation.ended or negotiation.started
+    proposal = (
+        Proposal.objects.filter(negotiation=negotiation)
+        .annotate(n=Count("stances", distinct=True))
+        .order_by("-n", "pk")
+        .first()
+    )
+    party = Party.objects.annotate(n=Count("statements")).order_by("-n").first()
+    last = Statement.objects.filter(party=party).order_by("-said_on").values_list("said_on", flat=True).first()
+    month = (last - timedelta(days=30), last)
+    return {
+        "compare": f"/api/v1/compare?negotiation={negotiation.slug}&as_of={as_of}",
+        "history": f"/api/v1/proposals/{proposal.pk}/history",
+        "list": "/api/v1/statements",
+        "search": "/api/v1/statements?q=missile%20defence%20cooperation",
+        "export": f"/api/v1/exports/statements.csv?party={party.slug}&said_from={month[0]}&said_to={month[1]}",
+    }
+
+
+def plans(*, urls: dict) -> dict:
+    """Every query of every URL, explained with ANALYZE; sequential scans on tables over LARGE_TABLE_ROWS rows."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r' AND relname LIKE 'positions_%'"
+        )
+        rows = dict(cursor.fetchall())
+    large = {name for name, n in rows.items() if n >= LARGE_TABLE_ROWS}
+    found, explained = {}, {}
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200, (url, response.status_code)
+        explained[name], found[name] = [], []
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                plan = "\n".join(line for (line,) in cursor.fetchall())
+            explained[name].append({"sql": sql, "plan": plan})
+            found[name] += [t for t in large if f"Seq Scan on {t} " in plan]
+    return {"seq_scans": found, "explained": explained}
+
+
+PHASES = {
+    "extract": extract,
+    "ingest_inprocess": ingest_inprocess,
+    "ingest_worker": ingest_worker,
+    "targets": targets,
+    "plans": plans,
+}
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ["DEBUG"] = "false"
+    django.setup()
+    result = PHASES[sys.argv[1]](**json.loads(sys.argv[2] if len(sys.argv) > 2 else "{}"))
+    print(json.dumps(result, default=str))

@@ -1,0 +1,588 @@
+"""The benchmark: one table of figures, each against a baseline measured in the same run.
+
+    make bench                                   (1,000,000 statements; about 8 minutes on two cores)
+    python -m tracker.launcher exec .venv/bin/python -m bench.run --smoke   (tiny: what CI runs)
+
+Rows: ingest through a real worker and broker against the same stages in one process; extraction
+against spaCy's small English pipeline; compare, proposal history, statement list, search and CSV
+export under load (wrk, else a threaded Python client) against a trivial JSON endpoint on the same
+gunicorn; compare and search latency at the small scale against the large one. Each database is a
+scratch copy of one migrated template, dropped at the end (--keep keeps the large one).
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+BENCH_PYTHON = BASE_DIR / "var" / "bench-venv" / "bin" / "python"
+DEFAULT_CORPUS = BASE_DIR.parent / "shared" / "corpus" / "raw"
+ENDPOINTS = ("compare", "history", "list", "search", "export")
+
+
+@dataclass
+class Row:
+    figure: str
+    value: float | None
+    unit: str
+    baseline: float | None
+    baseline_name: str
+    goal: str  # ">= 0.7" or "<= 3"
+    note: str = ""
+    ratio: float | None = field(init=False, default=None)
+
+    def __post_init__(self):
+        if self.value is not None and self.baseline:
+            self.ratio = self.value / self.baseline
+
+    @property
+    def met(self) -> str:
+        if self.ratio is None:
+            return "n/a"
+        op, limit = self.goal.split()
+        ok = self.ratio >= float(limit) if op == ">=" else self.ratio <= float(limit)
+        return "met" if ok else "MISSED"
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+def database_url(name: str) -> str:
+    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))
+
+
+def admin(sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+class Databases:
+    """Scratch databases cloned from one migrated template (a file copy: faster than migrating each)."""
+
+    def __init__(self, keep: bool):
+        self.tag = uuid.uuid4().hex[:8]
+        self.template = f"tracker_bench_{self.tag}_template"
+        self.made: list[str] = []
+        self.keep = keep
+        self.kept: str | None = None
+        admin(f'CREATE DATABASE "{self.template}"')
+        self.made.append(self.template)
+        manage(self.template, "migrate", "-v", "0")
+        log("template database migrated")
+
+    def clone(self, name: str) -> str:
+        full = f"tracker_bench_{self.tag}_{name}"
+        admin(f'CREATE DATABASE "{full}" TEMPLATE "{self.template}"')
+        self.made.append(full)
+        return full
+
+    def drop(self) -> None:
+        for name in self.made:
+            if name == self.kept:
+                continue
+            with contextlib.suppress(Exception):
+                admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def child_env(db: str, **extra) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url(db), DEBUG="false", DJANGO_SETTINGS_MODULE="bench.settings")
+    # The throttles stay on (their cost is part of every API request) but never refuse the load generator.
+    env |= {"API_THROTTLE_ANON": "1000000/s", "API_THROTTLE_USER": "1000000/s"}
+    return env | extra
+
+
+def manage(db: str, *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=child_env(db), check=True, stdout=subprocess.DEVNULL)
+
+
+def phase(db: str, name: str, env: dict | None = None, **arguments) -> dict:
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.phases", name, json.dumps(arguments)],
+        cwd=BASE_DIR,
+        env=env or child_env(db),
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+# --- pages served on 127.0.0.1, built from the corpus texts ---------------------------------------
+
+
+def article(n: int, texts: list[tuple[str, str]]) -> bytes:
+    """Page n: corpus text n mod len(texts), with a line of its own so that no two pages are the same text."""
+    name, text = texts[n % len(texts)]
+    paragraphs = "".join(f"<p>{p}</p>" for p in text.split("\n") if p.strip())
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{name} ({n})</title></head><body><article>"
+        f"<h1>{name} ({n})</h1><p>Bench copy number {n}.</p>{paragraphs}</article></body></html>"
+    ).encode()
+
+
+def serve(texts: list[tuple[str, str]], pages: int) -> tuple[ThreadingHTTPServer, str]:
+    import html
+
+    texts = [(name, html.escape(text)) for name, text in texts]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path.endswith(".xml"):
+                numbers = range(pages) if self.path == "/feed.xml" else [-1]
+                items = "".join(f"<item><guid>b-{n}</guid><link>{base}/a/{n}</link></item>" for n in numbers)
+                body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>B</title>{items}</channel></rss>'
+                body, kind = body.encode(), "application/rss+xml"
+            else:
+                body, kind = article(int(self.path.rsplit("/", 1)[1]), texts), "text/html; charset=utf-8"
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, base
+
+
+# --- processes: worker, gunicorn ---------------------------------------------------------------
+
+
+def broker_url() -> tuple[str, str]:
+    """The broker: CELERY_BROKER_URL when set, else Redis on 127.0.0.1 when it answers, else the SQL default."""
+    if os.environ.get("CELERY_BROKER_URL"):
+        return os.environ["CELERY_BROKER_URL"], "CELERY_BROKER_URL"
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        return "redis://127.0.0.1:6379/14", "Redis on 127.0.0.1"
+    return "", "the SQL transport (no CELERY_BROKER_URL, no Redis)"
+
+
+@contextlib.contextmanager
+def started(args: list[str], env: dict, log: Path):
+    with log.open("ab") as out:
+        process = subprocess.Popen(args, cwd=BASE_DIR, env=env, stdout=out, stderr=out, start_new_session=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, 15)  # the leader only: gunicorn and celery stop their own children
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, 9)
+                process.wait()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(db: str, workers: int, log: Path):
+    port = free_port()
+    args = [PYTHON, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    args += ["--timeout", "300", "--control-socket", str(log.with_suffix(".ctl"))]
+    with started(args, child_env(db), log) as process:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            with contextlib.suppress(OSError):
+                if get(base, "/bench/ping")[0] == 200:
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: see {log}")
+            time.sleep(0.2)
+        yield base, process.pid
+
+
+def get(base: str, path: str) -> tuple[int, int]:
+    parts = urlsplit(base)
+    conn = HTTPConnection(parts.hostname, parts.port, timeout=300)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        return response.status, len(response.read())
+    finally:
+        conn.close()
+
+
+# --- load: wrk, else threads with keep-alive connections ------------------------------------------
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def load(base: str, path: str, *, seconds: float, connections: int, client: str) -> dict:
+    """Requests per second, p50 and p99 in ms, and the count of answers that were not 200."""
+    if client == "wrk":
+        threads = min(2, connections)
+        args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency"]
+        out = subprocess.run([*args, "--timeout", "60s", base + path], capture_output=True, text=True, check=True)
+        text = out.stdout
+        pct = {
+            m[0]: float(m[1]) * UNITS[m[2]] for m in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s|m)\s*$", text, re.M)
+        }
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1])
+        bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+        errors = re.search(r"Socket errors: (.*)", text)
+        return {"rps": rps, "p50": pct["50"], "p99": pct["99"], "bad": int(bad[1]) if bad else 0, "errors": errors}
+    return python_load(base, path, seconds=seconds, connections=connections)
+
+
+def python_load(base: str, path: str, *, seconds: float, connections: int) -> dict:
+    parts = urlsplit(base)
+    latencies: list[float] = []
+    bad = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        conn = HTTPConnection(parts.hostname, parts.port, timeout=300)
+        mine = []
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - began) * 1000)
+            if response.status != 200:
+                with lock:
+                    bad[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
+
+    return {"rps": len(latencies) / elapsed, "p50": pct(0.50), "p99": pct(0.99), "bad": bad[0], "errors": None}
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def corpus_texts(corpus: Path) -> list[tuple[str, str]]:
+    texts = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))]
+    if not texts:
+        raise SystemExit(f"no .txt files in {corpus}")
+    return texts
+
+
+def bench_extraction(db: str, options, rows: list[Row]) -> None:
+    ours = phase(db, "extract", corpus=str(options.corpus), min_seconds=options.min_seconds)
+    rate = ours["documents"] / ours["seconds"]
+    note = f"{ours['texts']} texts, {ours['statements'] // max(1, ours['documents'] // ours['texts'])} statements"
+    if options.smoke:
+        rows.append(Row("extraction (docs/s)", rate, "docs/s", None, "spaCy sm whole", ">= 3", "spaCy skipped: smoke"))
+        return
+    if not BENCH_PYTHON.exists():
+        rows.append(Row("extraction (docs/s)", rate, "docs/s", None, "spaCy sm whole", ">= 3", "no var/bench-venv"))
+        return
+    files = [str(p) for p in sorted(options.corpus.glob("*.txt"))]
+    out = subprocess.run(
+        [str(BENCH_PYTHON), "bench/spacy_rate.py", *files], cwd=BASE_DIR, capture_output=True, text=True
+    )
+    if out.returncode:
+        raise RuntimeError(f"spaCy failed: {out.stderr[-2000:]}")
+    spacy = json.loads(out.stdout.strip().splitlines()[-1])
+    log("extraction and spaCy measured")
+    rows.append(
+        Row(
+            "extraction (docs/s)", rate, "docs/s", spacy["documents"] / spacy["seconds"], "spaCy sm whole", ">= 3", note
+        )
+    )
+
+
+def bench_ingest(dbs: Databases, options, rows: list[Row], logs: Path) -> None:
+    db = dbs.clone("ingest")
+    manage(db, "seed")
+    log("ingest database seeded")
+    if not options.skip_extraction:
+        bench_extraction(db, options, rows)
+    if options.skip_ingest:
+        return
+    queue = f"bench-{dbs.tag}"
+    broker, broker_name = broker_url()
+    extra = {"CELERY_TASK_DEFAULT_QUEUE": queue, "FETCH_ALLOWED_NETWORKS": "127.0.0.1/32"}
+    if broker:
+        extra["CELERY_BROKER_URL"] = broker
+    env = child_env(db, **extra)
+    server, base = serve(corpus_texts(options.corpus), options.ingest_documents)
+    try:
+        baseline = phase(db, "ingest_inprocess", env, base=base, pages=options.ingest_documents)
+        log("ingest in one process measured")
+        # One worker process, as the baseline is one process: the ratio is the cost of queue and database.
+        args = [PYTHON, "-m", "celery", "-A", "tracker", "worker", "--concurrency", "1", "--loglevel", "WARNING"]
+        args += ["--without-mingle", "--without-gossip", "--queues", queue]
+        with (
+            started(args, env, logs / f"worker-{dbs.tag}.log") as worker,
+            profiled(worker.pid, options.profile, "ingest", serving="process_item (positions/tasks.py"),
+        ):
+            real = phase(db, "ingest_worker", env, base=base, pages=options.ingest_documents, queue=queue, deadline=600)
+    finally:
+        server.shutdown()
+    log("ingest through the worker measured")
+    note = f"{options.ingest_documents} pages, {real['statements']} statements stored, {broker_name}"
+    note += f", items {real['states']}"
+    rows.append(
+        Row(
+            "ingest, worker+broker+DB (docs/s)",
+            real["documents"] / real["seconds"],
+            "docs/s",
+            baseline["documents"] / baseline["seconds"],
+            "same stages in-process",
+            ">= 0.7",
+            note,
+        )
+    )
+
+
+def generated(dbs: Databases, name: str, statements: int, documents: int, reuse: str | None) -> str:
+    if reuse:
+        return reuse
+    db = dbs.clone(name)
+    began = time.perf_counter()
+    manage(
+        db,
+        "generate_data",
+        "--statements",
+        str(statements),
+        "--documents",
+        str(documents),
+        "--corpus",
+        str(ARGS.corpus),
+    )
+    log(f"{name}: {statements:,} statements generated in {time.perf_counter() - began:.0f} s")
+    return db
+
+
+@contextlib.contextmanager
+def profiled(pid: int, folder: Path | None, name: str, serving: str = "handle_request (gunicorn"):
+    """py-spy on a process and its children while the block runs (--profile): collapsed stacks and a summary
+    of the samples that were `serving` (a frame of that name: a request, a task), not waiting for work."""
+    spy = BENCH_PYTHON.parent / "py-spy"
+    if folder is None or not spy.exists():
+        yield
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    raw = folder / f"{name}.collapsed"
+    args = [str(spy), "record", "--pid", str(pid), "--subprocesses", "--rate", "100", "--format", "raw"]
+    args += ["--output", str(raw), "--nonblocking"]
+    recorder = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        recorder.send_signal(signal.SIGINT)  # py-spy writes what it has and stops
+        recorder.wait(timeout=60)
+    if raw.exists():
+        (folder / f"{name}.txt").write_text(summarize(raw, serving))
+
+
+def summarize(raw: Path, serving: str, top: int = 40) -> str:
+    """The frames that most samples pass through (inclusive share), from py-spy's collapsed stacks."""
+    inclusive: dict[str, int] = {}
+    total = 0
+    for line in raw.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        n = int(count)
+        frames = [f for f in stack.split(";") if "(" in f]
+        if not any(f.startswith(serving) for f in frames):
+            continue  # waiting for work
+        total += n
+        for frame in set(frames):
+            inclusive[frame] = inclusive.get(frame, 0) + n
+    lines = [f"{total} samples while serving; frames by share of them (inclusive):"]
+    for frame, n in sorted(inclusive.items(), key=lambda item: -item[1])[:top]:
+        lines.append(f"{100 * n / max(1, total):5.1f}%  {frame}")
+    return "\n".join(lines) + "\n"
+
+
+def latency(base: str, path: str, options) -> float:
+    """The median of sequential requests on one connection: latency without queueing."""
+    figures = load(base, path, seconds=options.seconds, connections=1, client=options.client)
+    if figures["bad"]:
+        raise RuntimeError(f"{path}: {figures['bad']} answers were not 200")
+    return figures["p50"]
+
+
+def bench_api(dbs: Databases, options, rows: list[Row], logs: Path) -> dict:
+    small = generated(dbs, "small", options.small, max(1, options.small // 10), None)
+    small_urls = phase(small, "targets")
+    with gunicorn(small, options.web_workers, logs / f"gunicorn-{dbs.tag}-small.log") as (base, _):
+        for name in ENDPOINTS:
+            get(base, small_urls[name])  # warm up: imports, connections
+        growth_small = {name: latency(base, small_urls[name], options) for name in ("compare", "search")}
+    log("growth baseline measured")
+
+    large = generated(dbs, "large", options.statements, options.documents, options.large_db)
+    if options.keep and not options.large_db:
+        dbs.kept = large
+    urls = phase(large, "targets")
+    with gunicorn(large, options.web_workers, logs / f"gunicorn-{dbs.tag}-large.log") as (base, pid):
+        for name in ENDPOINTS:
+            status, _ = get(base, urls[name])
+            if status != 200:
+                raise RuntimeError(f"{urls[name]} answered {status}")
+        get(base, "/bench/ping")
+        kw = {"seconds": options.seconds, "connections": options.connections, "client": options.client}
+        trivial = load(base, "/bench/ping", **kw)
+        loaded = {}
+        for name in ENDPOINTS:
+            with profiled(pid, options.profile, name):
+                loaded[name] = load(base, urls[name], **kw)
+        growth_large = {name: latency(base, urls[name], options) for name in ("compare", "search")}
+    log("load and growth measured")
+    scale = f"{options.statements:,} statements"
+    for name in ENDPOINTS:
+        figures = loaded[name]
+        note = urls[name] + (f"; {figures['bad']} non-200" if figures["bad"] else "")
+        rows.append(
+            Row(f"{name}: throughput (req/s)", figures["rps"], "req/s", trivial["rps"], "trivial JSON", ">= 0.5", note)
+        )
+        rows.append(Row(f"{name}: p50 (ms)", figures["p50"], "ms", trivial["p50"], "trivial JSON", "<= 3", scale))
+        rows.append(Row(f"{name}: p99 (ms)", figures["p99"], "ms", trivial["p99"], "trivial JSON", "<= 3", scale))
+    for name in ("compare", "search"):
+        rows.append(
+            Row(
+                f"growth: {name} latency (ms)",
+                growth_large[name],
+                "ms",
+                growth_small[name],
+                f"{options.small:,} statements",
+                "<= 1.5",
+                f"p50, one connection, at {options.statements:,} vs {options.small:,}",
+            )
+        )
+    return {"db": large, "urls": urls}
+
+
+def print_table(rows: list[Row], options, started_at: float) -> None:
+    def num(x):
+        return "-" if x is None else f"{x:,.1f}" if x >= 10 else f"{x:,.2f}"
+
+    print()
+    o = options
+    print(f"Benchmark: {o.statements:,} statements / {o.documents:,} documents (growth from {o.small:,}),")
+    print(f"ingest {o.ingest_documents} pages, {o.seconds:g} s of load per row, {o.connections} connections,")
+    elapsed = time.perf_counter() - started_at
+    print(f"client {o.client}, gunicorn {o.web_workers} workers; {os.cpu_count()} CPUs; run took {elapsed:.0f} s")
+    header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>7} {'':>7}"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = "-" if row.ratio is None else f"{row.ratio:.2f}"
+        print(
+            f"{row.figure:<36} {num(row.value):>10} {num(row.baseline):>10} {row.baseline_name:<24} {ratio:>7} "
+            f"{row.goal:>7} {row.met:>7}"
+        )
+    print()
+    for row in rows:
+        if row.note:
+            print(f"  {row.figure}: {row.note}")
+
+
+def parse(argv: list[str]):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--statements", type=int, default=1_000_000)
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=10_000, help="statements of the growth baseline")
+    parser.add_argument("--ingest-documents", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load per row")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--min-seconds", type=float, default=5.0, help="at least this long extracting")
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--smoke", action="store_true", help="tiny scale, seconds: checks that every row comes out")
+    parser.add_argument("--keep", action="store_true", help="keep the large database (its name is printed)")
+    parser.add_argument("--large-db", help="use this already generated database for the large scale")
+    parser.add_argument("--skip-ingest", action="store_true")
+    parser.add_argument("--skip-extraction", action="store_true")
+    parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument("--profile", type=Path, help="py-spy each endpoint's load into this folder")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file as JSON")
+    parser.add_argument("--explain", type=Path, help="write EXPLAIN ANALYZE of every API query to this file")
+    options = parser.parse_args(argv)
+    if options.smoke:
+        options.statements, options.documents, options.small = 3_000, 300, 300
+        options.ingest_documents, options.seconds, options.connections, options.min_seconds = 3, 0.5, 2, 0.2
+        options.client = "python"  # wrk's shortest run is a second; CI may not have wrk
+    return options
+
+
+ARGS = None
+BEGAN = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[bench] {time.perf_counter() - BEGAN:6.1f} s  {message}", flush=True)
+
+
+def main(argv: list[str]) -> int:
+    global ARGS
+    options = ARGS = parse(argv)
+    began = time.perf_counter()
+    logs = BASE_DIR / "var" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    rows: list[Row] = []
+    dbs = Databases(keep=options.keep)
+    try:
+        bench_ingest(dbs, options, rows, logs)
+        if not options.skip_api:
+            api = bench_api(dbs, options, rows, logs)
+            if options.explain:
+                found = phase(api["db"], "plans", urls=api["urls"])
+                with options.explain.open("w") as out:
+                    for name, plans in found["explained"].items():
+                        for entry in plans:
+                            out.write(f"### {name}\n{entry['sql']}\n\n{entry['plan']}\n\n")
+                log(f"query plans in {options.explain}; seq scans on large tables: {found['seq_scans']}")
+    finally:
+        dbs.drop()
+    print_table(rows, options, began)
+    if options.json:
+        fields = ("figure", "value", "unit", "baseline", "baseline_name", "ratio", "goal", "note")
+        table = [{**{f: getattr(row, f) for f in fields}, "met": row.met} for row in rows]
+        options.json.write_text(json.dumps({"statements": options.statements, "rows": table}, indent=1))
+    if dbs.kept:
+        print(f"\nkept the large database: {dbs.kept}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,49 @@
+"""The benchmark at a tiny scale, so that `make bench` cannot rot: every row comes out with a number.
+
+Only that: speed goals are printed by `make bench`, never asserted here. The spaCy baseline is left
+out of the smoke run (spaCy is a benchmark-only dependency, not installed in CI).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ROWS = [
+    "extraction (docs/s)",
+    "ingest, worker+broker+DB (docs/s)",
+    *(f"{name}: {figure}" for name in ("compare", "history", "list", "search", "export")
+      for figure in ("throughput (req/s)", "p50 (ms)", "p99 (ms)")),
+    "growth: compare latency (ms)",
+    "growth: search latency (ms)",
+]  # fmt: skip
+
+
+@pytest.mark.worker
+def test_it_prints_every_row_with_a_number(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--smoke", "--json", str(out)],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rows = {row["figure"]: row for row in json.loads(out.read_text())["rows"]}
+    assert list(rows) == ROWS
+    for name, row in rows.items():
+        assert isinstance(row["value"], float) and row["value"] > 0, row
+        assert row["met"] in {"met", "MISSED", "n/a"}
+        if name == "extraction (docs/s)":
+            assert row["baseline"] is None and "spaCy skipped" in row["note"]  # no spaCy in the smoke run
+        else:
+            assert row["baseline"] > 0 and row["ratio"] > 0, row
+    assert "ratio" in run.stdout and "growth: search latency (ms)" in run.stdout
