@@ -118,7 +118,9 @@ def status_as_of(*, proposal: Proposal, as_of: date, include_pending: bool = Tru
 def statements_visible(*, curator: bool) -> QuerySet[Statement]:
     """Statements a reader may see: the public never sees rejected ones; curators see all."""
     statements = Statement.objects.select_related("document", "speaker", "party", "addressee", "proposal")
-    statements = statements.prefetch_related("topics")
+    # A statement names its document; the document's whole text (and MinHash) would be read for every
+    # row of a list for nothing: a tenth of the list's time at 1,000,000 statements (docs/benchmarks.md).
+    statements = statements.defer("document__text", "document__minhash").prefetch_related("topics")
     return statements if curator else statements.exclude(review_state=ReviewState.REJECTED)
 
 
