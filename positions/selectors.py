@@ -7,7 +7,7 @@ one, then the one recorded last.
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -282,22 +282,15 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
 
     changes, summary = [], []
     for field, rows in histories:
-        groups: dict[tuple, list] = {}
-        for row in rows:
-            groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
-        for group in groups.values():
-            group.sort(key=_in_force_order)
-            day = last = before_day = on_from = None
-            for row in group:
-                if row.effective != day:
-                    # The last row of the earlier days is the one in force the day before.
-                    day, before_day = row.effective, last
+        for history in _histories(rows):
+            on_from = None
+            for row, previous in history:
                 if row.effective <= date_from:
                     on_from = row
                 else:
                     order = (row.effective, row.proposal.title, _party_name(row), row.recorded_at, row.id)
-                    changes.append((order, _change(field, row, before_day, evidence[field].get(row.id, []))))
-                last = row
+                    changes.append((order, _change(field, row, previous, evidence[field].get(row.id, []))))
+            last = history[-1][0]
             before, after = getattr(on_from, field, None), getattr(last, field, None)
             if before != after:
                 party = getattr(last, "party", None)
@@ -310,6 +303,24 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
         "changes": [entry for _, entry in sorted(changes, key=lambda c: c[0])],
         "summary": [entry for _, entry in sorted(summary, key=lambda s: s[0])],
     }
+
+
+def _histories(rows) -> Iterator[list[tuple]]:
+    """Each (proposal, party) history of these rows in in-force order, every row paired with the row
+    in force the day before it took effect (None for the first day)."""
+    groups: dict[tuple, list] = {}
+    for row in rows:
+        groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
+    for group in groups.values():
+        group.sort(key=_in_force_order)
+        history, day, last, before_day = [], None, None, None
+        for row in group:
+            if row.effective != day:
+                # The last row of the earlier days is the one in force the day before.
+                day, before_day = row.effective, last
+            history.append((row, before_day))
+            last = row
+        yield history
 
 
 def _party_name(row) -> str:
@@ -505,20 +516,12 @@ def changes_history(
 
     changes = []
     for field, rows in histories:
-        groups: dict[tuple, list] = {}
-        for row in rows:
-            groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
-        for group in groups.values():
-            group.sort(key=_in_force_order)
-            day = last = before_day = None
-            for row in group:
-                if row.effective != day:
-                    day, before_day = row.effective, last
-                change = _change(field, row, before_day, [])
+        for history in _histories(rows):
+            for row, previous in history:
+                change = _change(field, row, previous, [])
                 change.update(id=row.id, recorded_at=row.recorded_at, note=row.note)
                 del change["evidence"]
                 changes.append(((row.effective, row.recorded_at, row.id), change))
-                last = row
     changes.sort(key=lambda c: c[0], reverse=True)
     entries = [entry for _, entry in changes]
     return entries[:limit] if limit is not None else entries
