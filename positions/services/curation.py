@@ -55,12 +55,7 @@ def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
         setattr(statement, name, value)
     statement.corrected = True  # a curator's decision: extracting again must keep it
     if topics is not None:
-        # The topics change goes into the one history record the save below makes, not one of its own.
-        statement.skip_history_when_saving = True
-        try:
-            statement.topics.set(topics)
-        finally:
-            del statement.skip_history_when_saving
+        _set_without_history(statement.topics, statement, topics)
     _audited(statement, user=user, reason="corrected").save()
     return statement
 
@@ -88,13 +83,19 @@ def recorded_correct(*, row: Stance | StatusChange, data: dict, user) -> Stance 
     for name, value in data.items():
         setattr(row, name, value)
     if evidence is not None:
-        row.skip_history_when_saving = True
-        try:
-            row.evidence.set(evidence)
-        finally:
-            del row.skip_history_when_saving
+        _set_without_history(row.evidence, row, evidence)
     _audited(row, user=user, reason="corrected").save()
     return row
+
+
+def _set_without_history(relation, row, values) -> None:
+    """Set a many-to-many relation of `row` so that the change goes into the one history record the
+    row's own save makes next, not into one of its own."""
+    row.skip_history_when_saving = True
+    try:
+        relation.set(values)
+    finally:
+        del row.skip_history_when_saving
 
 
 @transaction.atomic

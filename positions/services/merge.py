@@ -79,9 +79,7 @@ def _delete_merged(merged: models.Model, *, user, reason: str) -> None:
 def _fold_evidence(*, into, duplicate, user, reason: str) -> None:
     """`duplicate` goes; `into` keeps its evidence and the better review state of the two."""
     evidence = list(duplicate.evidence.all())
-    if _RANK[duplicate.review_state] > _RANK[into.review_state]:
-        into.review_state = duplicate.review_state
-        _audited(into, user=user, reason=reason).save(update_fields=["review_state"])
+    _better_state_kept(into=into, duplicate=duplicate, user=user, reason=reason)
     if evidence:
         _audited(into, user=user, reason=reason)
         into.evidence.add(*evidence)
@@ -152,10 +150,15 @@ def _statement_fold(*, into: Statement, duplicate: Statement, user, reason: str)
         stance.evidence.add(into)
     for status in duplicate.status_changes.all():
         status.evidence.add(into)
+    _better_state_kept(into=into, duplicate=duplicate, user=user, reason=reason)
+    _audited(duplicate, user=user, reason=reason).delete()
+
+
+def _better_state_kept(*, into, duplicate, user, reason: str) -> None:
+    """The kept row of two duplicates takes the other's review state when it ranks higher."""
     if _RANK[duplicate.review_state] > _RANK[into.review_state]:
         into.review_state = duplicate.review_state
         _audited(into, user=user, reason=reason).save(update_fields=["review_state"])
-    _audited(duplicate, user=user, reason=reason).delete()
 
 
 @transaction.atomic
