@@ -2,7 +2,9 @@
 
 A prediction matches a gold statement when their spans overlap by at least half of the shorter span;
 matching is one-to-one, highest overlap-over-union first. Speakers agree when their normalised names,
-or their last words, are equal.
+or their last words, are equal. Beside that lenient match, `strict_f1` pairs spans only when their
+intersection is at least half their union, and `char_*` counts the characters inside predicted and
+gold spans, as the corpus scorer does.
 """
 
 import unicodedata
@@ -59,6 +61,29 @@ def pairs(predicted: list[dict], gold: list[dict]) -> list[tuple[dict, dict]]:
     return out
 
 
+def strict_pairs(predicted: list[dict], gold: list[dict]) -> int:
+    """How many one-to-one pairs have an intersection of at least half their union, best first."""
+    candidates = sorted(
+        ((_overlap(p, g)[1], i, j) for i, p in enumerate(predicted) for j, g in enumerate(gold)), reverse=True
+    )
+    used_p, used_g, n = set(), set(), 0
+    for iou, i, j in candidates:
+        if iou < 0.5:
+            break
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            n += 1
+    return n
+
+
+def _covered(spans: list[dict]) -> set[int]:
+    chars: set[int] = set()
+    for s in spans:
+        chars.update(range(s["start"], s["end"]))
+    return chars
+
+
 def _f1(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
     p = tp / npred if npred else 0.0
     r = tp / ngold if ngold else 0.0
@@ -78,11 +103,20 @@ class Tally:
     topic_tp: int = 0
     topic_pred: int = 0
     topic_gold: int = 0
+    strict_tp: int = 0
+    char_both: int = 0
+    char_pred: int = 0
+    char_gold: int = 0
     kinds: list = field(default_factory=list)
 
     def add(self, predicted: list[dict], gold: list[dict]) -> None:
         self.gold += len(gold)
         self.predicted += len(predicted)
+        self.strict_tp += strict_pairs(predicted, gold)
+        predicted_chars, gold_chars = _covered(predicted), _covered(gold)
+        self.char_both += len(predicted_chars & gold_chars)
+        self.char_pred += len(predicted_chars)
+        self.char_gold += len(gold_chars)
         for p, g in pairs(predicted, gold):
             self.span_tp += 1
             self.speaker_tp += same_speaker(p.get("speaker"), g.get("speaker"))
@@ -100,6 +134,8 @@ class Tally:
     def figures(self) -> dict:
         sp, sr, sf = _f1(self.span_tp, self.predicted, self.gold)
         ep, er, ef = _f1(self.speaker_tp, self.predicted, self.gold)
+        char_p = self.char_both / self.char_pred if self.char_pred else 0.0
+        char_r = self.char_both / self.char_gold if self.char_gold else 0.0
         per_kind = []
         gold_kinds = Counter(g for _p, g in self.kinds if g)
         for kind in sorted(gold_kinds):
@@ -119,6 +155,10 @@ class Tally:
             "kind_macro_f1": sum(per_kind) / len(per_kind) if per_kind else 0.0,
             "topic_f1": _f1(self.topic_tp, self.topic_pred, self.topic_gold)[2],
             "named_speaker_acc": self.named_ok / self.named if self.named else 0.0,
+            "strict_f1": _f1(self.strict_tp, self.predicted, self.gold)[2],
+            "char_p": char_p,
+            "char_r": char_r,
+            "char_f1": 2 * char_p * char_r / (char_p + char_r) if char_p + char_r else 0.0,
         }
 
 

@@ -18,8 +18,8 @@ from positions.statements.records import EXTRACTOR_VERSION, DocumentInput
 from positions.statements.scoring import score
 
 FIGURES = (
-    "span_p", "span_r", "span_f1", "speaker_p", "speaker_r", "speaker_f1", "party_acc", "kind_acc",
-    "kind_macro_f1", "topic_f1", "named_speaker_acc",
+    "span_p", "span_r", "span_f1", "strict_f1", "char_p", "char_r", "char_f1", "speaker_p", "speaker_r",
+    "speaker_f1", "party_acc", "kind_acc", "kind_macro_f1", "topic_f1", "named_speaker_acc",
 )  # fmt: skip
 DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 
