@@ -73,6 +73,18 @@ class DocumentInput:
     author: str = ""
 
 
+# How exactly a statement's date is known: the day, only its month or year, or roughly ("last week").
+PRECISIONS = ("day", "month", "year", "approximate")
+
+
+@dataclass(frozen=True)
+class DateSaid:
+    """When something was said, as precisely as the text tells it (the first day of a month said "in June")."""
+
+    day: date
+    precision: str = "day"  # one of PRECISIONS
+
+
 @dataclass(frozen=True)
 class Speaker:
     """Who said it: a known actor (key set), a new name (key empty), or a party alone (name empty)."""
@@ -86,6 +98,8 @@ class Speaker:
     # The words this mention names the speaker with ("Rep. Gwen Moore (D-Wis.)", "Brian Fallon, the
     # campaign's press secretary,"): how the document identifies its source, whoever it resolves to.
     written: str = field(default="", compare=False)
+    # The post the text gives a speaker nobody entered ("Foreign Minister", "Senator"), for a suggested role.
+    title: str = field(default="", compare=False)
 
     @property
     def is_new(self) -> bool:
@@ -103,6 +117,7 @@ class Found:
     speaker: Speaker
     cue: str = ""
     said_on: date | None = None
+    said_precision: str = "day"  # one of PRECISIONS
     kind: str = "assessment"
     topics: tuple[str, ...] = ()
     confidence: float = 0.5
@@ -123,3 +138,16 @@ class Found:
             "kind": self.kind,
             "topics": list(self.topics),
         }
+
+
+@dataclass(frozen=True)
+class NewActor:
+    """A speaker nobody entered, with the role the text suggests for them on the day they spoke."""
+
+    name: str
+    kind: str = "person"  # person or body
+    party: str = ""
+    title: str = ""
+    since: date | None = None
+    speaks_for: bool = False  # the suggested post speaks for the party (a minister, not a legislator)
+    evidence: str = ""  # the words the party and title were read from ("Iranian Foreign Minister")
