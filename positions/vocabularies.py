@@ -52,6 +52,16 @@ class StatementMode(models.TextChoices):
     TURN = "turn", "transcript turn"
 
 
+class DatePrecision(models.TextChoices):
+    """How exactly a statement's date is known: the day ("on Monday"), only its month ("in June",
+    stored as the 1st) or year ("in 2010", stored as 1 January), or roughly ("last week")."""
+
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+    APPROXIMATE = "approximate", "approximate"
+
+
 class ProposalKind(models.TextChoices):
     PROPOSAL = "proposal", "proposal"
     DEMAND = "demand", "demand"

@@ -208,3 +208,27 @@ def test_the_due_sources_are_the_active_unpaused_ones_whose_time_has_come(site):
     Source.objects.create(name="off", kind="feed", url=site.url("/f"), is_active=False)
     Source.objects.create(name="paused", kind="feed", url=site.url("/f"), paused_reason="broken")
     assert ingest.sources_due() == [due.pk]
+
+
+def dated_article(title: str, dateline: str, seed: int) -> bytes:
+    """A page with no date in its markup, only a dateline opening its text."""
+    body = "".join(f"<p>{p}</p>" for p in story(seed))
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><article><h1>{title}</h1><p>{dateline} NATO said it would go on talking.</p>{body}</article>"
+        "</body></html>"
+    ).encode()
+
+
+def test_a_feed_s_date_comes_before_a_dateline_and_a_dateline_before_nothing(site):
+    dateline = "BRUSSELS, Dec. 8, 2011 –"
+    site.pages["/story/1"] = (200, {"Content-Type": "text/html"}, dated_article("Talks", dateline, seed=1))
+    site.pages["/feed.xml"] = (200, {"Content-Type": "application/rss+xml"}, rss(site, [("urn:1", "/story/1", "T")]))
+    site.pages["/story/2"] = (200, {"Content-Type": "text/html"}, dated_article("More talks", dateline, seed=2))
+    poll_and_process(Source.objects.create(name="feed", kind="feed", url=site.url("/feed.xml")))
+    poll_and_process(Source.objects.create(name="page", kind="page", url=site.url("/story/2")))
+
+    from_feed, from_page = Document.objects.get(title="Talks"), Document.objects.get(title="More talks")
+    assert from_feed.published.isoformat() == "2011-12-06"  # the feed's pubDate
+    assert (from_page.published.isoformat(), from_page.published_raw) == ("2011-12-08", "Dec. 8, 2011")
+    assert from_page.publisher == "page"  # a curator names a page or a feed after its publisher

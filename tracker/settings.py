@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         "SourceKindEnum": "positions.vocabularies.SourceKind",
         "ProposalStatusEnum": "positions.vocabularies.ProposalStatus",
         "ReviewStateEnum": "positions.vocabularies.ReviewState",
+        "DatePrecisionEnum": "positions.vocabularies.DatePrecision",
     },
 }
 # Throttling counts requests in the cache: shared between processes when CACHE_URL names Redis.

@@ -48,6 +48,7 @@ TOPIC_KEYS = Subquery(
 STATEMENT_COLUMNS = [
     ("statement_id", "id"),
     ("said_on", "said_on"),
+    ("said_precision", "said_precision"),
     ("document_id", "document_id"),
     ("document_url", "document__url"),
     ("document_title", "document__title"),

@@ -145,6 +145,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "party",
             "addressee",
             "said_on",
+            "said_precision",
             "kind",
             "cameo",
             "topics",

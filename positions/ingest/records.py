@@ -64,6 +64,8 @@ class DocumentText:
     published: date | None = None
     published_raw: str = ""
     date_implausible: bool = False
+    # The date was read from the text's dateline, not from metadata: a feed's date comes first.
+    date_from_text: bool = False
     author: str = ""
     language: str = ""
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import charset_normalizer
 import trafilatura
 
+from positions.ingest.head import read_head
 from positions.ingest.records import MB, DocumentText, TextError
 
 MAX_BODY = 20 * MB
@@ -47,9 +48,10 @@ def extract_text(body: bytes, *, url: str = "", content_type: str = "", today: d
     body = _checked_body(body, url=url)
     mime = content_type.split(";", 1)[0].strip().lower()
     html = _decode(body, declared=_header_charset(content_type), html=True)
+    today = today or date.today()
     if mime == "text/plain" or ("html" not in mime and not _LOOKS_LIKE_HTML.search(html[:4096])):
-        return DocumentText(title="", text=normalize_text(html))
-    return _from_html(normalize_text(html), url=url, today=today or date.today())
+        return _from_plain_text(normalize_text(html), today=today)
+    return _from_html(normalize_text(html), url=url, today=today)
 
 
 def text_from_file(data: bytes, *, name: str, today: date | None = None) -> DocumentText:
@@ -57,7 +59,19 @@ def text_from_file(data: bytes, *, name: str, today: date | None = None) -> Docu
     if name.lower().endswith((".html", ".htm")):
         return extract_text(data, content_type="text/html", today=today)
     data = _checked_body(data, url=name)
-    return DocumentText(title="", text=normalize_text(_decode(data, declared="", html=False)))
+    return _from_plain_text(normalize_text(_decode(data, declared="", html=False)), today=today or date.today())
+
+
+def _from_plain_text(text: str, *, today: date) -> DocumentText:
+    """Plain text has no metadata: its headline and date are read from its first lines."""
+    head = read_head(text, earliest=EARLIEST_DATE, latest=today + FUTURE_SLACK)
+    return DocumentText(
+        title=head.title,
+        text=text,
+        published=head.published,
+        published_raw=head.published_raw,
+        date_from_text=head.published is not None,
+    )
 
 
 def _checked_body(body: bytes, *, url: str) -> bytes:
@@ -123,7 +137,10 @@ def _codec(label: str) -> str | None:
 
 
 def _from_html(html: str, *, url: str, today: date) -> DocumentText:
-    date_config = {"original_date": True, "extensive_search": True, "max_date": (today + FUTURE_SLACK).isoformat()}
+    # htmldate reads the page's markup (meta tags, JSON-LD, <time>, date classes, the URL); its
+    # extensive search over the whole text is off: it takes a year anywhere in a sentence ("in 2009")
+    # for 1 January of that year. A page with no date in its markup gets its dateline read instead.
+    date_config = {"original_date": True, "extensive_search": False, "max_date": (today + FUTURE_SLACK).isoformat()}
     try:
         document = trafilatura.bare_extraction(
             html,
@@ -149,12 +166,18 @@ def _from_html(html: str, *, url: str, today: date) -> DocumentText:
     if document is None:
         return DocumentText(title="", text="", language=language)
     published, raw, implausible = _page_date(document.date or "", today=today)
+    text = normalize_text(text or "")
+    from_text = False
+    if published is None and not raw and text:
+        head = read_head(text, earliest=EARLIEST_DATE, latest=today + FUTURE_SLACK)
+        published, raw, from_text = head.published, head.published_raw, head.published is not None
     return DocumentText(
         title=_one_line(document.title),
-        text=normalize_text(text or ""),
+        text=text,
         published=published,
         published_raw=raw,
         date_implausible=implausible,
+        date_from_text=from_text,
         author=_one_line(document.author),
         language=language,
     )

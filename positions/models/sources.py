@@ -72,6 +72,12 @@ class Item(models.Model):
     summary = models.TextField(blank=True, help_text="Plain text the feed gave for the entry.")
     published = models.DateField(null=True, blank=True)
     published_raw = models.CharField(max_length=200, blank=True)
+    given = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the person who asked for the ingest said of the document (title, published, publisher): "
+        "it wins over what is read from it.",
+    )
     state = models.CharField(max_length=12, choices=ItemState.choices, default=ItemState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claim = models.UUIDField(null=True, blank=True)

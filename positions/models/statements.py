@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
-from positions.vocabularies import ReviewState, StatementKind, StatementMode, choice_check
+from positions.vocabularies import DatePrecision, ReviewState, StatementKind, StatementMode, choice_check
 
 
 class Statement(models.Model):
@@ -27,6 +27,12 @@ class Statement(models.Model):
         "positions.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="addressed_statements"
     )
     said_on = models.DateField()
+    said_precision = models.CharField(
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly said_on is known: a month or a year is stored as its first day.",
+    )
     kind = models.CharField(max_length=20, choices=StatementKind.choices)
     topics = models.ManyToManyField("positions.Issue", blank=True, related_name="statements")
     proposal = models.ForeignKey(
@@ -74,6 +80,7 @@ class Statement(models.Model):
             choice_check("mode", StatementMode, "statement_mode_valid"),
             choice_check("kind", StatementKind, "statement_kind_valid"),
             choice_check("review_state", ReviewState, "statement_review_state_valid"),
+            choice_check("said_precision", DatePrecision, "statement_said_precision_valid"),
             # A span may carry several statements (a joint readout, a report nested in a turn),
             # but one speaker (or, with no speaker, one party) says one span once.
             models.UniqueConstraint(
@@ -96,6 +103,7 @@ class Statement(models.Model):
             "party": self.party.name if self.party_id else None,
             "addressee": self.addressee.name if self.addressee_id else None,
             "said_on": self.said_on.isoformat(),
+            "said_precision": self.said_precision,
             "kind": self.kind,
             "topics": sorted(t.key for t in self.topics.all()),
             "proposal": self.proposal.slug if self.proposal_id else None,
@@ -106,4 +114,6 @@ class Statement(models.Model):
         if not self.machine:
             return []
         now = self.values()
-        return [(name, self.machine.get(name), value) for name, value in now.items() if self.machine.get(name) != value]
+        # A value the extractor of the day did not record (said_precision before 0012) is no change.
+        machine = self.machine
+        return [(name, machine[name], value) for name, value in now.items() if machine.get(name, value) != value]

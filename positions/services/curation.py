@@ -8,7 +8,7 @@ from django.db import transaction
 from simple_history.utils import bulk_update_with_history
 
 from positions.models import Actor, Stance, Statement, StatusChange
-from positions.vocabularies import ReviewState
+from positions.vocabularies import DatePrecision, ReviewState
 
 CURATOR_VIA = "api"
 REVIEW_REASONS = {ReviewState.APPROVED: "approved", ReviewState.REJECTED: "rejected", ReviewState.PENDING: "reopened"}
@@ -51,6 +51,8 @@ def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
             "extractor_version": stored.extractor_version,
         }
     topics = data.pop("topics", None)
+    if "said_on" in data and "said_precision" not in data:
+        data["said_precision"] = DatePrecision.DAY  # a date a curator sets is a day unless they say otherwise
     for name, value in data.items():
         setattr(statement, name, value)
     statement.corrected = True  # a curator's decision: extracting again must keep it

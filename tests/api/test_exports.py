@@ -29,6 +29,7 @@ EVENTS = "/api/v1/exports/events.csv"
 STATEMENT_HEADER = [
     "statement_id",
     "said_on",
+    "said_precision",
     "document_id",
     "document_url",
     "document_title",
@@ -129,6 +130,7 @@ def test_it_exports_the_quote_and_its_provenance_verbatim(client):
     assert row == {
         "statement_id": str(statement.pk),
         "said_on": "2010-01-01",
+        "said_precision": "day",
         "document_id": str(document.pk),
         "document_url": "https://example.org/a",
         "document_title": "A report",

@@ -48,6 +48,20 @@ def test_pending_statements_are_shown_and_marked(client, seeded):
     assert [row["id"] for row in only_pending["results"]] == [statement.pk]
 
 
+def test_a_statement_says_how_exactly_its_date_is_known_and_a_curator_s_date_is_a_day(client, curator, seeded):
+    statement = Statement.objects.first()
+    Statement.objects.filter(pk=statement.pk).update(said_precision="month")
+    assert client.get(f"{API}/statements/{statement.pk}").json()["said_precision"] == "month"
+
+    patched = curator.patch(
+        f"{API}/statements/{statement.pk}",
+        {"said_on": "2011-12-05", "said_precision": "year"},  # read-only: the date a curator sets is a day
+        content_type="application/json",
+    )
+    assert patched.status_code == 200
+    assert (patched.json()["said_on"], patched.json()["said_precision"]) == ("2011-12-05", "day")
+
+
 def test_machine_fields_cannot_be_written(curator, seeded):
     document = Document.objects.filter(excerpt=True).first()
     body = {

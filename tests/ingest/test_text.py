@@ -94,7 +94,7 @@ def test_it_returns_a_plain_text_body_as_it_is():
     body = b"Line one\r\n  indented <b>not a tag</b>\x00\n"
     for content_type in ("text/plain; charset=utf-8", ""):
         document = extract_text(body, content_type=content_type, today=TODAY)
-        assert (document.title, document.text) == ("", "Line one\n  indented <b>not a tag</b>")
+        assert (document.text, document.published) == ("Line one\n  indented <b>not a tag</b>", None)
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,27 @@ def test_it_reads_a_corpus_text_file_unchanged(path):
     assert document.text == normalize_text(raw)
     # Clean UTF-8 without control characters or CR: only the final newline goes, so offsets hold.
     assert document.text == raw.rstrip()
-    assert document.title == ""
+    assert "\n" not in document.title and len(document.title) <= 250  # a headline of its first lines, or none
+
+
+def test_it_reads_a_plain_text_s_headline_and_dateline():
+    text = "NATO offers Russia two joint centres\n\nBRUSSELS, Dec. 8, 2011 – NATO said it would go on talking.\n"
+    body = text.encode()
+    for document in (text_from_file(body, name="x.txt", today=TODAY), extract_text(body, today=TODAY)):
+        assert (document.title, document.published) == ("NATO offers Russia two joint centres", date(2011, 12, 8))
+        assert (document.published_raw, document.date_from_text) == ("Dec. 8, 2011", True)
+    undated = text_from_file(b"MOSCOW, December 6 (Itar-Tass) \xe2\x80\x94 Russia said.", name="y.txt", today=TODAY)
+    assert (undated.published, undated.published_raw, undated.date_from_text) == (None, "December 6", False)
+
+
+def test_a_page_s_markup_date_comes_first_then_its_dateline_and_never_a_bare_year():
+    dateline = "<p>BRUSSELS, Dec. 8, 2011 – NATO said it would go on talking.</p>"
+    marked = page(dateline, head='<meta property="article:published_time" content="2011-12-07">')
+    assert extract_text(marked.encode(), today=TODAY).published == date(2011, 12, 7)
+    document = extract_text(page(dateline).encode(), today=TODAY)
+    assert (document.published, document.date_from_text) == (date(2011, 12, 8), True)
+    # htmldate's search of the whole text would take "in 2009" for 1 January 2009
+    assert extract_text(page("<p>In 2009 the talks began.</p>").encode(), today=TODAY).published is None
 
 
 def test_it_reads_files_with_a_bom_or_in_latin_1_and_html_files_as_pages():

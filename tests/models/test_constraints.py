@@ -155,6 +155,12 @@ def test_it_rejects_an_unknown_mode_and_kind():
         f.statement(kind="gossip")
 
 
+def test_it_rejects_a_date_precision_outside_its_vocabulary():
+    assert f.statement().said_precision == "day"
+    with rejected_by("statement_said_precision_valid"):
+        f.statement(said_precision="week")
+
+
 def test_it_rejects_one_speaker_saying_one_span_twice_but_allows_a_second_speaker():
     first = f.statement(speaker=f.actor())
     f.statement(document=first.document, speaker=f.actor())  # a joint readout: same span, another leader

@@ -12,11 +12,13 @@ COLUMNS = ("seen", "known", "new", "duplicate", "no_text", "failed")
 ERRORS_SHOWN = 20
 
 
-def run_sources(command, sources: list[Source], *, trigger: str) -> list[IngestRun]:
+def run_sources(
+    command, sources: list[Source], *, trigger: str, given: ingest_service.Given | None = None
+) -> list[IngestRun]:
     """Poll each source and process its new items here and now (no worker needed)."""
     runs = []
     for source in sources:
-        result = ingest_service.source_poll(source_id=source.pk, trigger=trigger)
+        result = ingest_service.source_poll(source_id=source.pk, trigger=trigger, given=given)
         if result.run is None:
             command.stderr.write(f"{source.name}: another worker is polling it; skipped")
             continue
