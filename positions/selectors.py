@@ -434,7 +434,7 @@ def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
     actors = Actor.objects.filter(review_state=ReviewState.APPROVED).prefetch_related(
         Prefetch("roles", queryset=Role.objects.select_related("party").order_by("start"))
     )
-    issues = Issue.objects.order_by("negotiation_id", "pk")
+    issues = Issue.objects.select_related("negotiation").order_by("negotiation_id", "pk")
     proposals = Proposal.objects.select_related("issue", "proponent").order_by("pk")
     if negotiation is not None:
         issues = issues.filter(negotiation=negotiation)
@@ -455,7 +455,7 @@ def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
             for actor in actors.order_by("pk")
         ),
         parties=tuple(PartyEntry(p.name, tuple(p.aliases), tuple(p.metonyms)) for p in parties),
-        topics=tuple(TopicEntry(i.key, i.title, i.description, tuple(i.keywords)) for i in issues),
+        topics=tuple(TopicEntry(i.key, i.title, i.description, tuple(i.keywords), i.negotiation.slug) for i in issues),
         proposals=tuple(
             ProposalEntry(p.slug, p.title, p.issue.key, p.proponent.name, p.description) for p in proposals
         ),
@@ -568,7 +568,12 @@ def party_profile(*, slug: str, statements: int = 20) -> dict | None:
     return {
         "party": party,
         "negotiations": list(party.negotiations.order_by("title")),
-        "roles": list(party.roles.select_related("actor").order_by("start", "actor__name")),
+        # A rejected speaker's roles are not public; a pending one's are its suggested posts, marked unreviewed.
+        "roles": list(
+            party.roles.exclude(actor__review_state=ReviewState.REJECTED)
+            .select_related("actor")
+            .order_by("start", "actor__name")
+        ),
         "stances": changes_history(party=party),
         "statements": list(_light(public).order_by("-said_on", "-id")[:statements]),
         "statement_count": public.count(),

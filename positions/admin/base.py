@@ -152,8 +152,7 @@ class ReviewMixin:
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404
-        curation.review_set(row=obj, state=state, user=request.user)
-        self.message_user(request, f"{obj}: {ReviewState(state).label}.", messages.SUCCESS)
+        self.message_user(request, self.review_one(request, obj, state), messages.SUCCESS)
         back = request.POST.get("next") or request.META.get("HTTP_REFERER", "")
         if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return redirect(back)
@@ -171,8 +170,16 @@ class ReviewMixin:
     def _review_many(self, request, queryset, state):
         if not self.has_review_permission(request):
             raise PermissionDenied  # get_actions already hides it; a forged post is refused here too
+        self.message_user(request, self.review_many(request, queryset, state), messages.SUCCESS)
+
+    def review_one(self, request, obj, state) -> str:
+        """Set one row's review state; what to tell the curator. An admin with more to do overrides it."""
+        curation.review_set(row=obj, state=state, user=request.user)
+        return f"{obj}: {ReviewState(state).label}."
+
+    def review_many(self, request, queryset, state) -> str:
         count = curation.rows_review(rows=queryset, state=state, user=request.user)
-        self.message_user(request, f"{count} {self.model._meta.verbose_name_plural}: {state}.", messages.SUCCESS)
+        return f"{count} {self.model._meta.verbose_name_plural}: {state}."
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {"may_review": self.has_review_permission(request), **(extra_context or {})}

@@ -4,13 +4,18 @@ each with its history."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
 from positions.admin.base import DeskHistoryAdmin, ReviewFilter, ReviewMixin
-from positions.models import Actor, Issue, Negotiation, Party, Proposal, Role, Stance, StatusChange
-from positions.services import merge
+from positions.models import Actor, Issue, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.services import merge, people
 from positions.vocabularies import ReviewState
+
+EVIDENCE_SHOWN = 10  # statements shown on a speaker's page as the evidence for it and its roles
 
 
 @admin.register(Negotiation)
@@ -98,31 +103,90 @@ class ActorReviewFilter(ReviewFilter):
 
 
 class RoleInline(admin.TabularInline):
+    """An actor's posts. For a pending actor these are the extractor's suggestions, to correct before
+    approving it: approval makes them real."""
+
     model = Role
     extra = 0
+    fields = ["party", "title", "start", "end", "speaks_for_party"]
     autocomplete_fields = ["party"]
 
 
 @admin.register(Actor)
 class ActorAdmin(MergeMixin, ReviewMixin, DeskHistoryAdmin):
-    """Speakers; the extractor's new ones arrive pending, to approve, reject or merge into a known actor."""
+    """Speakers; the extractor's new ones arrive pending with the roles their words suggest and the statements
+    that are their evidence, to approve (which extracts their documents again), reject or merge into a known
+    actor."""
 
     class Media:
         css = {"all": ["admin-desk/desk.css"]}
 
-    list_display = ["name", "kind", "alias_list", "review_state"]
+    list_display = ["name", "kind", "alias_list", "role_list", "statement_count", "review_state"]
     list_filter = [ActorReviewFilter, "kind"]
     search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["review_state"]
+    fields = ["name", "slug", "kind", "aliases", "review_state", "evidence"]
+    readonly_fields = ["review_state", "evidence"]
     inlines = [RoleInline]
     actions = ["approve_selected", "reject_selected", "merge_selected"]
     merge_service = merge.actors_merge
     merge_counts = {"statements": "statements", "roles": "roles"}
 
+    def get_queryset(self, request):
+        roles = Prefetch("roles", queryset=Role.objects.select_related("party").order_by("start"))
+        said = Count("statements", distinct=True)
+        return super().get_queryset(request).prefetch_related(roles).annotate(statement_total=said)
+
     @admin.display(description="aliases")
     def alias_list(self, obj):
         return ", ".join(obj.aliases) or "—"
+
+    @admin.display(description="roles")
+    def role_list(self, obj):
+        roles = [
+            f"{r.title}, {r.party} (from {r.start.isoformat()}{'' if r.speaks_for_party else '; a domestic voice'})"
+            for r in obj.roles.all()
+        ]
+        return "; ".join(roles) or "—"
+
+    @admin.display(description="statements", ordering="statement_total")
+    def statement_count(self, obj):
+        return obj.statement_total
+
+    @admin.display(description="evidence")
+    def evidence(self, obj):
+        """What the actor said, newest first, each quote linking to its document."""
+        if obj is None or obj.pk is None:
+            return "—"
+        said = (
+            Statement.objects.filter(speaker=obj)
+            .select_related("document")
+            .defer("document__text", "document__minhash")
+            .order_by("-said_on", "-pk")[:EVIDENCE_SHOWN]
+        )
+        rows = format_html_join(
+            "",
+            '<li>{} <a href="{}">“{}”</a> <span class="desk-meta">— {}</span></li>',
+            (
+                (
+                    s.said_on.isoformat(),
+                    reverse("admin:positions_document_change", args=[s.document_id]),
+                    Truncator(s.quote).chars(160),
+                    s.document.title or s.document.publisher,
+                )
+                for s in said
+            ),
+        )
+        total = Statement.objects.filter(speaker=obj).count()
+        more = f"{total} statements in all" if total > EVIDENCE_SHOWN else ""
+        return format_html('<ul class="desk-said">{}</ul>{}', rows, more) if total else "No statements."
+
+    def review_one(self, request, obj, state) -> str:
+        report = people.actors_review(actors=Actor.objects.filter(pk=obj.pk), state=state, user=request.user)
+        return f"{obj}: {ReviewState(state).label}; {report.line()}."
+
+    def review_many(self, request, queryset, state) -> str:
+        return f"{state}: {people.actors_review(actors=queryset, state=state, user=request.user).line()}."
 
     def has_delete_permission(self, request, obj=None):
         # The extractor's actors are rejected or merged, not deleted (it would make them again).

@@ -72,6 +72,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
 
     list_display = [
         "said_on",
+        "said_precision",
         "quote_in_context",
         "speaker",
         "party",
@@ -92,6 +93,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
         "document__source",
         ConfidenceFilter,
         "said_on",
+        "said_precision",
         "mode",
         "corrected",
         "proposes_new",
@@ -105,7 +107,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
     actions = ["approve_selected", "reject_selected"]
     fieldsets = [
         ("Quote", {"fields": ["document", "quote_in_context", "span", "mode"]}),
-        ("Attribution", {"fields": ["speaker", "party", "addressee", "cue", "said_on"]}),
+        ("Attribution", {"fields": ["speaker", "party", "addressee", "cue", ("said_on", "said_precision")]}),
         ("Classification", {"fields": ["kind", "topics", "proposal"]}),
         (
             "Review and provenance",
@@ -115,7 +117,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
     ]
     add_fieldsets = [
         (None, {"fields": ["document", "quote", "start", "end", "mode"]}),
-        ("Attribution", {"fields": ["speaker", "party", "addressee", "cue", "said_on"]}),
+        ("Attribution", {"fields": ["speaker", "party", "addressee", "cue", ("said_on", "said_precision")]}),
         ("Classification", {"fields": ["kind", "topics", "proposal"]}),
     ]
     # What the extractor made and the review state (changed by approve/reject only) are not edited here.
@@ -176,6 +178,8 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if "said_on" in data:
+            data["said_precision"] = form.cleaned_data["said_precision"]  # as the form shows it beside the date
         if change:
             curation.statement_correct(statement=obj, data=data, user=request.user)
             return

@@ -58,7 +58,11 @@ class DateRange(Func):
 
 
 class Role(models.Model):
-    """An actor's post in a party from `start` to `end`, both days included; no end: still held."""
+    """An actor's post in a party from `start` to `end`, both days included; no end: still held.
+
+    A role has no review state: its actor's covers it. The extractor suggests roles for the pending actors
+    it makes (services/statements.py); approving the actor makes them real, rejecting it leaves them unused,
+    since only approved actors' roles reach the statement stages (`selectors.lexicon_load`)."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="roles")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="roles")

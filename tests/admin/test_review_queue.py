@@ -218,3 +218,21 @@ def test_a_stance_correction_keeps_what_the_extractor_suggested(curator_client):
     stance.refresh_from_db()
     assert (stance.stance, stance.machine["stance"], stance.review_state) == ("opposes", "supports", "pending")
     assert "the extractor suggested" in curator_client.get(url).content.decode()
+
+
+def test_a_statement_s_date_shows_with_its_precision_and_a_curator_sets_both(curator_client):
+    statement = pending_statement(said_on=date(2011, 6, 1))
+    Statement.objects.filter(pk=statement.pk).update(said_precision="month")
+    queue = curator_client.get(QUEUE)
+    assert '<td class="field-said_precision">month</td>' in queue.content.decode()
+
+    url = reverse("admin:positions_statement_change", args=[statement.pk])
+    form = curator_client.get(url).context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in ((name, form[name].value()) for name in form.fields)}
+    assert data["said_precision"] == "month"
+    curator_client.post(url, data | {"said_on": "2011-07-01"})  # a new month, the precision left as shown
+    statement.refresh_from_db()
+    assert (statement.said_on, statement.said_precision) == (date(2011, 7, 1), "month")
+    curator_client.post(url, data | {"said_on": "2011-07-14", "said_precision": "day"})
+    statement.refresh_from_db()
+    assert (statement.said_on, statement.said_precision, statement.corrected) == (date(2011, 7, 14), "day", True)

@@ -85,6 +85,17 @@ def test_it_shows_a_party_with_its_roles_stances_and_statements(client, seeded):
     assert page.xpath('//section[@aria-labelledby="statements-h"]//blockquote')
 
 
+def test_a_party_s_page_marks_a_pending_speaker_s_suggested_post_and_hides_a_rejected_one_s(client, db):
+    party = f.party(name="Lithuania")
+    f.role(actor=f.actor(name="Audronius Azubalis", review_state="pending"), party=party, title="Foreign Minister")
+    f.role(actor=f.actor(name="Lithuanian Officials", review_state="rejected"), party=party, title="Official")
+    page = html.fromstring(client.get(f"/parties/{party.slug}/").content)
+    rows = page.xpath('//section[@aria-labelledby="roles-h"]//tbody/tr')
+    assert [[" ".join(td.text_content().split()) for td in tr.xpath("td")] for tr in rows] == [
+        ["Audronius Azubalis unreviewed", "Foreign Minister", "2010-01-01", "still held", "yes"]
+    ]
+
+
 def test_it_shows_an_actor_with_roles_over_time(client, db):
     actor = f.actor(name="Ann Example")
     f.role(actor=actor, title="Foreign minister", start=date(2009, 1, 1), end=date(2011, 5, 1))
