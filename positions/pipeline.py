@@ -2,8 +2,9 @@
 
 list a source ─▶ fetch (guarded) ─▶ parse feed ─▶ entries
 entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash, fingerprint ─▶ stored Document
-Document ─▶ quotes, reports, turns ─▶ speaker, party ─▶ date said ─▶ kind, topics ─▶ proposal, suggested stances
-           (`extract_statements`: positions/statements/; stored by services/statements.py)
+Document ─▶ layout, spans and sources ─▶ speaker, party ─▶ date said ─▶ relevance, topics, kind
+         ─▶ proposal, suggested stances and statuses, new actors
+           (`extract_document` returns frozen findings; services/statements.py imports them)
 """
 
 from dataclasses import dataclass, replace
@@ -18,7 +19,10 @@ from positions.ingest.fetch import fetch
 from positions.ingest.records import DocumentText, FeedEntry, FetchLimits, Fingerprint, IngestError, TextError
 from positions.ingest.text import extract_text, normalize_text, text_from_file
 from positions.statements.extract import extract
-from positions.statements.records import DocumentInput, Found, Lexicon
+from positions.statements.link import ProposalIndex, link, puts_forward, suggests_new
+from positions.statements.people import new_actor
+from positions.statements.records import DocumentInput, Findings, Lexicon, StatementFinding
+from positions.statements.topics import choose_negotiation
 
 FILE_PREFIX = "file:"
 FILE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
@@ -88,6 +92,7 @@ def _files_under(path: Path) -> list[Path]:
 
 
 def file_entry(path: Path, *, title: str = "") -> FeedEntry:
+    """A file to read. Its title here is the last resort, after the headline its text gives."""
     return FeedEntry(key=FILE_PREFIX + str(path.resolve()), link="", title=title or path.stem, text="", published=None)
 
 
@@ -113,8 +118,10 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
         found = replace(found, title=found.title or title)
     else:
         found = DocumentText(title=title, text=summary)
-    if found.published is None and not found.date_implausible and published is not None:
-        found = replace(found, published=published)
+    # The page's markup first, then the feed's date, then a dateline read from the text; a page whose
+    # own date is implausible keeps none, for a curator to look at.
+    if published is not None and not found.date_implausible and (found.published is None or found.date_from_text):
+        found = replace(found, published=published, published_raw="", date_from_text=False)
     text = normalize_text(found.text)
     return EntryText(
         text=replace(found, text=text),
@@ -124,6 +131,27 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
     )
 
 
-def extract_statements(document: DocumentInput, lexicon: Lexicon) -> list[Found]:
-    """The statements of a document, attributed, dated and classified (no database, no network)."""
-    return extract(document, lexicon)
+def extract_document(document: DocumentInput, lexicon: Lexicon) -> Findings:
+    """The statements of a document, attributed, dated and classified, with what each suggests: the
+    proposal it bears on, stances, a proposal tabled, a speaker to enter (no database, no network)."""
+    index = ProposalIndex(lexicon.proposals)
+    entries = {p.key: p for p in lexicon.proposals}
+    out = []
+    for found in extract(document, lexicon):
+        # A known actor's post, or a party itself: a new person's suggested post is not yet anyone's word.
+        speaks = found.speaker.speaks_for and not found.speaker.is_new
+        proposal, stances = link(found, index, speaks_for_party=speaks)
+        tabled = proposal if puts_forward(found, entries.get(proposal), speaks_for_party=speaks) else ""
+        out.append(
+            StatementFinding(
+                statement=found,
+                proposal=proposal,
+                proposes_new=suggests_new(found, proposal, speaks_for_party=speaks),
+                stances=tuple(stances),
+                tabled=tabled,
+                new_actor=new_actor(found),
+            )
+        )
+    return Findings(
+        statements=tuple(out), negotiation=choose_negotiation(document.text, document.title, lexicon.topics)
+    )

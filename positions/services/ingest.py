@@ -9,7 +9,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -18,15 +18,40 @@ from django.db import IntegrityError, InterfaceError, OperationalError, connecti
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from positions import pipeline
+from positions import pipeline, selectors
 from positions.ingest import dedupe
 from positions.ingest.records import FetchError, IngestError
 from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Source
 from positions.services import statements
+from positions.statements.records import DocumentInput
+from positions.vocabularies import SourceKind
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = timedelta(days=1)
 DUPLICATE_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the person who asks for an ingest says of its documents: it wins over what is read from them."""
+
+    title: str = ""
+    published: date | None = None
+    publisher: str = ""
+
+    def as_json(self) -> dict:
+        published = self.published.isoformat() if self.published else ""
+        values = {"title": self.title, "published": published, "publisher": self.publisher}
+        return {name: value for name, value in values.items() if value}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Given":
+        published = data.get("published")
+        return cls(
+            title=data.get("title", ""),
+            published=date.fromisoformat(published) if published else None,
+            publisher=data.get("publisher", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -47,8 +72,9 @@ def sources_due(*, now=None) -> list[int]:
     return list(due.values_list("pk", flat=True))
 
 
-def source_poll(*, source_id: int, trigger: str) -> PollResult:
-    """List a source's entries and record the new ones as pending items of a new run."""
+def source_poll(*, source_id: int, trigger: str, given: Given | None = None) -> PollResult:
+    """List a source's entries and record the new ones as pending items of a new run, with what the
+    person asking said of them (`given`); entries known from an earlier poll are left as they are."""
     now = timezone.now()
     claimed = Source.objects.filter(pk=source_id).filter(
         Q(polling_since__isnull=True) | Q(polling_since__lt=_claim_expired())
@@ -67,7 +93,7 @@ def source_poll(*, source_id: int, trigger: str) -> PollResult:
         logger.exception("polling source %s failed", source_id)
         _source_failed(source, run, IngestError(f"unexpected error: {exc.__class__.__name__}: {exc}"))
         return PollResult(run=run)
-    new_ids = _items_record(source, run, listing.entries)
+    new_ids = _items_record(source, run, listing.entries, given=given)
     Source.objects.filter(pk=source_id).update(
         polling_since=None,
         last_polled_at=now,
@@ -102,7 +128,8 @@ def upload_ingest(*, files: list[tuple[str, bytes]], trigger: str = "upload") ->
     return run
 
 
-def _items_record(source: Source, run: IngestRun, entries) -> tuple[int, ...]:
+def _items_record(source: Source, run: IngestRun, entries, *, given: Given | None = None) -> tuple[int, ...]:
+    said = given.as_json() if given else {}
     with transaction.atomic():
         Item.objects.bulk_create(
             [
@@ -115,6 +142,7 @@ def _items_record(source: Source, run: IngestRun, entries) -> tuple[int, ...]:
                     summary=entry.text,
                     published=entry.published,
                     published_raw=entry.published_raw[:200],
+                    given=said,
                 )
                 for entry in entries
             ],
@@ -215,39 +243,75 @@ def _item_run(item: Item, *, retry_transient: bool) -> str:
 
 
 def _item_store(item: Item, found: pipeline.EntryText) -> str:
+    # The statement stages run before the item's lock is taken: they are the slow part, and need no row.
+    findings, stage, error = _findings(item, found)
     with transaction.atomic():
         if not Item.objects.select_for_update().filter(pk=item.pk, claim=item.claim).exists():
             return "lost-claim"  # another worker took over after our claim expired
         document, created = _document_get_or_create(item, found)
-        stage = error = ""
         if created:
             _near_duplicate_link(document, found)
             try:
-                with transaction.atomic():
-                    statements.document_statements_extract(document=document)
+                if findings is not None:
+                    with transaction.atomic():
+                        statements.document_findings_import(document=document, findings=findings)
             except (OperationalError, InterfaceError):
                 raise  # the database, not the extractor: the whole item is retried
-            except Exception as exc:  # an extractor bug must not lose the document: it can be extracted again
-                logger.exception("extracting statements from document %s failed", document.pk)
+            except Exception as exc:  # an importer bug must not lose the document: it can be extracted again
+                logger.exception("storing the statements of document %s failed", document.pk)
                 stage, error = "statements", f"statement extraction failed: {exc}"[:2000]
+        else:
+            stage = error = ""
         state = ItemState.DONE if created else ItemState.DUPLICATE
         Item.objects.filter(pk=item.pk).update(state=state, document=document, claim=None, stage=stage, error=error)
     run_refresh(run_id=item.run_id)
     return state
 
 
+def _findings(item: Item, found: pipeline.EntryText):
+    """What the statement stages find in the text the item will store, or None and the error they raised.
+    A text already stored (a duplicate) is not read again."""
+    if Document.objects.filter(content_hash=found.content_hash).exists():
+        return None, "", ""
+    fields = _document_fields(item, found)
+    document = DocumentInput(
+        text=found.text.text, published=fields["published"], title=fields["title"], publisher=fields["publisher"],
+        author=found.text.author,
+    )  # fmt: skip
+    lexicon = selectors.lexicon_load(negotiation=item.source.negotiation if item.source_id else None)
+    try:
+        return pipeline.extract_document(document, lexicon), "", ""
+    except (SoftTimeLimitExceeded, OperationalError, InterfaceError):
+        raise
+    except Exception as exc:  # an extractor bug must not lose the document: it can be extracted again
+        logger.exception("extracting statements from item %s failed", item.pk)
+        return None, "statements", f"statement extraction failed: {exc}"[:2000]
+
+
+def _document_fields(item: Item, found: pipeline.EntryText) -> dict:
+    text = found.text
+    given = Given.from_json(item.given or {})
+    return {
+        "title": (given.title or text.title or item.title or item.url or item.key)[:500],
+        "publisher": (given.publisher or _publisher(item.source))[:200],
+        "published": given.published or text.published,
+    }
+
+
 def _document_get_or_create(item: Item, found: pipeline.EntryText) -> tuple[Document, bool]:
     text = found.text
+    given = Given.from_json(item.given or {})
+    fields = _document_fields(item, found)
     try:
         with transaction.atomic():
             document = Document.objects.create(
                 source=item.source,
                 url=found.url[:2000],
-                title=(text.title or item.title or item.url or item.key)[:500],
-                publisher=item.source.name[:200],
-                published=text.published,
+                title=fields["title"],
+                publisher=fields["publisher"],
+                published=fields["published"],
                 published_raw=text.published_raw[:200] or item.published_raw,
-                date_implausible=text.date_implausible,
+                date_implausible=text.date_implausible and given.published is None,
                 author=text.author[:300],
                 language=(text.language or "en")[:10],
                 text=text.text,
@@ -258,6 +322,12 @@ def _document_get_or_create(item: Item, found: pipeline.EntryText) -> tuple[Docu
     except IntegrityError:
         return Document.objects.get(content_hash=found.content_hash), False
     return document, True
+
+
+def _publisher(source: Source) -> str:
+    """A curator names a feed or a page after who publishes it; a folder or the uploads names nobody,
+    and its name (a path on this machine) must not show on public pages."""
+    return "" if source.kind in (SourceKind.FILES, SourceKind.UPLOAD) else source.name
 
 
 def _near_duplicate_link(document: Document, found: pipeline.EntryText) -> None:

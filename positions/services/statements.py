@@ -1,31 +1,48 @@
-"""The one writer of machine-made statements: store what the statement stages found in a document.
+"""The one writer of machine-made statements: import the findings the statement stages made of a document.
+
+The stages run first, outside any transaction (`pipeline.extract_document`, no database); the findings
+are then imported in one transaction under the document's row lock, reporting inserted / updated /
+unchanged / deleted statements and suggested / unchanged / withdrawn stances and statuses.
 
 Extracting again is idempotent: machine-made statements still pending are matched on their span and
 speaker and updated, inserted or deleted; every curator decision (approved, rejected, corrected, or
 entered by a person) stays as it is, and a span a curator decided on is not suggested again.
 Suggested stances are pending, carry their statement as evidence and a confidence, and a
 suggestion a curator rejected is not made again.
+
+A speaker nobody entered becomes a pending actor with the role its words suggest (party, title, from the
+day said, whether it speaks for the party: `people.new_actor`); crowds ("Diplomats") never become actors.
+Until a curator approves the actor, its statements move no stance: its role is only a suggestion.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from simple_history.utils import bulk_create_with_history
 
 from positions import pipeline, selectors
-from positions.models import Actor, Document, Issue, Party, Proposal, Stance, Statement, StatusChange
-from positions.statements.link import ProposalIndex, StanceSuggestion, link, puts_forward, suggests_new
-from positions.statements.records import EXTRACTOR_VERSION, DocumentInput, Found, Lexicon
-from positions.vocabularies import ActorKind, ProposalStatus, ReviewState
+from positions.models import Actor, Document, Issue, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.statements.records import (
+    EXTRACTOR_VERSION,
+    DocumentInput,
+    Findings,
+    Found,
+    Lexicon,
+    NewActor,
+    StanceSuggestion,
+    StatementFinding,
+)
+from positions.vocabularies import DatePrecision, ProposalStatus, ReviewState
 
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
 UPDATED_FIELDS = (
-    "quote", "mode", "cue", "said_on", "kind", "confidence", "proposal_id", "proposes_new", "extractor_version",
-    "machine",
+    "quote", "mode", "cue", "said_on", "said_precision", "kind", "confidence", "proposal_id", "proposes_new",
+    "extractor_version", "machine",
 )  # fmt: skip
 
 
@@ -61,13 +78,17 @@ def lexicon_for(document: Document) -> Lexicon:
     return selectors.lexicon_load(negotiation=negotiation)
 
 
-@transaction.atomic
 def document_statements_extract(*, document: Document, lexicon: Lexicon | None = None) -> ExtractReport:
-    """Run the statement stages on a document and store the result (see the module's docstring)."""
-    lexicon = lexicon or lexicon_for(document)
+    """Run the statement stages on a document, then import their findings (see the module's docstring)."""
+    findings = pipeline.extract_document(document_input(document), lexicon or lexicon_for(document))
+    return document_findings_import(document=document, findings=findings)
+
+
+@transaction.atomic
+def document_findings_import(*, document: Document, findings: Findings) -> ExtractReport:
+    """Store a document's findings: the only writer of machine-made statements and their suggestions."""
     report = ExtractReport()
-    found = pipeline.extract_statements(document_input(document), lexicon)
-    Document.objects.select_for_update().filter(pk=document.pk).first()  # one extraction of a document at a time
+    Document.objects.select_for_update().filter(pk=document.pk).first()  # one import for a document at a time
 
     existing = list(document.statements.prefetch_related("topics"))
     curated = [s for s in existing if _curated(s)]
@@ -75,32 +96,32 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
     report.statements["kept"] = len(curated)
     machine = {_key(s.start, s.end, s.speaker_id, s.party_id): s for s in existing if not _curated(s)}
 
-    index = ProposalIndex(lexicon.proposals)
-    entries = {p.key: p for p in lexicon.proposals}
-    refs = _References(lexicon, document, report)
-    wanted: dict[tuple, tuple[Found, list[StanceSuggestion], Statement, str]] = {}
+    version = findings.extractor_version
+    refs = _References(findings, document, report)
+    wanted: dict[tuple, tuple[StatementFinding, Statement]] = {}
     inserted: list[tuple[Statement, list]] = []
-    for item in found:
+    for finding in findings.statements:
+        item = finding.statement
         if (item.start, item.end) in curated_spans:
             continue
-        speaker = refs.actor(item)
+        said_on, said_precision = _said(item, document)
+        speaker = refs.actor(finding, said_on)
         party = refs.party(item.speaker.party)
         key = _key(item.start, item.end, speaker.pk if speaker else None, party.pk if party else None)
         if key in wanted:
             continue  # two names of one actor on one span: one statement
-        speaks = item.speaker.speaks_for
-        proposal_key, suggestions = link(item, index, speaks_for_party=speaks)
-        tabled = proposal_key if puts_forward(item, entries.get(proposal_key), speaks_for_party=speaks) else ""
+        proposal_key = finding.proposal
         values = {
             "quote": item.quote,
             "mode": item.mode,
             "cue": item.cue[:60],
-            "said_on": item.said_on or document.published or timezone.localdate(),
+            "said_on": said_on,
+            "said_precision": said_precision,
             "kind": item.kind,
             "confidence": item.confidence,
             "proposal_id": refs.proposal(proposal_key),
-            "proposes_new": suggests_new(item, proposal_key, speaks_for_party=speaks),
-            "extractor_version": EXTRACTOR_VERSION,
+            "proposes_new": finding.proposes_new,
+            "extractor_version": version,
         }
         topics = refs.issues(item.topics)
         # What the extractor said, kept beside the row so a curator's correction never loses it.
@@ -111,11 +132,12 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
             "party": party.name if party else None,
             "addressee": None,
             "said_on": values["said_on"].isoformat(),
+            "said_precision": values["said_precision"],
             "kind": values["kind"],
             "topics": sorted({t.key for t in topics}),
             "proposal": proposal_key if values["proposal_id"] else None,
             "confidence": values["confidence"],
-            "extractor_version": EXTRACTOR_VERSION,
+            "extractor_version": version,
         }
         statement = machine.pop(key, None)
         if statement is None:
@@ -134,7 +156,7 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
                 statement.topics.set(topics)
                 changed.append("topics")
             report.statements["updated" if changed else "unchanged"] += 1
-        wanted[key] = (item, suggestions, statement, tabled)
+        wanted[key] = (finding, statement)
     _insert(inserted)
 
     gone = list(machine.values())
@@ -143,12 +165,24 @@ def document_statements_extract(*, document: Document, lexicon: Lexicon | None =
         report.statuses["deleted"] += _suggestions_withdraw(StatusChange, [s.pk for s in gone])
         Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
         report.statements["deleted"] = len(gone)
-    for item, suggestions, statement, tabled in wanted.values():
-        for suggestion in suggestions:
+    for finding, statement in wanted.values():
+        for suggestion in finding.stances:
             _suggest(suggestion, statement, refs, report)
-        if tabled:
-            _table(refs.proposal_row(tabled), statement, item.confidence, report)
+        if finding.tabled:
+            _table(refs.proposal_row(finding.tabled), statement, finding.statement.confidence, report)
     return report
+
+
+def _said(item: Found, document: Document) -> tuple[date, str]:
+    """When a statement was said and how exactly that is known."""
+    if item.said_on is not None:
+        return item.said_on, item.said_precision
+    if document.published is not None:
+        return document.published, DatePrecision.DAY
+    # Neither the text nor the document dates it. said_on cannot be empty (the matrix and the
+    # timelines place every statement), so it gets the day it was read, marked as a guess: the
+    # words were said on that day or, more likely, before it.
+    return timezone.localdate(), DatePrecision.APPROXIMATE
 
 
 def _insert(rows: list[tuple[Statement, list]]) -> None:
@@ -257,17 +291,19 @@ def _suggestions_withdraw(model: type[Stance] | type[StatusChange], statement_id
 class _References:
     """Names in the found statements to rows: parties, issues, proposals, actors (new ones made pending)."""
 
-    def __init__(self, lexicon: Lexicon, document: Document, report: ExtractReport):
+    def __init__(self, findings: Findings, document: Document, report: ExtractReport):
         self.report = report
         self.parties = {p.name: p for p in Party.objects.all()}
-        negotiation_id = document.source.negotiation_id if document.source_id and document.source else None
-        issues = Issue.objects.all() if negotiation_id is None else Issue.objects.filter(negotiation_id=negotiation_id)
+        # the issues of the negotiation the topics were read against, and no other's
+        issues = Issue.objects.filter(negotiation__slug=findings.negotiation)
         self.issues_by_key: dict[str, list[Issue]] = {}
         for issue in issues:
             self.issues_by_key.setdefault(issue.key, []).append(issue)
-        slugs = {p.key for p in lexicon.proposals}
-        self.proposals = {p.slug: p for p in Proposal.objects.filter(slug__in=slugs)}
-        self.actors = {a.slug: a for a in Actor.objects.filter(slug__in={a.key for a in lexicon.actors})}
+        slugs = {f.proposal for f in findings.statements} | {f.tabled for f in findings.statements}
+        slugs |= {s.proposal for f in findings.statements for s in f.stances}
+        self.proposals = {p.slug: p for p in Proposal.objects.filter(slug__in=slugs - {""})}
+        keys = {f.statement.speaker.key for f in findings.statements if f.statement.speaker.key}
+        self.actors = {a.slug: a for a in Actor.objects.filter(slug__in=keys)}
 
     def party(self, name: str) -> Party | None:
         return self.parties.get(name) if name else None
@@ -282,25 +318,50 @@ class _References:
     def proposal_row(self, key: str) -> Proposal | None:
         return self.proposals.get(key)
 
-    def actor(self, found: Found) -> Actor | None:
-        speaker = found.speaker
-        if speaker.key:
-            return self.actors.get(speaker.key)
-        if not speaker.name or speaker.kind not in (ActorKind.PERSON, ActorKind.BODY):
-            return None  # a party alone, or a speaker only described ("the GOP nominee"): no actor to make
-        slug = slugify(speaker.name)[:200]
+    def actor(self, finding: StatementFinding, said_on) -> Actor | None:
+        found = finding.statement
+        if found.speaker.key:
+            return self.actors.get(found.speaker.key)
+        new = finding.new_actor
+        if new is None:
+            return None  # a party alone, a speaker only described ("the GOP nominee"), a crowd: no actor
+        slug = slugify(new.name)[:200]
         if not slug:
             return None
         actor = self.actors.get(slug)
         if actor is None:
             actor, created = Actor.objects.get_or_create(
-                slug=slug,
-                defaults={"name": speaker.name[:200], "kind": speaker.kind, "review_state": ReviewState.PENDING},
+                slug=slug, defaults={"name": new.name[:200], "kind": new.kind, "review_state": ReviewState.PENDING}
             )
             if created:
-                self.report.new_actors.append(speaker.name)
+                self.report.new_actors.append(new.name)
             self.actors[slug] = actor
+        if actor.review_state == ReviewState.PENDING:
+            self._role_suggest(actor, replace(new, since=said_on))
         return actor
+
+    def _role_suggest(self, actor: Actor, new: NewActor) -> None:
+        """The post the text suggests for a pending actor in a party, from the first day it was said to be
+        held: one post per party, so that a curator's correction of it is not suggested over again. A role
+        has no review state of its own: its actor's covers it (see Role)."""
+        party = self.party(new.party)
+        if party is None or not new.title:
+            return  # no role without a party we know and a title
+        held = actor.roles.filter(party=party).order_by("start").first()
+        if held is None:
+            role = Role(
+                actor=actor, party=party, title=new.title[:200], start=new.since, speaks_for_party=new.speaks_for
+            )
+            role._change_reason = _reason(f"{EXTRACTOR_VIA}, from “{new.evidence}”")
+            role.save()
+        elif held.title == new.title[:200] and new.since < held.start and held.end is None:
+            held.start = new.since
+            held._change_reason = _reason(f"{EXTRACTOR_VIA}, said earlier as “{new.evidence}”")
+            held.save(update_fields=["start"])
+
+
+def _reason(text: str) -> str:
+    return Truncator(text).chars(100)  # the length of a history record's change reason
 
 
 def documents_extract(*, documents, progress=None) -> ExtractReport:

@@ -1,72 +1,15 @@
 """Who speaks: names, titles, role nouns, pronouns and metonyms resolved to actors and parties on a date."""
 
+import bisect
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from positions.statements.records import ActorEntry, Lexicon, Speaker
+from positions.statements.countries import country_table
+from positions.statements.people import BODY, NOT_A_NAME, POST, POSTS, Clues, describe
+from positions.statements.records import ActorEntry, Lexicon, PartyEntry, Speaker
 
-# Adjectives and names of states, for "the Russian president" or "Lithuanian Foreign Minister X".
-DEMONYMS = {
-    "American": "United States",
-    "U.S.": "United States",
-    "US": "United States",
-    "United States": "United States",
-    "Russian": "Russia",
-    "Soviet": "Russia",
-    "British": "United Kingdom",
-    "French": "France",
-    "German": "Germany",
-    "Polish": "Poland",
-    "Czech": "Czech Republic",
-    "Romanian": "Romania",
-    "Turkish": "Turkey",
-    "Danish": "Denmark",
-    "Norwegian": "Norway",
-    "Bulgarian": "Bulgaria",
-    "Hungarian": "Hungary",
-    "Lithuanian": "Lithuania",
-    "Latvian": "Latvia",
-    "Estonian": "Estonia",
-    "Ukrainian": "Ukraine",
-    "Georgian": "Georgia",
-    "Italian": "Italy",
-    "Spanish": "Spain",
-    "Dutch": "Netherlands",
-    "Belgian": "Belgium",
-    "Canadian": "Canada",
-    "Chinese": "China",
-    "Japanese": "Japan",
-    "Iranian": "Iran",
-    "Korean": "South Korea",
-    "North Korean": "North Korea",
-    "Kazakh": "Kazakhstan",
-    "Belarusian": "Belarus",
-    "Slovak": "Slovakia",
-    "Slovenian": "Slovenia",
-    "Croatian": "Croatia",
-    "Greek": "Greece",
-    "Portuguese": "Portugal",
-    "Swedish": "Sweden",
-    "Finnish": "Finland",
-    "Austrian": "Austria",
-    "Swiss": "Switzerland",
-    "Israeli": "Israel",
-    "Indian": "India",
-    "Pakistani": "Pakistan",
-    "Syrian": "Syria",
-    "Afghan": "Afghanistan",
-    "Iraqi": "Iraq",
-    "Mexican": "Mexico",
-    "Australian": "Australia",
-    "Albanian": "Albania",
-    "Icelandic": "Iceland",
-    "European": "European Union",
-    "EU": "European Union",
-    "NATO": "NATO",
-    "Alliance": "NATO",
-    "Allied": "NATO",
-}
 # Person titles that may stand before a name.
 TITLES = (
     r"(?:Vice |Deputy |Acting |Former |former |First |Under |Assistant |Senior |Chief |Permanent )*"
@@ -102,7 +45,14 @@ ROLE_TITLE_WORDS = {
     "spokeswoman": ("spokesperson", "press secretary"),
     "spokesperson": ("spokesperson", "press secretary"),
 }
-US_LEGISLATOR = re.compile(r"\((?:R|D|I)-[A-Z][A-Za-z. ]+\)|\b(?:Rep\.|Sen\.|Congressman|Congresswoman|Senator)\s")
+# The words leading up to a name that may say who its speaker is: "Iranian", "Russia's", "House Armed
+# Services Committee", "former", "the". A lower-case word outside the post table ends them ("told").
+_POST_WORDS = sorted({w for forms, *_ in POSTS for f in forms.split("|") for w in f.lower().split()} - {"of"})
+LEAD = re.compile(
+    r"(?:(?:[A-Z][^\s,;:()“”\"]*|ex-|former|the|of|and|" + "|".join(re.escape(w) for w in _POST_WORDS) + r")\s+){0,8}$"
+)
+# A place named after these is where something happened ("agreed in Lisbon"), not a speaker.
+PLACE = re.compile(r"\b(?:in|at|to|from|of|on|with|by|for|near|into|via|and)\s*$", re.IGNORECASE)
 PRONOUNS = {"he", "she", "his", "her", "him"}
 NOT_NAMES = {
     "The",
@@ -216,13 +166,93 @@ class Mention:
     text: str
 
 
+def _plain(words: str) -> str:
+    return re.sub(r"\s+", " ", words).strip().removesuffix("’s").removesuffix("'s")
+
+
 def surname(name: str) -> str:
     words = [w for w in re.split(r"\s+", name.strip()) if w and not w.endswith(".") and not w.startswith(("“", '"'))]
     return words[-1] if words else name
 
 
+class _PartyIndex:
+    """Party names by what a text calls them, for one lexicon's parties: built once, shared by its gazetteers."""
+
+    def __init__(self, parties: tuple[PartyEntry, ...]):
+        # The lexicon's parties first, then the country table's states, each under the lexicon's name for
+        # it when the lexicon has one ("Iranian" gives "Islamic Republic of Iran" if a file calls it so).
+        table = country_table()
+        self.country_party: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # names, aliases, adjectives and acronyms: never a metonym
+        lexicon_metonyms: dict[str, str] = {}
+        for party in parties:
+            for alias in (party.name, *party.aliases):
+                country = table.country(alias) or table.named(alias)
+                if country:
+                    self.country_party.setdefault(country, party.name)
+                self.names.setdefault(alias, party.name)
+            for metonym in party.metonyms:
+                lexicon_metonyms.setdefault(metonym, party.name)
+        for word, country in table.words().items():
+            party = self.country_party.get(country, country)
+            self.names.setdefault(word, party)
+            self.names.setdefault(party, party)
+        self.party_names: dict[str, str] = {}
+        for alias, party in (*self.names.items(), *lexicon_metonyms.items()):
+            self.party_names.setdefault(alias, party)
+            if alias.startswith("the "):
+                self.party_names.setdefault("The " + alias[4:], party)
+        # A capital or seat of government speaks only on its own ("Tehran said"), so the table's are not
+        # scanned for in the text as the lexicon's metonyms are.
+        metonyms = {**{m: self.country_party.get(c, c) for m, c in table.by_metonym.items()}, **lexicon_metonyms}
+        self.metonyms = {m.casefold().removeprefix("the "): p for m, p in metonyms.items()}
+        self.names_folded = {n.casefold().removeprefix("the "): p for n, p in self.names.items() if " " in n}
+        # Several-word names match whatever their capitals: "the Obama Administration".
+        self.party_folded = {
+            n.casefold().removeprefix("the "): p
+            for n, p in self.party_names.items()
+            if " " in n or n.startswith("the ")
+        }
+        # One-word names of states the lexicon does not have: a document may use them as people's names.
+        from_lexicon = {a for p in parties for a in (p.name, *p.aliases, *p.metonyms)}
+        self.state_names = {n for n in table.by_name if n.isalpha() and n[1:].islower() and n not in from_lexicon}
+
+
+@functools.lru_cache(maxsize=8)
+def _party_index(parties: tuple[PartyEntry, ...]) -> _PartyIndex:
+    return _PartyIndex(parties)
+
+
+@functools.lru_cache(maxsize=32)
+def _party_pattern(names: frozenset[str]) -> re.Pattern:
+    # "New Mexico", "New Jersey": a state of the United States, not Mexico or Jersey.
+    return re.compile(rf"(?<![\w-])(?<!New )(?:{_trie(names)})(?![\w-])")
+
+
+def _trie(words) -> str:
+    """An alternation of many words as a tree of their common beginnings, longest first: with some eight
+    hundred party names, a flat alternation would try each one at every position of the text."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        ends = "" in node
+        arms = [re.escape(char) + branch(child) for char, child in sorted(node.items()) if char]
+        if not arms:
+            return ""
+        body = arms[0] if len(arms) == 1 else "(?:" + "|".join(arms) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return branch(tree)
+
+
 class Gazetteer:
-    """The lexicon indexed for one document date and home party."""
+    """The lexicon indexed for one document date and home party (and, once `scan_mentions` has read the
+    document, the states' names it uses as people's names)."""
 
     def __init__(self, lexicon: Lexicon, day: date, home_party: str = ""):
         self.day = day
@@ -246,21 +276,68 @@ class Gazetteer:
             # Two known actors with one surname: the one holding a post on the day wins.
             active = [a for a in actors if any(r.holds_on(day) for r in a.roles)] or actors
             self.by_alias.setdefault(last, active[0])
-        self.party_names: dict[str, str] = {}
-        for party in lexicon.parties:
-            for alias in (party.name, *party.aliases, *party.metonyms):
-                self.party_names.setdefault(alias, party.name)
-                if alias.startswith("the "):
-                    self.party_names.setdefault("The " + alias[4:], party.name)
-        for adjective, party in DEMONYMS.items():
-            self.party_names.setdefault(adjective, party)
-            self.party_names.setdefault(party, party)
-        # Several-word names match whatever their capitals: "the Obama Administration".
-        self.party_folded = {
-            n.casefold().removeprefix("the "): p
-            for n, p in self.party_names.items()
-            if " " in n or n.startswith("the ")
-        }
+        index = _party_index(lexicon.parties)
+        self.country_party = index.country_party
+        self.names = index.names
+        self.names_folded = index.names_folded
+        self.party_names = index.party_names
+        self.party_folded = index.party_folded
+        self.metonyms = index.metonyms
+        self.state_names = index.state_names
+        self.people_words: set[str] = set()
+
+    def note_people(self, text: str) -> None:
+        """Note the states' names the document uses in people's names ("Rep. Jim Jordan", "Chad Bown"): in
+        it they name no party. Headlines are left out: in title case every word looks like a name."""
+        self.people_words = set()
+        for paragraph in text.split("\n"):
+            words = paragraph.split()
+            if len(words) < 8 or sum(w[:1].isupper() for w in words) * 2 > len(words):
+                continue
+            for name in self.state_names.intersection(re.findall(r"[A-Z][a-z]+", paragraph)) - self.people_words:
+                for match in re.finditer(rf"(?<![\w-]){name}(?![\w-])", paragraph):
+                    before = paragraph[: match.start()].split()[-1:] or [""]
+                    after = paragraph[match.end() :].split()[:1] or [""]
+                    first, last = before[0], after[0].rstrip(",.;:)’'\"”")
+                    # "Jim Jordan", "Chad Bown said"; not "President of Kazakhstan Nazarbayev", "Sadly, Iran"
+                    if (re.fullmatch(r"[A-Z][a-z]+", first) and not self._plain_word(first)) or (
+                        re.fullmatch(r"[A-Z][a-z]+", last)
+                        and not self._plain_word(last)
+                        and first.lower() not in ("of", "in", "at", "to", "from", "for", "the", "with", "and", "by")
+                    ):
+                        self.people_words.add(name)
+                        break
+
+    def _plain_word(self, word: str) -> bool:
+        """A capitalised word that is not anyone's name: "In", "Monday", "Defense", "Iranian", "Minister"."""
+        return (
+            word in NOT_NAMES
+            or word in ("New", "South", "North")
+            or word.casefold() in NOT_A_NAME
+            or bool(self.named(word) or POST.fullmatch(word) or BODY.fullmatch(word))
+        )
+
+    def named(self, words: str) -> str:
+        """The party a name, alias, adjective or acronym stands for ("Iranian", "U.S.", "the Russians"), or ""."""
+        words = _plain(words)
+        if words in self.people_words:
+            return ""
+        found = self.names.get(words) or self.names_folded.get(words.casefold().removeprefix("the "), "")
+        if not found and words.endswith("s") and words[:1].isupper() | words.lower().startswith("the "):
+            # a people named by its plural adjective: "the Russians", "Americans", "the Iranians"
+            single = words.removeprefix("the ").removeprefix("The ")[:-1]
+            if single[:1].isupper() and " " not in single:
+                found = self.names.get(single, "")
+        return found
+
+    def metonym(self, words: str) -> str:
+        """The party a place stands for when it speaks ("Tehran", "Moscow", "the Kremlin"), or ""."""
+        return self.metonyms.get(_plain(words).casefold().removeprefix("the "), "")
+
+    def adjective(self, party: str) -> str:
+        """How a text calls a party's ministries: "Polish" for Poland, under whatever name the lexicon has it."""
+        country = next((c for c, p in self.country_party.items() if p == party), party)
+        return country_table().adjective(country)
 
     def party_of(self, actor: ActorEntry) -> str:
         """The party an actor speaks for on the day: a post that speaks for a party first."""
@@ -300,14 +377,14 @@ class Gazetteer:
         words = words.strip().removesuffix("’s").removesuffix("'s").strip()
         if not words:
             return ""
-        if words in self.party_names:
+        if words in self.party_names and words not in self.people_words:
             return self.party_names[words]
         folded = words.casefold().removeprefix("the ")
         if folded in self.party_folded:
             return self.party_folded[folded]  # "The Obama Administration", "the administration"
         for token in reversed(words.split()):
             token = token.removesuffix("’s").removesuffix("'s")
-            if token in self.party_names:
+            if token in self.party_names and token not in self.people_words:
                 return self.party_names[token]
         return ""
 
@@ -319,16 +396,25 @@ class Gazetteer:
             words.pop(0)  # "But Trump", "Today Medvedev"
         text = " ".join(words)
         bare = re.sub(rf"^(?:{TITLES}\s+)+", "", text).strip()
+
+        def known(actor: ActorEntry) -> Speaker:
+            speaker = self.speaker_for(actor)
+            if speaker.party or not (context_before or context_after or text != bare):
+                return speaker
+            # No role at all: what the words say, as for someone nobody entered.
+            clues = self.clues(text[: len(text) - len(bare)], context_before, context_after)
+            return replace(speaker, party=clues.party)
+
         for candidate in (text, bare):
             if candidate in self.by_alias:
-                return self.speaker_for(self.by_alias[candidate])
+                return known(self.by_alias[candidate])
         last = surname(bare)
         if last in self.by_alias and self.by_alias[last].kind == "person":
-            return self.speaker_for(self.by_alias[last])
+            return known(self.by_alias[last])
         if last.casefold() in self.by_surname_ci and (bare == last or bare.isupper() or text != bare):
             # "MR. McFAUL" or "Mr. Mcfaul": a title and a known surname, whatever the capitals.
             actors = self.by_surname_ci[last.casefold()]
-            return self.speaker_for(next((a for a in actors if any(r.holds_on(self.day) for r in a.roles)), actors[0]))
+            return known(next((a for a in actors if any(r.holds_on(self.day) for r in a.roles)), actors[0]))
         key = text.lower().removeprefix("the ")
         if key in self.role_aliases:
             for actor in self.role_aliases[key]:
@@ -336,20 +422,51 @@ class Gazetteer:
                     party = self.party_of(actor)
                     if not self.home_party or party == self.home_party or "secretary general" in key:
                         return self.speaker_for(actor)
-        if not bare or bare.split()[0] in NOT_NAMES or bare in self.party_names:
+        if not bare or bare.split()[0] in NOT_NAMES or (bare in self.party_names and bare not in self.people_words):
             return None
         if re.fullmatch(TITLES, bare):
             return None  # "Mr. President": a title with no name
         if bare.casefold().removeprefix("the ") in self.party_folded:
             return None  # "Obama Administration": a party's name, not a person's
-        party = self.party_in(context_before.split(",")[-1]) if context_before else ""
-        if not party and US_LEGISLATOR.search(f"{context_before[-12:]} {text} {context_after[:30]}"):
-            party = "United States"
-        if not party and context_after:
-            apposition = re.match(r",\s*([^,.;“”\"]{3,120})", context_after)
-            if apposition:
-                party = self.party_in_phrase(apposition.group(1))
-        return Speaker(name=bare, party=party)
+        own = describe(bare, self)
+        if own.kind == "crowd":
+            return Speaker(name=bare, party=own.party, kind="crowd")  # "Diplomats": many, and never an actor
+        place = self.metonym(bare)
+        if place:
+            # "Tehran said"; "agreed in Lisbon" is where, not who
+            return None if PLACE.search(context_before) else Speaker(party=place, kind="party", speaks_for=True)
+        clues = self.clues(text[: len(text) - len(bare)], context_before, context_after)
+        return Speaker(
+            name=bare,
+            party=clues.party,
+            kind="body" if own.kind == "body" else "person",
+            speaks_for=bool(clues.speaks_for),
+            title=clues.title,
+        )
+
+    def clues(self, titles: str, before: str = "", after: str = "") -> Clues:
+        """What the words around a name say of its speaker: the titles before it with the words that lead
+        up to them ("Iranian Foreign Minister"), a parenthesis after it ("(R-CA)"), an apposition after
+        that (", the former secretary of state,"). A party named nearest the name wins; a clue that the
+        post is a domestic voice (a legislator, a former official) wins over one that it speaks for the party."""
+        lead = LEAD.search(before.rsplit("\n", 1)[-1]).group().strip() if before else ""
+        found = []
+        if lead or titles.strip():
+            found.append(describe(f"{lead} {titles}", self))
+        parenthesis = re.match(r"\s*(\([^()]{1,30}\))", after)
+        if parenthesis:
+            found.append(describe(parenthesis.group(1), self))
+        apposition = re.match(r"(?:\s*\([^()]{1,30}\))?\s*,\s*([^,.;:“”\"()]{3,120})", after)
+        if apposition:
+            said = describe(apposition.group(1), self)
+            if said.title or said.kind == "body":  # ", Russia's foreign minister", not ", who visited Moscow"
+                found.append(said)
+        voices = [c.speaks_for for c in found if c.speaks_for is not None]
+        return Clues(
+            party=next((c.party for c in found if c.party), ""),
+            title=next((c.title for c in found if c.title), ""),
+            speaks_for=(False not in voices) if voices else None,
+        )
 
     def party_in_phrase(self, phrase: str) -> str:
         whole = self.party_in(phrase)
@@ -359,20 +476,22 @@ class Gazetteer:
             found = self.party_in(match.group())
             if found:
                 return found
-        return ""
+        return describe(phrase, self).party  # "South Korean President Park", "the Kremlin's spokesman"
 
 
 def scan_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
     """Every place the document names a known actor, a titled person, a role or a party."""
     found: list[Mention] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # sorted and disjoint: only the neighbours of a span can overlap it
+    gaz.note_people(text)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        at = bisect.bisect_left(taken, (a, b))
+        return (at == 0 or taken[at - 1][1] <= a) and (at == len(taken) or taken[at][0] >= b)
 
     def add(a: int, b: int, speaker: Speaker) -> None:
         if free(a, b):
-            taken.append((a, b))
+            bisect.insort(taken, (a, b))
             found.append(Mention(a, b, speaker, text[a:b]))
 
     aliases = sorted(gaz.by_alias, key=len, reverse=True)
@@ -393,10 +512,6 @@ def scan_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             continue
         speaker = gaz.resolve_name(match.group(), text[max(0, match.start() - 40) : match.start()], text[name_end:])
         if speaker:
-            if not speaker.party:
-                speaker = Speaker(
-                    speaker.name, speaker.key, gaz.party_in(text[max(0, match.start() - 25) : match.start()])
-                )
             add(name_start, name_end, speaker)
     for match in ROLE_NOUN.finditer(text):
         if not free(*match.span()):
@@ -410,7 +525,7 @@ def scan_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
                 body = None  # "the Polish Foreign Ministry": a ministry of that party, not the one we know
             if body is None and party:
                 names = {"state department": "State Department", "pentagon": "Pentagon"}
-                name = names.get(role) or f"{DEMONYM_OF.get(party, party)} {match.group('role').title()}"
+                name = names.get(role) or f"{gaz.adjective(party)} {match.group('role').title()}"
                 add(*match.span(), Speaker(name=name, party=party, kind="body"))
             elif body is not None:
                 add(*match.span(), gaz.speaker_for(body))
@@ -431,15 +546,8 @@ def scan_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
             )
             if speaker and speaker.name and speaker.name not in gaz.party_names:
                 add(*match.span("name"), speaker)
-    party_pattern = re.compile(
-        r"(?<![\w-])(?:"
-        + "|".join(re.escape(p) for p in sorted(gaz.party_names, key=len, reverse=True))
-        + r")(?![\w-])"
-    )
+    party_pattern = _party_pattern(frozenset(n for n in gaz.party_names if n not in gaz.people_words))
     for match in party_pattern.finditer(text):
         add(*match.span(), Speaker(party=gaz.party_names[match.group()], kind="party", speaks_for=True))
     found.sort(key=lambda m: m.start)
     return found
-
-
-DEMONYM_OF = {party: adjective for adjective, party in reversed(list(DEMONYMS.items())) if " " not in adjective}

@@ -2,10 +2,9 @@
 
 import math
 import re
-from dataclasses import dataclass
 
 from positions.statements.classify import fold
-from positions.statements.records import Found, ProposalEntry
+from positions.statements.records import Found, ProposalEntry, StanceSuggestion
 
 STOPWORDS = set(
     [
@@ -85,14 +84,6 @@ MIN_SCORE = 2.0  # information (in nats) a statement must share with a proposal'
 CONDITIONS = re.compile(r"\b(?:if|only if|unless|provided|as long as|on condition)\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class StanceSuggestion:
-    proposal: str  # the proposal's key
-    party: str
-    stance: str  # supports, opposes, conditional
-    confidence: float
-
-
 def _stem(word: str) -> str:
     for suffix in ("ations", "ation", "ing", "ies", "ed", "es", "s", "ly"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
@@ -167,11 +158,12 @@ def link(found: Found, index: ProposalIndex, *, speaks_for_party: bool) -> tuple
 
 
 def stance_for(found: Found, *, proponent: bool) -> str:
-    """The stance a statement's kind suggests: a proponent's own proposal, demand or threat is support;
+    """The stance a statement's kind suggests: a proponent's own words on its proposal are support;
     anyone's acceptance is support, and a rejection, criticism or threat against it is opposition."""
     kind = found.kind
     if proponent:
-        if kind in ("proposal", "demand", "threat", "assurance", "appeal", "acceptance"):
+        # a proponent speaking of its own proposal holds to it, unless it rejects or criticises it
+        if kind not in ("rejection", "criticism"):
             return "supports"
         return ""
     if kind in ("acceptance",):

@@ -1,10 +1,24 @@
 """The plain data the statement stages take and return: a lexicon of who and what, a document, statements."""
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
-# Bumped whenever a change to the stages can change their output, so re-extraction knows what is stale.
-EXTRACTOR_VERSION = "rules-2026.11.2"
+# Bumped whenever a change to the stages' code can change their output; the fitted models' own version
+# (a digest of their files, in trained/card.json) follows it, so re-extraction knows what is stale.
+CODE_VERSION = "2026.12.1"
+
+
+def _models_version() -> str:
+    card = Path(__file__).resolve().parent / "trained" / "card.json"
+    try:
+        return json.loads(card.read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        return "untrained"
+
+
+EXTRACTOR_VERSION = f"{CODE_VERSION}+{_models_version()}"
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,7 @@ class TopicEntry:
     title: str = ""
     description: str = ""
     keywords: tuple[str, ...] = ()
+    negotiation: str = ""  # the slug of the negotiation the issue belongs to
 
 
 @dataclass(frozen=True)
@@ -92,7 +107,9 @@ class Speaker:
     name: str = ""
     key: str = ""
     party: str = ""
-    kind: str = "person"  # person, body, party (a party with no speaker) or description ("the GOP nominee")
+    # person, body, party (a party with no speaker), description ("the GOP nominee") or crowd ("Western
+    # diplomats", "a senior official": many, or one nobody names; never an actor, and no speaker in gold)
+    kind: str = "person"
     # Holds a post that speaks for the party on the day (a minister, not a legislator): moves its stance.
     speaks_for: bool = field(default=False, compare=False)
     # The words this mention names the speaker with ("Rep. Gwen Moore (D-Wis.)", "Brian Fallon, the
@@ -127,12 +144,17 @@ class Found:
 
     def as_gold(self, *, as_written: bool = False) -> dict:
         """The corpus gold format of one statement (corpus/README.md). `as_written` gives the speaker as
-        the document words it, PolNeAR's convention, rather than the canonical name of our gold."""
+        the document words it, PolNeAR's convention, rather than the canonical name of our gold (which names
+        nobody for a crowd: "diplomats said")."""
+        if as_written:
+            speaker = self.source or self.speaker.name
+        else:
+            speaker = "" if self.speaker.kind == "crowd" else self.speaker.name
         return {
             "quote": self.quote,
             "start": self.start,
             "end": self.end,
-            "speaker": (self.source if as_written and self.source else self.speaker.name) or None,
+            "speaker": speaker or None,
             "party": self.speaker.party or None,
             "mode": self.mode,
             "kind": self.kind,
@@ -151,3 +173,42 @@ class NewActor:
     since: date | None = None
     speaks_for: bool = False  # the suggested post speaks for the party (a minister, not a legislator)
     evidence: str = ""  # the words the party and title were read from ("Iranian Foreign Minister")
+
+
+@dataclass(frozen=True)
+class StanceSuggestion:
+    """A stance a statement suggests its party holds on a proposal (pending, for curators)."""
+
+    proposal: str  # the proposal's key
+    party: str
+    stance: str  # supports, opposes, conditional
+    confidence: float
+
+
+@dataclass(frozen=True)
+class StatementFinding:
+    """One statement and what it suggests: the proposal it bears on, stances, a proposal tabled, a new actor."""
+
+    statement: Found
+    proposal: str = ""  # the key of the proposal it bears on most, or ""
+    proposes_new: bool = False  # puts forward something that matches no proposal we know
+    stances: tuple[StanceSuggestion, ...] = ()
+    tabled: str = ""  # the key of a proposal its proponent puts on the table here, or ""
+    new_actor: NewActor | None = None  # its speaker, when nobody entered them
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Everything the statement stages decided about one document, as data: the importer stores it."""
+
+    statements: tuple[StatementFinding, ...] = ()
+    negotiation: str = ""  # the slug of the negotiation whose issues the topics are
+    extractor_version: str = EXTRACTOR_VERSION
+
+    @property
+    def new_actors(self) -> tuple[NewActor, ...]:
+        seen: dict[str, NewActor] = {}
+        for finding in self.statements:
+            if finding.new_actor is not None:
+                seen.setdefault(finding.new_actor.name, finding.new_actor)
+        return tuple(seen.values())

@@ -1,5 +1,6 @@
 """A document's layout: paragraphs, sentences, transcript speaker labels and stage directions."""
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -159,4 +160,116 @@ def turns(paras: list[Paragraph], text: str) -> list[Turn]:
             out.append(Turn(para, label, skip_stage_directions(text, body, para.end), question, True))
         elif current:
             out.append(Turn(para, current, skip_stage_directions(text, para.start, para.end), question, False))
+    return out
+
+
+def is_body(paragraph: Paragraph) -> bool:
+    """Running text, not a headline: a headline ends with no full stop and is short."""
+    count = sum(1 for _ in itertools.islice(re.finditer(r"[A-Za-z0-9’']+", paragraph.text), 25))  # 25 is enough
+    return count >= 6 and (count >= 25 or re.search(r"[.!?:][\"”’')]*$", paragraph.text) is not None)
+
+
+def looks_like_speech(text: str, paras: list[Paragraph]) -> bool:
+    """One voice throughout: few paragraphs quote anyone (a report quotes in most of them)."""
+    quoting = sum(1 for p in paras if re.search(r"[“\"]", p.text) and re.search(r"\b(?:said|says|told)\b", p.text))
+    return quoting <= max(1, len(paras) // 5)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer part of a numbered written interview's paragraph: "3. Question…? Answer…"."""
+
+    start: int
+    end: int
+    question: str
+
+
+NUMBERED = re.compile(r"^(?P<n>\d{1,2})[.)]\s+")
+
+
+def numbered_answers(paras: list[Paragraph]) -> list[Answer]:
+    """A written interview laid out as numbered questions that run on into their answers, and the
+    paragraphs after an answer until the next number; empty unless at least two numbers follow in order."""
+    numbered = [(p, NUMBERED.match(p.text)) for p in paras]
+    numbers = [int(m.group("n")) for _p, m in numbered if m]
+    if len(numbers) < 2 or numbers[:2] != [numbers[0], numbers[0] + 1]:
+        return []
+    out, current = [], None
+    for para, match in numbered:
+        if match:
+            mark = para.text.find("? ", match.end())
+            if mark < 0:
+                current = None
+                continue
+            current = para.text[match.end() : mark + 1]
+            start = para.start + mark + 2
+            out.append(Answer(start, para.end, current))
+        elif current is not None and is_body(para):
+            out.append(Answer(para.start, para.end, current))
+    return out
+
+
+@dataclass(frozen=True)
+class LabelledQuote:
+    """A paragraph that names its speaker and then quotes them: "Congressman Mike Conaway (TX-11): “…”"."""
+
+    label_start: int
+    label_end: int
+    start: int  # of the quoted words
+    end: int
+
+
+LABELLED_QUOTE = re.compile(
+    r"^(?P<label>(?:[A-Z][\w.’'-]*\s+){1,5}?[A-Z][\w’'-]+(?:\s*\([^()]{2,30}\))?)\s*:\s*[\"“](?P<body>.+?)[\"”]?\s*$"
+)
+
+
+# A transcript quoted in a report: “WALLACE: Do you…” is the labelled speaker's, whoever the report names.
+QUOTED_LABEL = re.compile(r"^[\"“](?P<label>[A-Z][A-Z.’'-]+(?: [A-Z][A-Z.’'-]+){0,3}):\s+(?P<body>.+?)[\"”]?\s*$")
+
+
+def labelled_quotes(text: str, paras: list[Paragraph]) -> list[LabelledQuote]:
+    out = []
+    for para in paras:
+        match = LABELLED_QUOTE.match(para.text) or QUOTED_LABEL.match(para.text)
+        if match:
+            a, b = match.span("body")
+            out.append(LabelledQuote(para.start + match.start("label"), para.start + match.end("label"),
+                                     para.start + a, para.start + b))  # fmt: skip
+    return out
+
+
+@dataclass(frozen=True)
+class NounReport:
+    """A statement named by a noun and its owner: "Medvedev’s statement that Russia may pull out…"."""
+
+    owner_start: int
+    owner_end: int
+    start: int  # of the clause
+    end: int
+
+
+NOUN_REPORT = re.compile(
+    r"(?P<owner>(?:[A-Z][\w.’'-]*\s+){0,4}[A-Z][\w’'-]+)(?:’s|'s)\s+(?:recent\s+|latest\s+|earlier\s+)?"
+    r"(?:statements?|remarks|comments|words|claims?|warnings?|threats?|assertions?|assurances?|proposals?|offer"
+    r"|position|view|insistence|demands?|pledges?|promises?)\s+that\s+"
+)
+
+
+NOUN_REPORT_TAIL = re.compile(r",\s+(?:[A-Z][\w.’'-]*\s+){1,4}(?:said|says|added|stated|told)\b")
+
+
+def noun_reports(text: str, paras: list[Paragraph]) -> list[NounReport]:
+    """Statements a sentence names by their owner's noun, the clause running to the next comma before a
+    new subject's verb, or to the sentence's end."""
+    out = []
+    for para in paras:
+        for match in NOUN_REPORT.finditer(text, para.start, para.end):
+            spans = sentences(text[para.start : para.end], para.start)
+            end = next((b for _a, b in spans if b > match.end()), para.end)
+            tail = NOUN_REPORT_TAIL.search(text[match.end() : end])
+            stop = match.end() + tail.start() if tail else end
+            while stop > match.end() and text[stop - 1] in " .,;:":
+                stop -= 1
+            out.append(NounReport(match.start("owner"), match.end("owner"), match.end(), stop))
     return out

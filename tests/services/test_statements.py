@@ -13,6 +13,7 @@ from positions.models import (
     Negotiation,
     Party,
     Proposal,
+    Role,
     Source,
     Stance,
     Statement,
@@ -76,8 +77,9 @@ def test_it_stores_spans_speakers_parties_and_dates(document):
         "NATO",
         "rejection",
     )
-    lavrov = next(r for r in rows if r.speaker and r.speaker.name == "Sergey Lavrov")
-    assert lavrov.said_on == date(2012, 1, 30)  # "on Monday", two days before a Wednesday's report
+    guarantees = next(r for r in rows if "will not be aimed against it" in r.quote)
+    assert guarantees.said_on == date(2012, 1, 30)  # "on Monday", two days before a Wednesday's report
+    assert guarantees.party.name == "Russia"
     assert set(rejection.topics.values_list("key", flat=True)) == {"legal-guarantees"}
 
 
@@ -236,3 +238,138 @@ def test_a_proposal_that_matches_none_we_know_is_flagged_as_new(seeded):
     statement = Statement.objects.get(document=document, speaker__name="Anders Fogh Rasmussen", mode="indirect")
     assert statement.kind == "proposal" and statement.proposes_new, (statement.proposal, statement.quote)
     assert statement.proposal is None
+
+
+ANTONOV = (
+    "Antonov warns NATO\n\nMOSCOW, February 1 (Itar-Tass) — Russian Deputy Defence Minister Anatoly Antonov said "
+    "Russia insists on legally binding guarantees that the missile defence system will not be aimed against its "
+    "strategic nuclear forces.\n"
+)
+
+
+def test_a_new_person_with_a_party_and_a_post_becomes_a_pending_actor_with_a_suggested_role(seeded):
+    document = page(ANTONOV, day=date(2012, 2, 1))
+
+    report = document_statements_extract(document=document)
+
+    actor = Actor.objects.get(name="Anatoly Antonov")
+    assert actor.review_state == ReviewState.PENDING and report.new_actors == ["Anatoly Antonov"]
+    role = Role.objects.get(actor=actor)
+    assert (role.party.name, role.title, role.start, role.end, role.speaks_for_party) == (
+        "Russia", "Deputy Defence Minister", date(2012, 2, 1), None, True,
+    )  # fmt: skip
+    assert "Russian Deputy Defence Minister Anatoly Antonov" in role.history.first().history_change_reason
+    statement = Statement.objects.get(speaker=actor)
+    assert statement.party.name == "Russia"
+    # Its role is only suggested: until a curator approves Antonov, what he says moves no stance.
+    assert not Stance.objects.filter(evidence=statement).exists()
+
+
+def test_extracting_again_suggests_the_role_once_and_keeps_a_curator_s_correction(seeded):
+    document = page(ANTONOV, day=date(2012, 2, 1))
+    document_statements_extract(document=document)
+    role = Role.objects.get(actor__name="Anatoly Antonov")
+    role.title = "Deputy Minister of Defence"
+    role.save()
+
+    document_statements_extract(document=document)
+
+    assert list(Role.objects.filter(actor__name="Anatoly Antonov").values_list("title", flat=True)) == [
+        "Deputy Minister of Defence"
+    ]
+
+
+def test_a_party_we_do_not_have_gives_a_new_person_no_role(seeded):
+    text = (
+        "Zarif on missile defence\n\nIranian Foreign Minister Mohammad Javad Zarif said the missile defence "
+        "system in Europe was aimed at Russia and would not bring legally binding guarantees of security.\n"
+    )
+    document_statements_extract(document=page(text, day=date(2013, 9, 20)))
+
+    actor = Actor.objects.get(name="Mohammad Javad Zarif")
+    assert actor.review_state == ReviewState.PENDING and not actor.roles.exists()  # no Iran among the parties
+
+
+def test_crowds_and_generic_bodies_never_become_actors(seeded):
+    text = (
+        "Talks stall\n\nDiplomats said the talks on missile defence and legally binding guarantees had stalled.\n\n"
+        "Western diplomats said NATO would not give Russia legally binding guarantees on missile defence.\n\n"
+        "Russian officials said legally binding guarantees on missile defence were still needed.\n"
+    )
+    document = page(text, day=date(2012, 2, 1))
+
+    report = document_statements_extract(document=document)
+
+    assert report.new_actors == []
+    assert not Actor.objects.filter(name__iregex=r"diplomats|officials").exists()
+    said = Statement.objects.filter(document=document)
+    assert said.count() == 3 and not said.filter(speaker__isnull=False).exists()
+    assert said.get(quote__startswith="legally binding guarantees on missile defence were").party.name == "Russia"
+
+
+def test_it_stores_how_exactly_each_date_is_known_and_updates_it(document, monkeypatch):
+    from dataclasses import replace
+
+    from positions import pipeline
+
+    extract = pipeline.extract_document
+
+    def dated(said_on=None, said_precision="day"):
+        def stage(*args):
+            findings = extract(*args)
+            return replace(
+                findings,
+                statements=tuple(
+                    replace(f, statement=replace(f.statement, said_on=said_on or f.statement.said_on,
+                                                 said_precision=said_precision))
+                    for f in findings.statements
+                ),
+            )  # fmt: skip
+
+        return stage
+
+    monkeypatch.setattr(pipeline, "extract_document", dated())
+    document_statements_extract(document=document)
+    assert set(machine(document).values_list("said_precision", flat=True)) == {"day"}
+
+    # The stage now says a month: extracting again updates the row and what the machine said.
+    monkeypatch.setattr(pipeline, "extract_document", dated(date(2011, 6, 1), "month"))
+    report = document_statements_extract(document=document)
+
+    assert report.statements["updated"] == machine(document).count()
+    for row in machine(document):
+        assert (row.said_on, row.said_precision) == (date(2011, 6, 1), "month")
+        assert (row.machine["said_on"], row.machine["said_precision"]) == ("2011-06-01", "month")
+        assert row.machine_changes() == []
+
+
+def test_a_document_from_the_past_never_gets_today_s_date(document):
+    document_statements_extract(document=document)
+    assert {(s.said_on <= date(2012, 2, 1), s.said_precision) for s in machine(document)} == {(True, "day")}
+
+
+def test_with_no_date_anywhere_a_statement_gets_the_day_it_was_read_marked_approximate(document):
+    from django.utils import timezone
+
+    Document.objects.filter(pk=document.pk).update(published=None)
+    document.refresh_from_db()
+    document_statements_extract(document=document)
+
+    rows = list(machine(document))
+    assert rows and {(s.said_on, s.said_precision) for s in rows} == {(timezone.localdate(), "approximate")}
+
+
+def test_a_curator_s_date_is_a_day_unless_they_say_otherwise(document):
+    user = get_user_model().objects.create_user("curator")
+    document_statements_extract(document=document)
+    row = machine(document).first()
+    Statement.objects.filter(pk=row.pk).update(said_precision="month")
+    row.refresh_from_db()
+
+    curation.statement_correct(statement=row, data={"said_on": date(2012, 1, 27)}, user=user)
+    row.refresh_from_db()
+    assert (row.said_on, row.said_precision) == (date(2012, 1, 27), "day")
+    curation.statement_correct(statement=row, data={"said_on": date(2011, 6, 1), "said_precision": "month"}, user=user)
+    row.refresh_from_db()
+    assert (row.said_on, row.said_precision) == (date(2011, 6, 1), "month")
+    assert ("said_precision", "day", "month") in row.machine_changes()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from positions.statements import structure, tagger
 from positions.statements.extract import extract
 from positions.statements.records import (
     ActorEntry,
@@ -16,6 +17,7 @@ from positions.statements.records import (
     RoleEntry,
     TopicEntry,
 )
+from positions.statements.tagger import Sequence
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SEED_NAME = "2011-12-06_itar-tass_rasmussen-two-separate-systems"
@@ -191,6 +193,15 @@ def one(found: list[Found], prefix: str) -> Found:
     matches = [f for f in found if f.quote.startswith(prefix)]
     assert len(matches) == 1, [f.quote[:60] for f in found]
     return matches[0]
+
+
+def parsed(text: str) -> list[Sequence]:
+    """The tagger's sequences of a text, one per paragraph piece, as the extractor builds them (spaCy, no CRF)."""
+    return tagger.sequences(text, [(p.start, p.end) for p in structure.paragraphs(text)])
+
+
+def words_of(text: str, sequence: Sequence) -> list[str]:
+    return [text[a:b] for a, b in sequence.offsets]
 
 
 def span_of(text: str, part: str) -> tuple[int, int]:

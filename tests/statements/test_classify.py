@@ -1,64 +1,14 @@
-"""What a statement is: its kind from cue verbs and content, its topics from the issues' keywords."""
+"""The issues' keywords found in text (positions/statements/classify.py)."""
 
 import pytest
 
-from positions.statements.classify import fold, keyword_hits, kind_of, mentions_subject, strong, topics_for, topics_of
+from positions.statements.classify import fold, keyword_hits, mentions_subject, strong, topics_of
 from positions.statements.records import TopicEntry
 
 from .conftest import topics
 
 TOPICS = topics()
 SUBJECTS = ("missile defence",)
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("Russia may pull out of the START if the US develops missile defence in Europe", "threat"),
-        ("Russia will have to take adequate measures, including Iskander missiles in Kaliningrad", "threat"),
-        ("there was no need for a legally binding agreement with Russia", "rejection"),
-        ("Moscow insists on legally binding guarantees that the system won't be aimed against it", "demand"),
-        ("the importance of ensuring legally binding guarantees that the system won't be aimed at Russia", "demand"),
-        ("We call on Russia to join the missile defence cooperation", "appeal"),
-        ("Russia and NATO should create two separate missile defence systems", "proposal"),
-        ("the missile defence systems do not and cannot threaten Russia's strategic deterrent", "assurance"),
-        ("NATO has so far not listened to Russia's proposals on missile defence", "criticism"),
-        ("This type of investment is a waste of money", "criticism"),
-        ("The talks lasted three hours", "assessment"),
-    ],
-)
-def test_it_tells_the_kind_from_what_a_statement_says(text, kind):
-    assert kind_of(text) == kind
-
-
-@pytest.mark.parametrize(
-    ("cue", "kind"),
-    [
-        ("insists", "demand"),
-        ("demanded", "demand"),
-        ("called on", "appeal"),
-        ("urged", "appeal"),
-        ("warned", "threat"),
-        ("rejected", "rejection"),
-        ("proposed", "proposal"),
-        ("assured", "assurance"),
-        ("criticized", "criticism"),
-        ("agreed", "acceptance"),
-    ],
-)
-def test_it_tells_the_kind_from_the_cue_verb_first(cue, kind):
-    assert kind_of("the talks on the system lasted three hours", cue) == kind
-
-
-def test_it_falls_back_on_the_content_for_a_neutral_cue():
-    assert kind_of("there was no need for a legally binding agreement", "said") == "rejection"
-    assert kind_of("on legally binding guarantees for Russia", "insists") == "demand"
-    assert kind_of("the talks lasted three hours", "said") == "assessment"
-
-
-def test_it_reads_a_threat_against_a_treaty_as_criticism_not_a_threat():
-    text = "we see no basis for threats to withdraw from it"
-    assert kind_of(text) == "criticism"
 
 
 def test_it_folds_british_and_american_spelling():
@@ -142,33 +92,3 @@ def test_it_calls_a_phrase_or_two_keywords_strong_and_one_common_word_weak():
     assert strong([("legal-guarantees", "guarantee"), ("countermeasures", "iskander")])
     assert not strong([("legal-guarantees", "guarantee")])
     assert not strong([])
-
-
-def _topics_for(text, window="", fallback=()):
-    return topics_for(text, window or text, topics=TOPICS, subjects=SUBJECTS, fallback=fallback)
-
-
-def test_it_gives_an_off_topic_statement_no_topics():
-    text = "The weather in Brussels was fine today and everyone enjoyed a long lunch after the meeting."
-    assert _topics_for(text, fallback=("legal-guarantees",)) == ()
-
-
-def test_it_gives_a_statement_its_own_strong_keywords():
-    assert _topics_for("Russia wants legally binding guarantees") == ("legal-guarantees",)
-
-
-def test_it_needs_the_subject_nearby_for_a_single_weak_keyword():
-    assert _topics_for("We discussed guarantees.") == ()
-    assert _topics_for("We discussed guarantees.", "On missile defence, we discussed guarantees.") == (
-        "legal-guarantees",
-    )
-
-
-def test_it_gives_a_long_statement_on_the_subject_the_topics_of_its_window_or_the_document():
-    text = "The talks on missile defence in Europe went on for many long hours and ended very late at night."
-    assert _topics_for(text, "Iskander missiles in Kaliningrad. " + text) == ("countermeasures",)
-    assert _topics_for(text, fallback=("new-start", "architecture")) == ("new-start",)
-
-
-def test_it_gives_a_short_statement_with_no_keyword_no_topics_even_near_the_subject():
-    assert _topics_for("It went well.", "Missile defence talks. It went well.", fallback=("new-start",)) == ()

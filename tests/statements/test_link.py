@@ -107,7 +107,7 @@ def test_it_scales_the_suggestion_s_confidence_by_the_statement_s():
         ("acceptance", "supports"),
         ("rejection", ""),
         ("criticism", ""),
-        ("assessment", ""),
+        ("assessment", "supports"),  # a proponent stating its own proposal holds to it
     ],
 )
 def test_it_reads_a_proponent_s_statement_on_its_own_proposal(kind, stance):

@@ -1,19 +1,24 @@
-"""`manage.py evaluate RAW_DIR --gold GOLD_DIR --out PRED_DIR`: the statement stages against gold annotations."""
+"""`manage.py evaluate RAW_DIR --gold GOLD_DIR --out PRED_DIR [--folds K]`: the statement stages against gold.
 
-import csv
+Without --folds the shipped models read every document. With --folds K the relevance, issue and kind
+models are fitted anew on K-1 folds of the gold documents and read the last, for each fold, so every
+figure is out of fold; the span tagger and the linker are the shipped ones, fitted on PolNeAR's
+training split only (positions/statements/trained/card.json), so they have seen none of the gold.
+"""
+
 import json
-import re
+import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from positions import selectors
-from positions.ingest.text import normalize_text
 from positions.models import Negotiation
+from positions.statements import corpus, training
 from positions.statements.extract import extract
+from positions.statements.models import shipped
 from positions.statements.records import EXTRACTOR_VERSION, DocumentInput
 from positions.statements.scoring import score
 
@@ -21,7 +26,6 @@ FIGURES = (
     "span_p", "span_r", "span_f1", "strict_f1", "char_p", "char_r", "char_f1", "speaker_p", "speaker_r",
     "speaker_f1", "party_acc", "kind_acc", "kind_macro_f1", "topic_f1", "named_speaker_acc",
 )  # fmt: skip
-DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 
 
 class Command(BaseCommand):
@@ -35,21 +39,33 @@ class Command(BaseCommand):
         parser.add_argument("--gold", type=Path, metavar="GOLD_DIR", help="Gold annotations to score against.")
         parser.add_argument("--out", type=Path, required=True, metavar="PRED_DIR", help="Where predictions go.")
         parser.add_argument(
+            "--folds",
+            type=int,
+            default=0,
+            metavar="K",
+            help="Fit the relevance, issue and kind models on K-1 folds of the gold documents and score the last, "
+            "for each fold: out-of-fold figures (needs --gold).",
+        )
+        parser.add_argument(
             "--any-topic", action="store_true", help="Score every prediction, with or without topics (as score.py)."
         )
         parser.add_argument(
             "--as-written",
             action="store_true",
-            help="Write each speaker as the document words it, PolNeAR's convention, not its canonical name.",
+            help="PolNeAR's conventions: each source as the document words it, a quotation with its marks and "
+            "one source's quotations joined across their cue, and every content the tagger finds, attributed or not "
+            "(the tracker keeps only attributed statements).",
         )
         parser.add_argument("--negotiation", help="Slug of the negotiation whose issues are the topics (default: all).")
         parser.add_argument("--json", action="store_true", help="Print the figures as one JSON object.")
 
-    def handle(self, *args, raw_dir: Path, gold: Path | None, out: Path, any_topic: bool, **options):
+    def handle(self, *args, raw_dir: Path, gold: Path | None, out: Path, any_topic: bool, folds: int, **options):
         if not raw_dir.is_dir():
             raise CommandError(f"no such folder: {raw_dir}")
         if gold is not None and not gold.is_dir():
             raise CommandError(f"no such folder: {gold}")
+        if folds and (gold is None or folds < 2):
+            raise CommandError("--folds needs --gold and at least 2 folds")
         negotiation = None
         if options["negotiation"]:
             negotiation = Negotiation.objects.filter(slug=options["negotiation"]).first()
@@ -58,39 +74,43 @@ class Command(BaseCommand):
         lexicon = selectors.lexicon_load(negotiation=negotiation)
         if not lexicon.topics and not any_topic:
             raise CommandError("no issues in the database to take topics from: run `manage.py seed` first")
-        manifest = _manifest(raw_dir / "MANIFEST.tsv")
-        files = sorted(raw_dir.glob("*.txt"))
-        if not files:
+        if not any(raw_dir.glob("*.txt")):
             raise CommandError(f"no .txt files in {raw_dir}")
+        documents = corpus.read(raw_dir, gold, annotated_only=bool(folds))
         out.mkdir(parents=True, exist_ok=True)
-        predictions, elapsed, characters = {}, 0.0, 0
-        for path in tqdm(files, desc="extracting", unit="doc", disable=not self.stderr.isatty()):
-            raw = path.read_text(encoding="utf-8")
-            text = normalize_text(raw)
-            if text != raw.rstrip():
-                self.stderr.write(f"warning: {path.name} changes when normalised; offsets follow the normalised text")
-            meta = manifest.get(path.name, {})
-            published = _date(meta.get("date", "")) or _date_in_name(path.name)
-            document = DocumentInput(
-                text=text, published=published, title=meta.get("title", ""), publisher=meta.get("publisher", "")
-            )
-            began = time.perf_counter()
-            found = extract(document, lexicon)
-            elapsed += time.perf_counter() - began
-            characters += len(text)
-            statements = [f.as_gold(as_written=options["as_written"]) for f in found]
-            predictions[path.stem + ".json"] = statements
+        quiet = not self.stderr.isatty()
+        began = time.perf_counter()
+        if folds:
+            bar = tqdm(total=len(documents), desc="reading", unit="doc", disable=quiet)
+            reads = training.read_all(documents, lexicon, shipped(), progress=bar.update)
+            bar.close()
+            with tempfile.TemporaryDirectory() as folder:
+                found = training.cross_validate(reads, lexicon, shipped(), folds, Path(folder))
+        else:
+            found = {}
+            for document in tqdm(documents, desc="extracting", unit="doc", disable=quiet):
+                doc = DocumentInput(document.text, document.published, document.title, document.publisher)
+                found[document.name] = extract(doc, lexicon, every=options["as_written"])
+        elapsed = time.perf_counter() - began
+        predictions = {}
+        for document in documents:
+            statements = [f.as_gold(as_written=options["as_written"]) for f in found[document.name]]
+            if options["as_written"]:
+                statements = corpus.as_written(document.text, statements)
+            predictions[f"{document.name}.json"] = statements
             record = {
-                "document": path.name,
-                "published": published.isoformat() if published else None,
+                "document": f"{document.name}.txt",
+                "published": document.published.isoformat() if document.published else None,
                 "extractor_version": EXTRACTOR_VERSION,
                 "statements": statements,
             }
-            (out / f"{path.stem}.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-        rate = len(files) / elapsed if elapsed else float("inf")
+            text = json.dumps(record, ensure_ascii=False, indent=1)
+            (out / f"{document.name}.json").write_text(text, encoding="utf-8")
+        characters = sum(len(d.text) for d in documents)
+        rate = len(documents) / elapsed if elapsed else float("inf")
         self.stdout.write(
-            f"{len(files)} documents ({characters / 1000:.0f} kB) in {elapsed:.2f} s of extraction: "
-            f"{rate:.1f} documents per second; predictions in {out}"
+            f"{len(documents)} documents ({characters / 1000:.0f} kB) in {elapsed:.2f} s"
+            f"{f' ({folds} folds)' if folds else ''}: {rate:.1f} documents per second; predictions in {out}"
         )
         if gold is None:
             return
@@ -113,22 +133,3 @@ class Command(BaseCommand):
 
 def _cell(value, width: int) -> str:
     return f"{value:>{width}.3f}" if isinstance(value, float) else f"{value:>{width}}"
-
-
-def _manifest(path: Path) -> dict[str, dict]:
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
-def _date_in_name(name: str) -> date | None:
-    match = DATE_IN_NAME.search(name)
-    return _date("-".join(match.groups())) if match else None

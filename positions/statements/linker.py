@@ -1,0 +1,225 @@
+"""Who said each content span: a learned choice among the sources and names around it.
+
+Candidates are the spans the tagger marked as sources, the named people, organisations and places,
+and the personal pronouns, in the content's piece of text and the two before it. A logistic model
+scores each (content, candidate) pair from where they stand (before or after, how far, in the same
+sentence, with a reporting verb between them, the candidate as the verb's subject) and what the
+candidate is; the best one above a threshold is the source. A content with none takes the source of
+the quotation it continues.
+"""
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from positions.statements import learned
+from positions.statements.tagger import PRONOUNS, Sequence, spans_of
+
+ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "NORP": "group"}
+LOOK_BACK = 2  # pieces before the content's own where a source may stand
+THRESHOLD = 0.25
+# Candidates either side of a content that may be its source: in our corpus and PolNeAR's dev set the source
+# chosen is never further than the sixth before or the second after; a text of nothing but names has hundreds.
+NEAREST = 16
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of tokens in one sequence, with its document offsets."""
+
+    seq: int  # index of the sequence (piece) in the document
+    first: int  # first token
+    last: int  # last token + 1
+    start: int
+    end: int
+    kind: str = ""  # for candidates: source, person, org, place, group, pronoun
+
+
+def contents_and_sources(sequences: list[Sequence], labels: list[list[str]]) -> tuple[list[Span], list[Span]]:
+    contents, sources = [], []
+    for k, (sequence, tags) in enumerate(zip(sequences, labels, strict=True)):
+        for a, b, i, j in spans_of(sequence, tags, "C"):
+            contents.append(Span(k, i, j, a, b))
+        for a, b, i, j in spans_of(sequence, tags, "S"):
+            sources.append(Span(k, i, j, a, b, "source"))
+    return contents, sources
+
+
+def candidates(sequences: list[Sequence], sources: list[Span]) -> list[Span]:
+    """The tagger's sources, then entities and pronouns that do not overlap them."""
+    out = list(sources)
+    taken = {(s.seq, i) for s in sources for i in range(s.first, s.last)}
+    for k, sequence in enumerate(sequences):
+        i, n = 0, len(sequence.ents)
+        while i < n:
+            kind = ENTITY_KINDS.get(sequence.ents[i])
+            lowered = sequence.lemmas[i].lower() if sequence.lemmas else ""
+            if kind:
+                j = i + 1
+                while j < n and sequence.ents[j] == sequence.ents[i] and not _begins(sequence, j):
+                    j += 1
+                if not any((k, x) in taken for x in range(i, j)):
+                    out.append(Span(k, i, j, sequence.offsets[i][0], sequence.offsets[j - 1][1], kind))
+                i = j
+                continue
+            if sequence.pos and sequence.pos[i] == "PRON" and lowered in PRONOUNS and (k, i) not in taken:
+                out.append(Span(k, i, i + 1, *sequence.offsets[i], "pronoun"))
+            i += 1
+    out.sort(key=lambda s: (s.start, s.end))
+    return out
+
+
+def _start(span: Span) -> int:
+    return span.start
+
+
+def _begins(sequence: Sequence, i: int) -> bool:
+    return any(f == "ent=B" + sequence.ents[i] for f in sequence.features[i])
+
+
+def _sentence(sequence: Sequence, token: int) -> int:
+    index = 0
+    for k, start in enumerate(sequence.sentence_starts):
+        if start <= token:
+            index = k
+    return index
+
+
+def _cue(sequence: Sequence, token: int) -> bool:
+    return "cue" in sequence.features[token]
+
+
+def pair_features(sequences: list[Sequence], content: Span, candidate: Span, between: int) -> dict[str, float]:
+    """What a (content, candidate) pair looks like; `between` counts other candidates between them."""
+    f: dict[str, float] = {"bias": 1.0, f"kind={candidate.kind}": 1.0}
+    seq = sequences[content.seq]
+    cand_seq = sequences[candidate.seq]
+    direct = "q=1" in seq.features[content.first] or (content.first > 0 and "mark" in seq.features[content.first - 1])
+    f[f"direct={int(direct)}"] = 1.0
+    pieces_apart = content.seq - candidate.seq
+    f[f"pieces={pieces_apart}"] = 1.0
+    if candidate.end <= content.start:
+        side = "before"
+    elif candidate.start >= content.end:
+        side = "after"
+    else:
+        side = "inside"
+    f[f"side={side}"] = 1.0
+    f[f"side|kind={side}|{candidate.kind}"] = 1.0
+    f[f"side|direct={side}|{int(direct)}"] = 1.0
+    f[f"between={min(between, 3)}"] = 1.0
+    f[f"between|side={min(between, 3)}|{side}"] = 1.0
+    if pieces_apart == 0:
+        if side == "before":
+            gap = range(candidate.last, content.first)
+        elif side == "after":
+            gap = range(content.last, candidate.first)
+        else:
+            gap = range(0)
+        distance = len(gap)
+        bucket = "0" if distance == 0 else "1-2" if distance <= 2 else "3-5" if distance <= 5 else "6-12" if (
+            distance <= 12) else "far"  # fmt: skip
+        f[f"dist={bucket}"] = 1.0
+        f[f"dist|side={bucket}|{side}"] = 1.0
+        cue_between = any(_cue(seq, i) for i in gap)
+        f[f"cuebetween={int(cue_between)}"] = 1.0
+        f[f"cuebetween|side={int(cue_between)}|{side}"] = 1.0
+        same = _sentence(seq, content.first) == _sentence(seq, candidate.first) or (
+            _sentence(seq, content.last - 1) == _sentence(seq, candidate.first)
+        )
+        f[f"samesent={int(same)}"] = 1.0
+        f[f"samesent|side={int(same)}|{side}"] = 1.0
+    # the candidate is the subject of a reporting verb, and the content hangs from the same verb
+    heads = cand_seq.heads
+    subject_of = None
+    for i in range(candidate.first, candidate.last):
+        head = heads[i] if heads else i
+        if head != i and not (candidate.first <= head < candidate.last) and _cue(cand_seq, head):
+            subject_of = head
+            f[f"subjdep={_dep(cand_seq, i)}"] = 1.0
+            break
+    if subject_of is not None:
+        f["subjcue"] = 1.0
+        if candidate.seq == content.seq and any(_under(seq, i, subject_of) for i in range(content.first, content.last)):
+            f["samecue"] = 1.0
+    if "q=1" in cand_seq.features[candidate.first]:
+        f["candquoted"] = 1.0
+    words = candidate.last - candidate.first
+    f[f"len={min(words, 4)}"] = 1.0
+    return f
+
+
+def _dep(sequence: Sequence, i: int) -> str:
+    return next((x[4:] for x in sequence.features[i] if x.startswith("dep=")), "")
+
+
+def _under(sequence: Sequence, token: int, verb: int) -> bool:
+    node, hops = token, 0
+    while hops < 12:
+        head = sequence.heads[node]
+        if head == verb:
+            return True
+        if head == node:
+            return False
+        node, hops = head, hops + 1
+    return False
+
+
+def pairs(sequences: list[Sequence], content: Span, pool: list[Span]):
+    """(candidate, features) for every candidate near a content span (`pool` in document order)."""
+    # The NEAREST candidates either side, found by bisection: a content's cost does not grow with its document.
+    first = bisect_left(pool, content.start, key=_start)
+    last = bisect_left(pool, content.end, lo=first, key=_start)
+    window = pool[max(0, first - NEAREST) : last + NEAREST]
+    near = [c for c in window if content.seq - LOOK_BACK <= c.seq <= content.seq]
+    near = [c for c in near if not (c.start >= content.start and c.end <= content.end and c.kind != "source")]
+    for candidate in near:
+        lo, hi = sorted((candidate.end, content.start)) if candidate.end <= content.start else sorted(
+            (content.end, candidate.start))  # fmt: skip
+        between = sum(1 for c in near if c is not candidate and c.kind in ("source", "person", "pronoun")
+                      and lo <= c.start and c.end <= hi)  # fmt: skip
+        yield candidate, pair_features(sequences, content, candidate, between)
+
+
+class Linker:
+    def __init__(self, model: learned.LinearModel):
+        self.model = model
+
+    def source(
+        self, sequences: list[Sequence], content: Span, pool: list[Span], threshold: float = THRESHOLD
+    ) -> tuple[Span | None, float]:
+        best, score = None, 0.0
+        for candidate, features in pairs(sequences, content, pool):
+            p = self.model.probabilities(features)["1"]
+            if p > score:
+                best, score = candidate, p
+        return (best, score) if score >= threshold and best is not None else (None, score)
+
+
+def cue_between(sequences: list[Sequence], source: Span, content: Span) -> tuple[str, str]:
+    """The reporting verb that joins a source to its content, as written and as a lemma, or ("", "")."""
+    seq = sequences[source.seq]
+    for i in range(source.first, source.last):
+        head = seq.heads[i]
+        if not (source.first <= head < source.last) and _cue(seq, head):
+            return _word(seq, head), seq.lemmas[head].lower()
+    if source.seq == content.seq:
+        lo, hi = (source.last, content.first) if source.end <= content.start else (content.last, source.first)
+        for i in range(lo, hi):
+            if _cue(seq, i):
+                return _word(seq, i), seq.lemmas[i].lower()
+    return "", ""
+
+
+def _word(sequence: Sequence, i: int) -> str:
+    a, b = sequence.offsets[i]
+    return next((x[2:] for x in sequence.features[i] if x.startswith("w=")), "")[: b - a]
+
+
+def continues(text: str, previous_end: int, start: int) -> bool:
+    """A quotation that goes on from the previous one: after its cue in the same paragraph, or at the
+    start of the next paragraph with no cue of its own."""
+    gap = text[previous_end:start]
+    if "\n" in gap:
+        line = text[text.rfind("\n", 0, start) + 1 : start]
+        return gap.count("\n") <= 2 and line.strip() in ("“", '"', "«", "")
+    return len(gap) <= 80

@@ -1,0 +1,317 @@
+"""Where statements are: a CRF tags each token as content (what was said), source (who said it) or neither.
+
+Tokens and their features come from spaCy's small English pipeline (words, parts of speech, the
+dependency tree, named entities), from the quotation marks around them and from the one table of
+reporting verbs. The model is a linear-chain CRF (python-crfsuite through sklearn-crfsuite's
+conventions), fitted by `manage.py train_extractor` and shipped in positions/statements/trained/.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from positions.statements import nlp, speech, verbs
+
+LABELS = ("O", "B-C", "I-C", "B-S", "I-S")  # content and source, begin and inside
+QUOTE_MARKS = '"“”«»„'
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
+WINDOW = 2  # words either side that a token sees
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """One piece of text as the tagger sees it: token offsets in the document and their features."""
+
+    piece: nlp.Piece
+    offsets: tuple[tuple[int, int], ...]
+    features: tuple[tuple[str, ...], ...]
+    # what the later stages read off the parse, per token: lemma, part of speech, entity type, head index
+    lemmas: tuple[str, ...] = ()
+    pos: tuple[str, ...] = ()
+    ents: tuple[str, ...] = ()
+    heads: tuple[int, ...] = ()
+    sentence_starts: tuple[int, ...] = ()
+
+
+def quoted_mask(text: str, start: int, end: int) -> bytearray:
+    """1 for every character of [start, end) inside a quotation, marks excluded."""
+    mask = bytearray(end - start)
+    for q in speech.quotes(text, start, end):
+        for i in range(q.start - start, q.end - start):
+            mask[i] = 1
+    return mask
+
+
+def _shape(word: str) -> str:
+    shape = re.sub(r"[A-Z]", "X", word)
+    shape = re.sub(r"[a-z]", "x", shape)
+    shape = re.sub(r"\d", "d", shape)
+    return re.sub(r"(.)\1{2,}", r"\1\1", shape)[:6]
+
+
+def _bucket(n: int) -> str:
+    if n == 0:
+        return "0"
+    sign = "+" if n > 0 else "-"
+    n = abs(n)
+    return sign + ("1" if n == 1 else "2" if n == 2 else "3-5" if n <= 5 else "6-10" if n <= 10 else "far")
+
+
+def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
+    """The features of every token of one parsed piece."""
+    mask = quoted_mask(text, piece.start, piece.end)
+    tokens = list(doc)
+    n = len(tokens)
+    lower = [t.lower_ for t in tokens]
+    pos = [t.pos_ for t in tokens]
+    dep = [t.dep_ for t in tokens]
+    cue = [t.pos_ in ("VERB", "AUX") and verbs.is_reporting(t.lemma_) for t in tokens]
+    cue = [c or (t.lower_ == "according" and i + 1 < n and tokens[i + 1].lower_ == "to") for i, (t, c) in
+           enumerate(zip(tokens, cue, strict=True))]  # fmt: skip
+    inside = [bool(mask[t.idx]) if t.idx < len(mask) else False for t in tokens]
+    sent_of = [0] * n
+    sentence_starts = []
+    sent_cue: dict[int, bool] = {}
+    sent_quote: dict[int, bool] = {}
+    for k, sent in enumerate(doc.sents):
+        sentence_starts.append(sent.start)
+        has_cue = any(cue[i] for i in range(sent.start, sent.end))
+        has_quote = any(tokens[i].text in QUOTE_MARKS or inside[i] for i in range(sent.start, sent.end))
+        sent_cue[k], sent_quote[k] = has_cue, has_quote
+        for i in range(sent.start, sent.end):
+            sent_of[i] = k
+    cue_positions = [i for i in range(n) if cue[i]]
+    opens_quoted = bool(tokens) and (tokens[0].text in QUOTE_MARKS)
+    features = []
+    for i, t in enumerate(tokens):
+        q = int(inside[i])
+        sc = f"{int(sent_cue[sent_of[i]])}{int(sent_quote[sent_of[i]])}"
+        f = [
+            "bias",
+            f"w={lower[i]}",
+            f"l={t.lemma_.lower()}",
+            f"sh={_shape(t.text)}",
+            f"sfx={lower[i][-3:]}",
+            f"pos={pos[i]}",
+            f"tag={t.tag_}",
+            f"dep={dep[i]}",
+            f"ent={t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "ent=O",
+            f"hdep={t.head.dep_}",
+            f"hpos={t.head.pos_}",
+            f"q={q}",
+            f"sc={sc}",
+            f"q|sc={q}{sc}",
+            f"q|pos={q}{pos[i]}",
+        ]
+        if opens_quoted:
+            f.append("pq")
+        if t.text in QUOTE_MARKS:
+            f.append("mark")
+            f.append(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
+        if cue[i]:
+            f.append("cue")
+            f.append(f"cuek={verbs.cue_kind(t.lemma_) or 'plain'}")
+        if t.head.i != i and cue[t.head.i]:
+            f.append(f"undercue={dep[i]}")
+        # the arc under the nearest reporting verb above this token: ccomp (what was said), nsubj (who)
+        node, hops = t, 0
+        while node.head.i != node.i and hops < 8:
+            if cue[node.head.i]:
+                f.append(f"cuearc={node.dep_}")
+                f.append(f"cuearc|q={node.dep_}{q}")
+                f.append(f"cuehops={min(hops, 3)}")
+                break
+            node, hops = node.head, hops + 1
+        else:
+            f.append("nocue")
+        if cue_positions:
+            nearest = min(cue_positions, key=lambda c: abs(c - i))
+            if sent_of[nearest] == sent_of[i]:
+                f.append(f"cued={_bucket(i - nearest)}")
+                f.append(f"cued|q={_bucket(i - nearest)}{q}")
+        if lower[i] in PRONOUNS:
+            f.append("pron")
+        if t.is_sent_start:
+            f.append("bos")
+        if i == n - 1 or tokens[i + 1].is_sent_start:
+            f.append("eos")
+        if i == 0 and piece.first:
+            f.append("bop")
+        for d in range(1, WINDOW + 2):
+            for j, side in ((i - d, "-"), (i + d, "+")):
+                if 0 <= j < n:
+                    f.append(f"{side}{d}p={pos[j]}")
+                    if d <= WINDOW:
+                        f.append(f"{side}{d}w={lower[j]}")
+                    if d == 1:
+                        f.append(f"{side}{d}d={dep[j]}")
+                        f.append(f"{side}{d}q={int(inside[j])}")
+                        f.append(f"{side}{d}e={tokens[j].ent_type_ or 'O'}")
+                        if cue[j]:
+                            f.append(f"{side}{d}cue")
+                        if tokens[j].text in QUOTE_MARKS:
+                            f.append(f"{side}{d}mark")
+                else:
+                    f.append(f"{side}{d}=edge")
+        features.append(tuple(map(sys.intern, f)))  # one copy of each name: a long text's features fit in memory
+    return Sequence(
+        piece=piece,
+        offsets=tuple((piece.start + t.idx, piece.start + t.idx + len(t.text)) for t in tokens),
+        features=tuple(features),
+        lemmas=tuple(sys.intern(t.lemma_) for t in tokens),
+        pos=tuple(pos),
+        ents=tuple(t.ent_type_ for t in tokens),
+        heads=tuple(t.head.i for t in tokens),
+        sentence_starts=tuple(sentence_starts),
+    )
+
+
+def items(sequence: Sequence) -> list[list[str]]:
+    """The sequence's features as the CRF takes them: names, each with value 1. (spaCy's tok2vec values as
+    dense features were tried: no better out of sample, a quarter slower and heavier.)"""
+    return [list(names) for names in sequence.features]
+
+
+def sequences(text: str, paragraphs: list[tuple[int, int]]) -> list[Sequence]:
+    """Every paragraph of a document, parsed and featurised."""
+    chunks = nlp.pieces(text, paragraphs)
+    return [featurize(text, piece, doc) for piece, doc in zip(chunks, nlp.parse(text, chunks), strict=True)]
+
+
+def labels_for(
+    sequence: Sequence, text: str, contents: list[tuple[int, int]], sources: list[tuple[int, int]]
+) -> list[str]:
+    """BIO labels of a sequence's tokens from character spans (source wins where both cover a token).
+
+    A content span that opens with a quotation mark is a direct quotation: only the quoted words are
+    content, so "“A,” he said. “B.”" gives two contents and no cue inside them. Elsewhere the marks
+    at either end are left out and marks inside are kept ("he would “abolish” it").
+    """
+    a0, b0 = sequence.piece.start, sequence.piece.end
+    named = [("S", s) for s in sources if s[0] < b0 and s[1] > a0]
+    named += [("C", s) for s in contents if s[0] < b0 and s[1] > a0]
+    out, previous = [], None
+    for k, (a, b) in enumerate(sequence.offsets):
+        tag = next(((kind, span) for kind, span in named if span[0] <= a < span[1]), None)
+        if tag is not None and tag[0] == "C":
+            span = tag[1]
+            quoted = "q=1" in sequence.features[k]
+            if text[span[0]] in QUOTE_MARKS:
+                if not quoted:
+                    tag = None
+            elif "mark" in sequence.features[k] and (a == span[0] or b >= span[1]):
+                tag = None
+        out.append("O" if tag is None else ("I-" if tag == previous else "B-") + tag[0])
+        previous = tag
+    return out
+
+
+def spans_of(sequence: Sequence, labels: list[str], kind: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, first token, last token + 1) of each run of `kind` labels."""
+    out = []
+    begin = None
+    for i, label in enumerate([*labels, "O"]):
+        inside = label[2:] == kind
+        if begin is not None and (not inside or label.startswith("B-")):
+            out.append((sequence.offsets[begin][0], sequence.offsets[i - 1][1], begin, i))
+            begin = None
+        if inside and begin is None:
+            begin = i
+    return out
+
+
+class Tagger:
+    """A fitted CRF, loaded once per process."""
+
+    def __init__(self, path: Path):
+        import pycrfsuite
+
+        self.path = path
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(path))
+
+    def tag(self, sequence: Sequence) -> list[str]:
+        if not sequence.features:
+            return []
+        return self._tagger.tag(items(sequence))
+
+    def tag_with_confidence(self, sequence: Sequence) -> tuple[list[str], list[float]]:
+        """The labels and, for each token, the model's probability of its label."""
+        labels = self.tag(sequence)
+        return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
+
+
+def fit(xs: list[Sequence], ys: list[list[str]], path: Path, *, c1: float = 0.05, c2: float = 0.01,
+        iterations: int = 150) -> None:  # fmt: skip
+    """Fit the CRF with L-BFGS (deterministic for the same data in the same order) and write it to `path`."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    for x, y in zip(xs, ys, strict=True):
+        trainer.append(items(x), y)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations, "feature.possible_transitions": True})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(path))
+
+
+# -- reading the tagged spans ------------------------------------------------------------------------
+
+TRIM_START = " \t\"“”'‘’(,;:—–-"
+TRIM_END = ' \t“"‘(,;:—–-'
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A content span without the marks and commas around it (a closing quote mark after a full stop stays out),
+    and without the "that" that opens a reported clause."""
+    while start < end and text[start] in TRIM_START:
+        start += 1
+    opening = re.match(r"that\s+(?=[\w“\"])", text[start:end])
+    if opening:
+        start += opening.end()
+        while start < end and text[start] in TRIM_START:
+            start += 1
+    while end > start and text[end - 1] in TRIM_END + "”’":
+        end -= 1
+    return start, end
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text))
+
+
+def quoted(sequence: Sequence, first: int, last: int) -> bool:
+    """Most of the span's tokens stand inside quotation marks: a direct quotation."""
+    inside = sum(1 for i in range(first, last) if "q=1" in sequence.features[i])
+    return inside * 2 > (last - first)
+
+
+def persons(sequences: list[Sequence]) -> list[tuple[int, int]]:
+    """Character spans of the people the parser names."""
+    out = []
+    for sequence in sequences:
+        i, n = 0, len(sequence.ents)
+        while i < n:
+            if sequence.ents[i] == "PERSON":
+                j = i + 1
+                while j < n and sequence.ents[j] == "PERSON" and "ent=IPERSON" in sequence.features[j]:
+                    j += 1
+                out.append((sequence.offsets[i][0], sequence.offsets[j - 1][1]))
+                i = j
+            else:
+                i += 1
+    return out
+
+
+def tokens_in(sequences: list[Sequence], start: int, end: int):
+    """(sequence, token index) of every token inside [start, end)."""
+    import bisect
+
+    for sequence in sequences:
+        if sequence.piece.end <= start or sequence.piece.start >= end:
+            continue
+        starts = [a for a, _b in sequence.offsets]
+        i = bisect.bisect_left(starts, start)
+        while i < len(starts) and starts[i] < end:
+            yield sequence, i
+            i += 1

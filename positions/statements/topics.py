@@ -1,0 +1,203 @@
+"""What a statement is about: whether it bears on the negotiation at all, and which of its issues.
+
+Both are learned, from features that say how a statement uses the negotiation's own vocabulary (the
+issues' keywords, titles and descriptions, and what the negotiation is about as a whole) rather than
+from the words themselves: a model fitted on one negotiation reads another's issues as well. The
+issues come only from the negotiation the document belongs to; with several in the lexicon and none
+given, the one whose keywords the document uses most.
+"""
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from positions.statements import classify, learned
+from positions.statements.records import TopicEntry
+
+RELEVANT = 0.4  # probability from which a statement bears on the negotiation
+ISSUE = 0.35  # probability from which an issue is one of its topics
+WORD_WEIGHT = 1.0  # a statement's own words, beside what the issues' vocabulary says of them
+ISSUE_PRIOR = 1.0  # the issue itself as a feature: some issues are topics far more often than others
+STOP_WORDS = (
+    "a an the and or of to in on for by with from at as is are was were be been that this these those it its not "
+    "no than which who what when where if into over under between their there our we they would will should "
+    "could may can must has have had do does did so such also only other both any all how about"
+)
+STOP = frozenset(STOP_WORDS.split(" "))
+
+
+@dataclass(frozen=True)
+class Judged:
+    relevance: float
+    topics: tuple[str, ...]
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 3 else "3+"
+
+
+def _words(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z]{3,}", classify.fold(text).lower()) if w not in STOP}
+
+
+def _party_pattern(parties) -> tuple[re.Pattern | None, dict[str, str]]:
+    names = {}
+    for party in parties:
+        for name in (party.name, *party.aliases, *party.metonyms):
+            names.setdefault(name.removeprefix("the ").casefold(), party.name)
+    if not names:
+        return None, {}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])", re.IGNORECASE), names
+
+
+def choose_negotiation(text: str, title: str, topics: tuple[TopicEntry, ...]) -> str:
+    """The negotiation whose issues a document is read against: the only one in the lexicon, or else the
+    one whose issues' keywords the document uses most (the first one on a tie)."""
+    slugs = list(dict.fromkeys(t.negotiation for t in topics))
+    if len(slugs) <= 1:
+        return slugs[0] if slugs else ""
+    owner = {t.key: t.negotiation for t in topics}
+    scores = Counter(owner[key] for key, _w in classify.keyword_hits(f"{title}\n{text[:50000]}", topics))
+    return max(slugs, key=lambda slug: (scores[slug], -slugs.index(slug)))
+
+
+class Scope:
+    """The issues of one document: the negotiation's vocabulary and how the document as a whole uses it."""
+
+    def __init__(self, text: str, title: str, topics: tuple[TopicEntry, ...], subjects: tuple[str, ...], parties=()):
+        slug = choose_negotiation(text, title, topics)
+        topics = tuple(t for t in topics if t.negotiation == slug)
+        self.topics = topics
+        self.subjects = subjects
+        self.keys = tuple(t.key for t in topics)
+        hits = classify.keyword_hits(f"{title}\n{text[:50000]}", topics)
+        self.doc_counts = Counter(key for key, _w in hits)
+        self.doc_rank = {key: r for r, (key, _n) in enumerate(self.doc_counts.most_common())}
+        self.doc_subject = classify.mentions_subject(f"{title}\n{text[:3000]}", subjects)
+        self.title_on_topic = bool(title) and (
+            classify.mentions_subject(title, subjects) or classify.strong(classify.keyword_hits(title, topics))
+        )
+        self.issue_words = {t.key: _words(f"{t.title} {t.description}") for t in topics}
+        # the negotiation's own vocabulary: every issue's title, description and keywords, and its subject
+        self.vocabulary = set().union(*self.issue_words.values(), *(_words(" ".join(t.keywords)) for t in topics),
+                                      *(_words(s) for s in subjects))  # fmt: skip
+        self.party_names = _party_pattern(tuple(parties))
+        total = sum(self.doc_counts.values())
+        self.doc_density = "0" if not total else "1-2" if total <= 2 else "3-9" if total <= 9 else "10+"
+        self._hits: dict[str, list[tuple[str, str]]] = {}
+
+    def hits(self, text: str) -> list[tuple[str, str]]:
+        """The issues' keyword uses in a text (classify.keyword_hits), remembered for the statement being
+        judged: its quote, context and turn are read once, not once more for each issue."""
+        if text not in self._hits:
+            if len(self._hits) >= 8:
+                self._hits.clear()
+            self._hits[text] = classify.keyword_hits(text, self.topics)
+        return self._hits[text]
+
+
+def statement_features(scope: Scope, quote: str, window: str, parent: str, mode: str, speaker) -> dict[str, float]:
+    """Does this statement bear on the negotiation: how it uses the negotiation's vocabulary."""
+    q_hits = scope.hits(quote)
+    w_hits = scope.hits(window) if window else []
+    p_hits = scope.hits(parent) if parent else []
+    q_words = {w.lower() for _k, w in q_hits}
+    words = len(quote.split())
+    f = {
+        "bias": 1.0,
+        f"mode={mode}": 1.0,
+        f"qhits={_bucket(len(q_words))}": 1.0,
+        f"qhits|mode={_bucket(len(q_words))}|{mode}": 1.0,
+        f"qissues={_bucket(len({k for k, _w in q_hits}))}": 1.0,
+        f"qstrong={int(classify.strong(q_hits))}": 1.0,
+        f"qsubj={int(classify.mentions_subject(quote, scope.subjects))}": 1.0,
+        f"whits={_bucket(len({w.lower() for _k, w in w_hits}))}": 1.0,
+        f"wstrong={int(classify.strong(w_hits))}": 1.0,
+        f"wsubj={int(bool(window) and classify.mentions_subject(window, scope.subjects))}": 1.0,
+        f"phits={_bucket(len({w.lower() for _k, w in p_hits}))}": 1.0,
+        f"words={'<10' if words < 10 else '<25' if words < 25 else '<60' if words < 60 else '60+'}": 1.0,
+        f"docsubj={int(scope.doc_subject)}": 1.0,
+        f"doctitle={int(scope.title_on_topic)}": 1.0,
+        f"docdensity={scope.doc_density}": 1.0,
+        f"speaker={speaker.kind if speaker.name else 'party'}": 1.0,
+        f"party={int(bool(speaker.party))}": 1.0,
+        f"known={int(bool(speaker.key))}": 1.0,
+    }
+    if q_hits:
+        top = Counter(k for k, _w in q_hits).most_common(1)[0][0]
+        f[f"qtop_docrank={min(scope.doc_rank.get(top, 9), 3)}"] = 1.0
+    own = _words(quote)
+    for stem in own:
+        f[f"s={stem}"] = WORD_WEIGHT  # the words themselves: what this negotiation's statements are about
+    shared = len(own & scope.vocabulary)
+    f[
+        f"vocab={'0' if not shared else '1' if shared == 1 else '2' if shared == 2 else '3-5' if shared <= 5 else '6+'}"
+    ] = 1.0
+    f[f"vocab|mode={min(shared, 4)}|{mode}"] = 1.0
+    f["vocab_share"] = shared / max(1, len(own))
+    density = len(q_hits) / max(1, words) * 100
+    f["qdensity"] = min(density, 10.0) / 10.0
+    pattern, names = scope.party_names
+    if pattern is not None:
+        named = {names[m.group().casefold()] for m in pattern.finditer(quote)}
+        others = named - {speaker.party}
+        f[f"parties={_bucket(len(named))}"] = 1.0
+        f[f"others={_bucket(len(others))}"] = 1.0
+        f[f"others|mode={min(len(others), 2)}|{mode}"] = 1.0
+    f[f"speaks_for={int(bool(speaker.speaks_for))}"] = 1.0
+    f[f"speaks_for|mode={int(bool(speaker.speaks_for))}|{mode}"] = 1.0
+    return f
+
+
+def issue_features(scope: Scope, key: str, quote: str, window: str, parent: str) -> dict[str, float]:
+    """Is issue `key` one of this statement's topics: how the statement, its context and the document use it."""
+    if key not in scope.issue_words:
+        raise ValueError(f"{key!r} is not an issue of the document's negotiation")
+    q_hits = [w.lower() for k, w in scope.hits(quote) if k == key]
+    all_q = Counter(k for k, _w in scope.hits(quote))
+    w_n = sum(1 for k, _w in scope.hits(window) if k == key) if window else 0
+    p_n = sum(1 for k, _w in scope.hits(parent) if k == key) if parent else 0
+    overlap = len(_words(quote) & scope.issue_words[key])
+    f = {
+        "bias": 1.0,
+        f"qi={_bucket(len(set(q_hits)))}": 1.0,
+        f"qi_uses={_bucket(len(q_hits))}": 1.0,
+        f"qi_strong={int(any(' ' in w or '-' in w for w in q_hits))}": 1.0,
+        f"qi_top={int(bool(all_q) and all_q.most_common(1)[0][0] == key)}": 1.0,
+        f"wi={_bucket(w_n)}": 1.0,
+        f"pi={_bucket(p_n)}": 1.0,
+        f"docrank={min(scope.doc_rank.get(key, 9), 4)}": 1.0,
+        f"overlap={_bucket(overlap)}": 1.0,
+        f"qnone={int(not all_q)}": 1.0,
+        # how often this issue is a topic at all, and how it reads its own keywords (learned per issue)
+        f"key={key}": ISSUE_PRIOR,
+        f"key|qi={key}|{_bucket(len(set(q_hits)))}": ISSUE_PRIOR,
+    }
+    if all_q:
+        f["qi_share"] = all_q.get(key, 0) / sum(all_q.values())
+    f["docshare"] = scope.doc_counts.get(key, 0) / max(1, sum(scope.doc_counts.values()))
+    f["overlap_log"] = math.log1p(overlap)
+    return f
+
+
+class Judge:
+    """The fitted relevance and issue models applied to a document's statements."""
+
+    def __init__(self, relevance: learned.LinearModel, issues: learned.LinearModel, scope: Scope):
+        self.relevance = relevance
+        self.issues = issues
+        self.scope = scope
+
+    def judge(self, quote: str, window: str, parent: str, mode: str, speaker) -> Judged:
+        p = self.relevance.probabilities(statement_features(self.scope, quote, window, parent, mode, speaker))["1"]
+        if p < RELEVANT or not self.scope.keys:
+            return Judged(p, ())
+        scored = [
+            (self.issues.probabilities(issue_features(self.scope, key, quote, window, parent))["1"], key)
+            for key in self.scope.keys
+        ]
+        scored.sort(key=lambda pair: (-pair[0], self.scope.keys.index(pair[1])))
+        chosen = tuple(key for q, key in scored if q >= ISSUE) or (scored[0][1],)
+        return Judged(p, chosen)

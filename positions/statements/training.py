@@ -1,0 +1,216 @@
+"""Fitting the statement stages' models from annotated documents (used by train_extractor and evaluate --folds).
+
+Three steps, each on its own data:
+1. the span tagger (CRF) on every annotated document: PolNeAR's training split, the gold documents
+   and the curated statements, with the sources as the documents write them;
+2. the linker (which source goes with which content) on the same documents;
+3. the relevance, issue and kind models on the statements the first two find in documents annotated
+   in our convention (the gold and the curated ones), labelled by the annotations they match.
+Everything is deterministic: documents in name order, fixed solver seeds, no sampling.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from positions.statements import learned, linker, structure, tagger
+from positions.statements.corpus import Annotated
+from positions.statements.records import DocumentInput, Lexicon
+from positions.statements.scoring import pairs
+
+TAGGER_PARAMS = {"c1": 2.0, "c2": 0.005, "iterations": 150}
+LINKER_C = 1.0
+RELEVANCE_C = 0.5
+ISSUES_C = 0.5
+KINDS_C = 1.0
+KINDS_BALANCED = False
+
+
+@dataclass
+class Parsed:
+    document: Annotated
+    sequences: list[tagger.Sequence]
+
+
+def parse(documents: Iterable[Annotated], progress: Callable | None = None) -> list[Parsed]:
+    out = []
+    for document in documents:
+        paras = [(p.start, p.end) for p in structure.paragraphs(document.text)]
+        out.append(Parsed(document, tagger.sequences(document.text, paras)))
+        if progress:
+            progress()
+    return out
+
+
+def source_span(text: str, statement: dict) -> tuple[int, int] | None:
+    """Where the statement's source stands in the text, as near its content as the text allows.
+
+    PolNeAR gives the source as written; our gold gives a canonical name, found by its full form or
+    its last word. A source inside its content (“…,” he said. “…”) counts; one far away does not.
+    """
+    speaker = (statement.get("speaker") or "").strip()
+    if not speaker:
+        return None
+    forms = [speaker]
+    if " " in speaker and statement.get("party") is not None:
+        forms.append(speaker.split()[-1])
+    lo = max(0, statement["start"] - 1500)
+    hi = min(len(text), statement["end"] + 600)
+    best = None
+    for form in forms:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", text[lo:hi]):
+            a, b = lo + match.start(), lo + match.end()
+            distance = 0 if statement["start"] <= a < statement["end"] else min(
+                abs(a - statement["start"]), abs(b - statement["end"]))  # fmt: skip
+            if best is None or distance < best[0]:
+                best = (distance, a, b)
+        if best is not None:
+            break
+    return (best[1], best[2]) if best else None
+
+
+def tagger_examples(parsed: list[Parsed]) -> tuple[list[tagger.Sequence], list[list[str]]]:
+    """Every sequence with its labels. Our gold annotates only what bears on the negotiation and leaves
+    turns to the layout, so its documents contribute only the paragraphs where it marks a quotation or
+    a report; PolNeAR annotates every attribution, so its documents contribute every paragraph."""
+    xs, ys = [], []
+    for item in parsed:
+        statements = [s for s in item.document.statements if s.get("mode") != "turn"]
+        turns = [(s["start"], s["end"]) for s in item.document.statements if s.get("mode") == "turn"]
+        contents = [(s["start"], s["end"]) for s in statements]
+        sources = [span for span in (source_span(item.document.text, s) for s in statements) if span]
+        for sequence in item.sequences:
+            if item.document.convention == "gold":
+                a, b = sequence.piece.start, sequence.piece.end
+                if not any(s < b and e > a for s, e in contents) or any(s < b and e > a for s, e in turns):
+                    continue
+            xs.append(sequence)
+            ys.append(tagger.labels_for(sequence, item.document.text, contents, sources))
+    return xs, ys
+
+
+def fit_tagger(parsed: list[Parsed], path: Path) -> dict:
+    xs, ys = tagger_examples(parsed)
+    tagger.fit(xs, ys, path, **TAGGER_PARAMS)
+    return {"sequences": len(xs), "tokens": sum(len(x.offsets) for x in xs), **TAGGER_PARAMS}
+
+
+def linker_examples(parsed: list[Parsed]) -> tuple[list[dict], list[str]]:
+    """(content, candidate) pairs from the annotations: the candidate that is the statement's source is
+    the positive one; the other sources, people and pronouns around are the negatives."""
+    rows, labels = [], []
+    for item in parsed:
+        text = item.document.text
+        statements = [s for s in item.document.statements if s.get("mode") != "turn"]
+        contents = [(s["start"], s["end"]) for s in statements]
+        spans = [source_span(text, s) for s in statements]
+        gold_labels = [tagger.labels_for(q, text, contents, [x for x in spans if x]) for q in item.sequences]
+        found, sources = linker.contents_and_sources(item.sequences, gold_labels)
+        pool = linker.candidates(item.sequences, sources)
+        for statement, source in zip(statements, spans, strict=True):
+            for content in found:
+                if not (content.start < statement["end"] and content.end > statement["start"]):
+                    continue
+                for candidate, features in linker.pairs(item.sequences, content, pool):
+                    hit = source is not None and candidate.start < source[1] and candidate.end > source[0]
+                    rows.append(features)
+                    labels.append("1" if hit else "0")
+    return rows, labels
+
+
+def fit_linker(parsed: list[Parsed], path: Path) -> dict:
+    rows, labels = linker_examples(parsed)
+    model = learned.fit(rows, labels, c=LINKER_C, meta={"pairs": len(rows), "sources": labels.count("1")})
+    model.save(path)
+    return {"pairs": len(rows), "sources": labels.count("1"), "c": LINKER_C}
+
+
+@dataclass
+class Read:
+    """A document read up to its candidate statements, with the gold statement each one matches."""
+
+    document: Annotated
+    doc: object  # extract._Document
+    found: list  # extract.Candidate
+    matched: dict[int, dict]
+
+
+def read_all(documents: list[Annotated], lexicon: Lexicon, models, progress: Callable | None = None) -> list[Read]:
+    """Run the stages up to the candidates on every annotated document of our convention (once: the
+    relevance, issue and kind models do not change what is found, only what is kept and how)."""
+    from positions.statements import extract
+
+    out = []
+    for document in documents:
+        if document.convention != "gold" or not document.annotated:
+            continue
+        doc_input = DocumentInput(document.text, document.published, document.title, document.publisher)
+        doc, found = extract.read(doc_input, lexicon, models)
+        predicted = [{"start": c.start, "end": c.end, "i": i} for i, c in enumerate(found)]
+        matched = {p["i"]: g for p, g in pairs(predicted, list(document.statements))}
+        out.append(Read(document, doc, found, matched))
+        if progress:
+            progress()
+    return out
+
+
+def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[list, list]]:
+    """Relevance, issue and kind examples from what the extractor finds, labelled by the gold it matches."""
+    from positions.statements import extract
+    from positions.statements.kinds import kind_features
+    from positions.statements.topics import Scope, issue_features, statement_features
+
+    out = {"relevance": ([], []), "issues": ([], []), "kinds": ([], [])}
+    for read in reads:
+        doc = read.doc
+        scope = Scope(doc.text, read.document.title, lexicon.topics, lexicon.subjects, lexicon.parties)
+        for i, c in enumerate(read.found):
+            quote = doc.text[c.start : c.end]
+            window, parent = extract.context(doc, c)
+            gold = read.matched.get(i)
+            out["relevance"][0].append(statement_features(scope, quote, window, parent, c.mode, c.speaker))
+            out["relevance"][1].append("1" if gold is not None else "0")
+            if gold is None:
+                continue
+            for key in scope.keys:
+                out["issues"][0].append(issue_features(scope, key, quote, window, parent))
+                out["issues"][1].append("1" if key in (gold.get("topics") or ()) else "0")
+            if gold.get("kind"):
+                out["kinds"][0].append(
+                    kind_features(doc.sequences, c.start, c.end, c.cue_lemma, c.mode, doc.text[c.start : c.end])
+                )
+                out["kinds"][1].append(gold["kind"])
+    return out
+
+
+def fit_decisions(reads: list[Read], lexicon: Lexicon, folder: Path) -> dict:
+    examples = decision_examples(reads, lexicon)
+    figures = {}
+    for name, c, balanced in (("relevance", RELEVANCE_C, False), ("issues", ISSUES_C, False),
+                              ("kinds", KINDS_C, KINDS_BALANCED)):  # fmt: skip
+        rows, labels = examples[name]
+        model = learned.fit(rows, labels, c=c, balanced=balanced, meta={"examples": len(rows)})
+        model.save(folder / f"{name}.json")
+        figures[name] = {"examples": len(rows), "c": c, "classes": sorted(set(labels))}
+    return figures
+
+
+def cross_validate(reads: list[Read], lexicon: Lexicon, base, k: int, folder: Path) -> dict[str, list]:
+    """Out-of-fold statements of every document: the decision models fitted on the other folds' documents
+    (by a fixed rotation of their names) and applied to this fold's."""
+    from positions.statements import extract
+    from positions.statements.models import load_decisions
+
+    ordered = sorted(reads, key=lambda r: r.document.name)
+    out = {}
+    for i in range(k):
+        held = ordered[i::k]
+        rest = [r for r in ordered if r not in held]
+        fold_dir = folder / f"fold{i + 1}"
+        fit_decisions(rest, lexicon, fold_dir)
+        models = load_decisions(base, fold_dir)
+        for read in held:
+            read.doc.models = models
+            out[read.document.name] = extract.finish(read.doc, read.found)
+    return out

@@ -1,0 +1,186 @@
+"""Who said each content: the candidates around it, what a (content, candidate) pair looks like, the choice."""
+
+import pytest
+
+from positions.statements.learned import LinearModel
+from positions.statements.linker import (
+    THRESHOLD,
+    Linker,
+    Span,
+    candidates,
+    contents_and_sources,
+    continues,
+    cue_between,
+    pair_features,
+)
+
+from .conftest import parsed, span_of, words_of
+
+# Tokens: Rasmussen spoke in Brussels . | Lavrov said Russia would respond , and he left .
+REPORT = "Rasmussen spoke in Brussels. Lavrov said Russia would respond, and he left."
+REPORT_LABELS = ["O"] * 5 + ["B-S", "O", "B-C", "I-C", "I-C"] + ["O"] * 5
+# Tokens: “ We will respond , ” Lavrov said . | Medvedev agreed .
+QUOTE = "“We will respond,” Lavrov said. Medvedev agreed."
+QUOTE_LABELS = ["O", "B-C", "I-C", "I-C", "I-C", "O", "B-S", "O", "O", "O", "O", "O"]
+
+
+def read(text: str, labels: list[str]):
+    sequences = parsed(text)
+    assert len(sequences) == 1 and len(sequences[0].offsets) == len(labels), words_of(text, sequences[0])
+    contents, sources = contents_and_sources(sequences, [labels])
+    return sequences, contents, candidates(sequences, sources)
+
+
+def named(text: str, pool: list[Span], words: str) -> Span:
+    return next(c for c in pool if text[c.start : c.end] == words)
+
+
+def test_it_reads_contents_and_sources_from_the_labels_of_every_piece():
+    text = "Lavrov said Russia would respond.\nRasmussen said NATO would wait."
+    sequences = parsed(text)
+    labels = [["B-S", "O", "B-C", "I-C", "I-C", "O"], ["O", "O", "B-C", "I-C", "I-C", "I-C"]]
+    contents, sources = contents_and_sources(sequences, labels)
+    assert contents == [
+        Span(0, 2, 5, *span_of(text, "Russia would respond")),
+        Span(1, 2, 6, *span_of(text, "NATO would wait.")),
+    ]
+    assert sources == [Span(0, 0, 1, *span_of(text, "Lavrov"), "source")]
+
+
+def test_it_takes_the_tagger_s_sources_and_the_entities_and_pronouns_that_do_not_overlap_them():
+    text = "Foreign Minister Sergei Lavrov told reporters in Moscow that he would meet John Smith."
+    sequences = parsed(text)
+    labels = ["B-S", "I-S", "I-S", "I-S"] + ["O"] * (len(sequences[0].offsets) - 4)
+    _contents, sources = contents_and_sources(sequences, [labels])
+    pool = candidates(sequences, sources)
+    assert [(text[c.start : c.end], c.kind) for c in pool] == [
+        ("Foreign Minister Sergei Lavrov", "source"),  # the parser's "Sergei Lavrov" stands inside it
+        ("Moscow", "place"),
+        ("he", "pronoun"),
+        ("John Smith", "person"),
+    ]
+    assert pool[0] == sources[0]
+    assert [c.start for c in pool] == sorted(c.start for c in pool)
+
+
+def test_it_describes_a_source_before_its_content_as_the_subject_of_its_cue():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    f = pair_features(sequences, content, named(REPORT, pool, "Lavrov"), 0)
+    for name in ("kind=source", "side=before", "samesent=1", "cuebetween=1", "subjcue", "samecue", "pieces=0",
+                 "dist=1-2", "between=0", "direct=0", "len=1"):  # fmt: skip
+        assert f[name] == 1.0, name
+    assert f["subjdep=nsubj"] == 1.0
+    assert f["bias"] == 1.0
+
+
+def test_it_describes_a_person_in_the_sentence_before():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    f = pair_features(sequences, content, named(REPORT, pool, "Rasmussen"), 2)
+    assert f["kind=person"] == f["side=before"] == f["samesent=0"] == f["between=2"] == 1.0
+    assert f["dist=6-12"] == 1.0  # spoke in Brussels . Lavrov said
+    assert "subjcue" not in f and "samecue" not in f  # "spoke" is not a reporting verb
+
+
+def test_it_describes_a_pronoun_after_its_content_with_no_cue_between():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    f = pair_features(sequences, content, named(REPORT, pool, "he"), 0)
+    assert f["kind=pronoun"] == f["side=after"] == f["samesent=1"] == f["cuebetween=0"] == 1.0
+    assert f["cuebetween|side=0|after"] == 1.0
+    assert "subjcue" not in f
+
+
+def test_it_describes_a_candidate_inside_its_content():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    f = pair_features(sequences, content, named(REPORT, pool, "Russia"), 0)
+    assert f["side=inside"] == f["kind=place"] == f["dist=0"] == 1.0
+
+
+def test_it_tells_the_subject_of_the_content_s_cue_from_the_subject_of_another_cue():
+    sequences, (content,), pool = read(QUOTE, QUOTE_LABELS)
+    lavrov = pair_features(sequences, content, named(QUOTE, pool, "Lavrov"), 0)
+    assert lavrov["direct=1"] == lavrov["side=after"] == lavrov["samesent=1"] == 1.0
+    assert lavrov["subjcue"] == lavrov["samecue"] == 1.0
+    medvedev = pair_features(sequences, content, named(QUOTE, pool, "Medvedev"), 1)
+    assert medvedev["subjcue"] == 1.0  # "agreed" is a reporting verb, but the quotation does not hang from it
+    assert "samecue" not in medvedev
+    assert medvedev["samesent=0"] == 1.0
+
+
+def test_it_counts_the_pieces_between_a_content_and_a_candidate_in_an_earlier_paragraph():
+    text = "Rasmussen spoke in Brussels.\nRussia would respond, Lavrov said."
+    sequences = parsed(text)
+    labels = [["O"] * 5, ["B-C", "I-C", "I-C", "O", "B-S", "O", "O"]]
+    (content,), sources = contents_and_sources(sequences, labels)
+    pool = candidates(sequences, sources)
+    f = pair_features(sequences, content, named(text, pool, "Rasmussen"), 0)
+    assert f["pieces=1"] == f["side=before"] == 1.0
+    assert not any(name.startswith(("dist=", "samesent=", "cuebetween=")) for name in f)
+
+
+def test_it_gives_the_reporting_verb_joining_a_source_to_its_content():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    assert cue_between(sequences, named(REPORT, pool, "Lavrov"), content) == ("said", "say")
+    assert cue_between(sequences, named(REPORT, pool, "he"), content) == ("", "")
+    sequences, (content,), pool = read(QUOTE, QUOTE_LABELS)
+    assert cue_between(sequences, named(QUOTE, pool, "Lavrov"), content) == ("said", "say")
+
+
+def test_it_finds_a_cue_standing_between_a_source_and_its_content():
+    text = "Lavrov, the foreign minister, warned that Russia would respond."
+    sequences = parsed(text)
+    words = words_of(text, sequences[0])
+    labels = ["B-S"] + ["O"] * (words.index("Russia") - 1) + ["B-C", "I-C", "I-C", "O"]
+    (content,), (source,) = contents_and_sources(sequences, [labels])
+    assert cue_between(sequences, source, content) == ("warned", "warn")
+
+
+def test_it_continues_a_quotation_after_its_cue_in_the_same_paragraph():
+    text = "“We will respond,” Lavrov said. “We are ready.”"
+    assert continues(text, span_of(text, "We will respond,")[1], span_of(text, "We are ready.")[0])
+    far = "“We will respond,” Lavrov said, " + "and went on at length about the weather in Moscow, " * 2 + "“Yes.”"
+    assert not continues(far, span_of(far, "We will respond,")[1], span_of(far, "Yes.")[0])
+
+
+@pytest.mark.parametrize(
+    ("second", "expected"),
+    [
+        ("\n“We are ready.”", True),  # the next paragraph opens with the quotation
+        ("\n\n“We are ready.”", True),
+        ("\nHe added: “We are ready.”", False),  # it has a cue of its own
+        ("\n\n\n“We are ready.”", False),  # too far down
+    ],
+)
+def test_it_continues_a_quotation_in_the_next_paragraph_with_no_cue_of_its_own(second, expected):
+    text = "Lavrov said: “We will respond." + second
+    previous_end = span_of(text, "We will respond.")[1]
+    assert continues(text, previous_end, span_of(text, "We are ready.")[0]) is expected
+
+
+def model(weights: dict[str, float], intercept: float) -> LinearModel:
+    return LinearModel(("0", "1"), {name: (w,) for name, w in weights.items()}, (intercept,))
+
+
+def test_the_linker_picks_the_most_probable_candidate():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    source, p = Linker(model({"kind=source": 4.0, "kind=pronoun": -2.0}, -1.0)).source(sequences, content, pool)
+    assert REPORT[source.start : source.end] == "Lavrov"
+    assert p == pytest.approx(1 / (1 + 2.718281828459045**-3))
+    source, p = Linker(model({"side=after": 3.0}, -1.0)).source(sequences, content, pool)
+    assert REPORT[source.start : source.end] == "he"
+    assert p == pytest.approx(1 / (1 + 2.718281828459045**-2))
+
+
+def test_the_linker_picks_nobody_below_the_threshold():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    source, p = Linker(model({}, -5.0)).source(sequences, content, pool)
+    assert source is None
+    assert p == pytest.approx(1 / (1 + 2.718281828459045**5)) and p < THRESHOLD
+    linker = Linker(model({"kind=source": 4.0}, -1.0))
+    assert linker.source(sequences, content, pool, threshold=0.96) == (None, pytest.approx(0.9526, abs=1e-4))
+    assert linker.source(sequences, content, pool, threshold=0.95)[0] is not None
+
+
+def test_the_linker_leaves_out_names_inside_the_content():
+    sequences, (content,), pool = read(REPORT, REPORT_LABELS)
+    source, _p = Linker(model({"side=inside": 10.0}, -1.0)).source(sequences, content, pool)
+    assert REPORT[source.start : source.end] != "Russia"
