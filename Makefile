@@ -74,15 +74,9 @@ load-api: $(VENV)/.dev
 load-worker: $(VENV)/.dev
 	$(LAUNCH) exec $(PY) scripts/load_worker.py
 
-## bench: ingest, extraction vs spaCy, the API under load (wrk) and growth, at 1,000,000 statements (docs/benchmarks.md)
-BENCH_VENV := var/bench-venv
-$(BENCH_VENV)/.installed: requirements-bench.txt
-	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
-	touch $@
-
+## bench: ingest, extraction vs spaCy, a 5 MB one-line text, the API under load (wrk) and growth, at 1,000,000 statements (docs/benchmarks.md)
 .PHONY: bench
-bench: $(VENV)/.dev $(BENCH_VENV)/.installed
+bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk): using the Python load client"
 	$(LAUNCH) exec $(PY) -m bench.run $(ARGS)
 

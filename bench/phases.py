@@ -3,6 +3,7 @@
     python -m bench.phases NAME JSON_ARGUMENTS   → the figures as one JSON object on the last line
 
 extract: the statement stages on the corpus texts, in this process.
+long_text: the statement stages on one long text on one line: seconds and this process's peak RSS.
 ingest_inprocess: fetch, read and extract N served pages in this process: no queue, no database writes.
 ingest_worker: the same pages through a feed source, a real broker and worker, into the database.
 targets: the URLs the load test asks for, chosen from the generated data (the busiest negotiation…).
@@ -11,6 +12,7 @@ plans: EXPLAIN ANALYZE of every query those URLs run, with the sequential scans 
 
 import json
 import os
+import resource
 import sys
 import time
 from datetime import timedelta
@@ -27,13 +29,15 @@ def _lexicon():
     return selectors.lexicon_load()
 
 
-def extract(*, corpus: str, min_seconds: float) -> dict:
+def extract(*, files: list[str], min_seconds: float) -> dict:
+    """Whole passes over the texts until min_seconds have passed, as bench/spacy_rate.py does on the same files."""
     from positions.ingest.text import normalize_text
     from positions.statements.extract import extract as extract_statements
     from positions.statements.records import DocumentInput
 
     lexicon = _lexicon()
-    texts = [normalize_text(p.read_text(encoding="utf-8")) for p in sorted(Path(corpus).glob("*.txt"))]
+    texts = [normalize_text(Path(p).read_text(encoding="utf-8")) for p in files]
+    extract_statements(DocumentInput(text=texts[0][:2000]), lexicon)  # warm up: spaCy and the models load once
     documents, statements, started = 0, 0, time.perf_counter()
     while True:  # whole passes over the corpus until the clock has enough to measure
         for text in texts:
@@ -43,6 +47,25 @@ def extract(*, corpus: str, min_seconds: float) -> dict:
         if seconds >= min_seconds:
             break
     return {"documents": documents, "seconds": seconds, "statements": statements, "texts": len(texts)}
+
+
+def long_text(*, megabytes: float) -> dict:
+    """Issue 17's report: one sentence over and over, megabytes of it on one line, extracted once after a
+    warm-up. ru_maxrss is this process's peak: Django, the lexicon and the models count in it, as in a worker."""
+    from positions.statements.extract import extract as extract_statements
+    from positions.statements.records import DocumentInput
+
+    sentence = "Russia demands guarantees on missile defence, Lavrov said, "
+    lexicon = _lexicon()
+    extract_statements(DocumentInput(text=sentence * 20), lexicon)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    size = round(megabytes * 1_000_000)
+    text = (sentence * (size // len(sentence) + 1))[:size].rstrip()
+    started = time.perf_counter()
+    found = extract_statements(DocumentInput(text=text), lexicon)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak, "before_mb": before, "characters": len(text), "statements": len(found)}
 
 
 def ingest_inprocess(*, base: str, pages: int) -> dict:
@@ -56,7 +79,7 @@ def ingest_inprocess(*, base: str, pages: int) -> dict:
         found = pipeline.entry_text(key=url, url=url, title="", summary="", published=None)
         text = found.text
         document = DocumentInput(text=text.text, published=text.published, title=text.title, publisher="bench")
-        return len(pipeline.extract_statements(document, lexicon))
+        return len(pipeline.extract_document(document, lexicon).statements)
 
     one(-1)  # warm up, as the worker is warmed up
     started = time.perf_counter()
@@ -151,6 +174,7 @@ def plans(*, urls: dict) -> dict:
 
 PHASES = {
     "extract": extract,
+    "long_text": long_text,
     "ingest_inprocess": ingest_inprocess,
     "ingest_worker": ingest_worker,
     "targets": targets,

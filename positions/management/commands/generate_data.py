@@ -7,8 +7,9 @@ The shape follows DESIGN.md: negotiations with issues and parties, actors holdin
 proposals with status and stance histories whose evidence is statements, documents with statements.
 Coverage is skewed as real coverage is: a few negotiations, documents, parties and speakers get most
 of the statements (Zipf-like weights), and recent years more than early ones. Sentences come from the
-raw corpus (`--corpus`, default ../shared/corpus/raw) so full-text search sees real English; without
-it a small synthetic vocabulary is used. Runs in a few minutes for 1,000,000 statements on two cores.
+raw corpus (`--corpus`, default ../shared/corpus/raw, else the project's copy in tests/data/corpus/raw)
+so full-text search sees real English; without it a small synthetic vocabulary is used. Runs in a few
+minutes for 1,000,000 statements on two cores.
 """
 
 import hashlib
@@ -53,7 +54,8 @@ BIG_TABLES = ("positions_statement", "positions_statement_topics", "positions_do
 
 
 def default_corpus() -> Path:
-    return Path(settings.BASE_DIR).parent / "shared" / "corpus" / "raw"
+    shared = Path(settings.BASE_DIR).parent / "shared" / "corpus" / "raw"
+    return shared if shared.is_dir() else Path(settings.BASE_DIR) / "tests" / "data" / "corpus" / "raw"
 
 
 def zipf_weights(n: int, *, exponent: float, offset: float, rng: random.Random) -> list[float]:
@@ -367,8 +369,8 @@ class Generator:
     _documents = _topics = 0
     _statement_columns = [
         "id", "document_id", "quote", "start", "end", "mode", "cue", "speaker_id", "party_id", "addressee_id",
-        "said_on", "kind", "proposal_id", "confidence", "extractor_version", "review_state", "created_at",
-        "corrected", "proposes_new",
+        "said_on", "said_precision", "kind", "proposal_id", "confidence", "extractor_version", "review_state",
+        "created_at", "corrected", "proposes_new",
     ]  # fmt: skip
 
     def _statement(self, n: int, document: int, g: dict, published: date, start: int, quote: str) -> tuple:
@@ -383,7 +385,7 @@ class Generator:
         state = rng.choices(VALUES["ReviewState"], weights=[25, 70, 5])[0]
         return (
             n, document, quote, start, start + len(quote), rng.choice(VALUES['StatementMode']), rng.choice(CUES),
-            speaker, party, addressee, published - timedelta(days=rng.randint(0, 2)),
+            speaker, party, addressee, published - timedelta(days=rng.randint(0, 2)), "day",
             rng.choice(VALUES['StatementKind']), proposal, round(rng.uniform(0.3, 1.0), 3), "generate-1", state,
             self.now, False, False,
         )  # fmt: skip
