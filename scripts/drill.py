@@ -34,10 +34,12 @@ def page(n: int) -> bytes:
 
 
 def corpus_pages(folder: Path | None = None) -> Callable[[int], bytes] | None:
-    """Pages made of the real documents of ../shared/corpus/raw, cycled; each one made distinct by its number."""
+    """Pages made of the real documents of ../shared/corpus/raw (else the project's copy in tests/data), cycled;
+    each one made distinct by its number."""
     import html
 
-    folder = folder or BASE_DIR.parent / "shared" / "corpus" / "raw"
+    shared = BASE_DIR.parent / "shared" / "corpus" / "raw"
+    folder = folder or (shared if shared.is_dir() else BASE_DIR / "tests" / "data" / "corpus" / "raw")
     texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))] if folder.is_dir() else []
     if not texts:
         return None

@@ -2,8 +2,8 @@
 
     make load-worker        (or: python -m tracker.launcher exec python scripts/load_worker.py [DOCUMENTS])
 
-Serves a feed of 2,000 distinct article pages on 127.0.0.1 (the real documents of
-../shared/corpus/raw, cycled, each made distinct by its number, so that statement extraction works
+Serves a feed of 2,000 distinct article pages on 127.0.0.1 (the real documents of ../shared/corpus/raw
+or tests/data/corpus/raw, cycled, each made distinct by its number, so that statement extraction works
 on real English; synthetic pages when the corpus is missing), polls it once (2,000 process_item
 tasks queued at once) and lets one worker with the default pool (prefork, CELERY_WORKER_CONCURRENCY
 processes, production settings otherwise) work the backlog into a scratch database, sampling the
@@ -72,7 +72,7 @@ def main() -> int:
     sampler = Sampler(worker.pid, warm)
     sampler.start()
     figures: dict[str, object] = {"documents queued": DOCUMENTS, "pool processes": settings.CELERY_WORKER_CONCURRENCY}
-    figures["pages"] = "the real corpus (../shared/corpus/raw), cycled" if real else "synthetic (no corpus found)"
+    figures["pages"] = "the real corpus, cycled" if real else "synthetic (no corpus found)"
     figures["worker_max_tasks_per_child / worker_max_memory_per_child"] = (
         f"{getattr(settings, 'CELERY_WORKER_MAX_TASKS_PER_CHILD', None)} / "
         f"{getattr(settings, 'CELERY_WORKER_MAX_MEMORY_PER_CHILD', None)}"

@@ -1,4 +1,5 @@
-"""Every file of ../shared/badinput, served over HTTP on 127.0.0.1, through the whole ingest.
+"""Every bad input (tests/data/badinput, and the third-party pages of ../shared/badinput/html), served
+over HTTP on 127.0.0.1, through the whole ingest.
 
 Per file: no unhandled exception, the outcome class of MANIFEST.tsv's expected behaviour
 (rejected with the error recorded, or taken in), with no hang and under 200 MB of memory growth.
@@ -12,13 +13,22 @@ import time
 import pytest
 
 from positions.models import Document, Item, Source
-from tests.conftest import SHARED
+from tests.conftest import BADINPUT, SHARED
 from tests.test_ingest import poll_and_process
 
 pytestmark = pytest.mark.django_db
 
-BADINPUT = SHARED / "badinput"
-MANIFEST = list(csv.DictReader((BADINPUT / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
+
+def manifest(folder) -> list[dict]:
+    if not (folder / "MANIFEST.tsv").exists():
+        return []
+    rows = csv.DictReader((folder / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t")
+    return [{**row, "path": folder / row["file"]} for row in rows]
+
+
+# The pages are real web pages whose text belongs to their publishers: they stay in ../shared.
+PAGES = [row for row in manifest(SHARED / "badinput") if row["file"].startswith("html/")]
+MANIFEST = manifest(BADINPUT) + PAGES
 HEADER_LINE = re.compile(rb"Header:\s*([A-Za-z-]+):\s*([^\r\n]*?)\s*(?:-->|\r|\n)")
 CONTENT_TYPES = {".xml": "application/xml", ".json": "application/json", ".html": "text/html", ".gz": "text/xml"}
 # The MANIFEST allows both: "reject or parse with the entity dropped" (as long as nothing is read),
@@ -52,7 +62,7 @@ def max_rss_mb() -> float:
 
 @pytest.mark.parametrize("row", MANIFEST, ids=[row["file"] for row in MANIFEST])
 def test_every_bad_input_gets_its_outcome_and_loses_nothing(site, row):
-    path = BADINPUT / row["file"]
+    path = row["path"]
     body = path.read_bytes()
     site.pages["/input"] = (200, served_headers(path, body), body)
     kind = "page" if row["file"].startswith("html/") else "feed"

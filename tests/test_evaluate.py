@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.conftest import CORPUS, shared
+
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-POLNEAR = CORPUS / "polnear-dev"
-
-# Floors at the learned extractor's figures today (out of fold on the gold: `evaluate --folds 5`; PolNeAR dev
-# with the shipped models), a little under them. Issue 14's targets are higher for most of them (strict 0.82,
-# char 0.85, speaker 0.82, kind macro-F1 0.50, topic 0.75; PolNeAR strict 0.68, char 0.84, speaker 0.62, named
-# 0.88): docs/extraction.md gives both, and these floors only keep what is reached from sliding back.
+# Floors at the learned extractor's figures today, a little under them: out of fold (`evaluate --folds 5`) on
+# the project's copy of the gold (tests/data: 44 documents, 357 statements; the seed's news report is not
+# openly licensed and stays in ../shared), and PolNeAR dev with the shipped models. On the copy: span 0.753,
+# strict 0.744, char 0.840, speaker 0.720, party 0.969, kind macro-F1 0.251 (0.359 with the seed's report,
+# whose 27 statements include a fifth of the rarer kinds), topic 0.712. Issue 14's targets are higher for most of them
+# (strict 0.82, char 0.85, speaker 0.82, kind macro-F1 0.50, topic 0.75; PolNeAR strict 0.68, char 0.84,
+# speaker 0.62, named 0.88): docs/extraction.md gives both, and these floors only keep what is reached from
+# sliding back.
 OUT_OF_FOLD_FLOORS = {
-    "span_f1": 0.74, "strict_f1": 0.73, "char_f1": 0.82, "speaker_f1": 0.71, "party_acc": 0.96,
-    "kind_macro_f1": 0.34, "topic_f1": 0.70,
+    "span_f1": 0.74, "strict_f1": 0.73, "char_f1": 0.83, "speaker_f1": 0.71, "party_acc": 0.96,
+    "kind_macro_f1": 0.24, "topic_f1": 0.70,
 }  # fmt: skip
 POLNEAR_FLOORS = {"span_f1": 0.78, "strict_f1": 0.66, "char_f1": 0.83, "speaker_f1": 0.58, "named_speaker_acc": 0.80}
 
@@ -33,7 +36,7 @@ def evaluate(raw: Path, gold: Path, out: Path, *extra: str) -> dict:
 
 def scored_by_the_corpus_scorer(gold: Path, out: Path, *extra: str) -> dict:
     done = subprocess.run(
-        [sys.executable, str(CORPUS / "score.py"), str(gold), str(out), "--json", *extra],
+        [sys.executable, str(shared("corpus", "score.py")), str(gold), str(out), "--json", *extra],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(done.stdout)
@@ -104,21 +107,22 @@ def test_out_of_fold_it_writes_only_the_gold_documents(out_of_fold_run):
 
 @pytest.fixture(scope="module")
 def polnear_run(django_db_setup, django_db_blocker, tmp_path_factory):
+    polnear = shared("corpus", "polnear-dev")
     out = tmp_path_factory.mktemp("polnear")
     # PolNeAR's speaker is the source as the article words it ("Rep. Gwen Moore (D-Wis.)").
-    args = (POLNEAR / "raw", POLNEAR / "gold", out, "--any-topic", "--as-written")
-    return _seeded_run(django_db_blocker, *args)["overall"], out
+    args = (polnear / "raw", polnear / "gold", out, "--any-topic", "--as-written")
+    return _seeded_run(django_db_blocker, *args)["overall"], out, polnear
 
 
 def test_on_general_news_it_scores_as_the_corpus_scorer_does(polnear_run):
-    figures, out = polnear_run
-    theirs = scored_by_the_corpus_scorer(POLNEAR / "gold", out, "--any-topic")
+    figures, out, polnear = polnear_run
+    theirs = scored_by_the_corpus_scorer(polnear / "gold", out, "--any-topic")
     for key in POLNEAR_FLOORS:
         assert figures[key] == pytest.approx(theirs[key]), key
 
 
 def test_on_general_news_it_keeps_its_figures(polnear_run):
-    figures, _out = polnear_run
+    figures, _out, _polnear = polnear_run
     print("PolNeAR dev:", {key: round(figures[key], 3) for key in POLNEAR_FLOORS})
     for key, floor in POLNEAR_FLOORS.items():
         assert figures[key] >= floor, f"{key} {figures[key]:.3f} < {floor}"

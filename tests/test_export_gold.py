@@ -9,10 +9,10 @@ from django.core.management import CommandError, call_command
 
 from positions.vocabularies import ReviewState
 from tests import factories
-from tests.conftest import SHARED
+from tests.conftest import shared
 
 pytestmark = pytest.mark.django_db
-SCORE = SHARED / "corpus" / "score.py"
+
 TEXT = (
     "NATO Secretary General Anders Fogh Rasmussen said there was no need for a legally binding agreement. "
     "Moscow insists on legally binding guarantees, Russian Foreign Minister Sergey Lavrov said. "
@@ -84,8 +84,9 @@ def test_the_export_scores_one_against_itself_with_the_corpus_scorer(curated, tm
     call_command("export_gold", str(document.pk), "--out", str(gold))
     call_command("export_gold", str(document.pk), "--out", str(pred))
 
+    score = shared("corpus", "score.py")
     run = subprocess.run(
-        ["python3", str(SCORE), str(gold), str(pred), "--json"], capture_output=True, text=True, check=True
+        ["python3", str(score), str(gold), str(pred), "--json"], capture_output=True, text=True, check=True
     )
 
     figures = json.loads(run.stdout.strip().splitlines()[-1])

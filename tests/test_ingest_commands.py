@@ -8,11 +8,11 @@ from django.core.management import CommandError, call_command
 
 from positions.ingest.text import normalize_text
 from positions.models import Document, IngestRun, Issue, Item, Negotiation, Source, Statement
-from tests.conftest import SHARED, article
+from tests.conftest import CORPUS, article
 
 pytestmark = pytest.mark.django_db
 
-RAW = SHARED / "corpus" / "raw"
+RAW = CORPUS / "raw"
 
 
 def test_every_corpus_document_ingests_from_its_file_with_its_text_intact():

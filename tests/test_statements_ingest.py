@@ -4,7 +4,6 @@ linked, its suggested stances compared with the gold positions of corpus/gold.""
 import copy
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,11 +11,10 @@ from positions import selectors
 from positions.models import Document, Item, Negotiation, Source, Stance, Statement, StatusChange
 from positions.services import ingest, negotiation_seed
 from positions.vocabularies import ReviewState
-from tests.conftest import article
+from tests.conftest import SEED_GOLD, article, shared
 
 pytestmark = pytest.mark.django_db
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SEED_NAME = "2011-12-06_itar-tass_rasmussen-two-separate-systems"
 
 
@@ -32,7 +30,8 @@ def negotiation_without_positions(seed_data):
 
 
 def ingest_page(site, negotiation, name: str) -> Document:
-    paragraphs = [p for p in (CORPUS / "raw" / f"{name}.txt").read_text(encoding="utf-8").split("\n") if p.strip()]
+    text = shared("corpus", "raw", f"{name}.txt").read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n") if p.strip()]
     site.pages["/seed"] = (200, {"Content-Type": "text/html; charset=utf-8"}, article(paragraphs[1], paragraphs[2:]))
     source = Source.objects.create(name="Itar-Tass", kind="page", url=site.url("/seed"), negotiation=negotiation)
     result = ingest.source_poll(source_id=source.pk, trigger="test")
@@ -42,7 +41,7 @@ def ingest_page(site, negotiation, name: str) -> Document:
 
 
 def test_the_seed_article_yields_the_gold_positions_as_of_its_date(site, negotiation_without_positions):
-    gold = json.loads((CORPUS / "gold" / f"{SEED_NAME}.json").read_text(encoding="utf-8"))
+    gold = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
     assert not Stance.objects.exists()
 
     document = ingest_page(site, negotiation_without_positions, SEED_NAME)

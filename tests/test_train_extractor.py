@@ -15,10 +15,9 @@ from django.core.management import CommandError, call_command
 from positions.models import Statement
 from positions.statements import models
 from positions.vocabularies import ReviewState
-from tests.conftest import SHARED
+from tests.conftest import CORPUS, shared
 
 pytestmark = pytest.mark.django_db
-CORPUS = SHARED / "corpus"
 # Six short PolNeAR training articles (75 attributions) and four gold documents: two transcripts, two releases.
 POLNEAR_DOCUMENTS = (
     "breitbart_2015-11-19_hillary-clinton-calls-on-u-s-to-",
@@ -59,9 +58,8 @@ def copy_documents(source: Path, names: tuple[str, ...], target: Path, *, manife
 
 @pytest.fixture
 def tiny_corpus(tmp_path) -> tuple[tuple[Path, Path], tuple[Path, Path]]:
-    if not (CORPUS / "polnear-train").is_dir() or not (CORPUS / "gold").is_dir():
-        pytest.skip(f"no shared corpus at {CORPUS}: PolNeAR's text is read from there and never kept in the project")
-    polnear = copy_documents(CORPUS / "polnear-train", POLNEAR_DOCUMENTS, tmp_path / "polnear", manifest=False)
+    # PolNeAR's text is read from ../shared and never kept in the project.
+    polnear = copy_documents(shared("corpus", "polnear-train"), POLNEAR_DOCUMENTS, tmp_path / "polnear", manifest=False)
     gold = copy_documents(CORPUS, GOLD_DOCUMENTS, tmp_path / "ours", manifest=True)
     return polnear, gold
 

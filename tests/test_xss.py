@@ -17,12 +17,12 @@ import pytest
 from positions.models import Actor, Document, Stance, Statement
 from positions.vocabularies import ReviewState
 from tests import factories
-from tests.conftest import SHARED
+from tests.conftest import BADINPUT
 from tests.test_ingest import poll_and_process
 
 pytestmark = pytest.mark.django_db
 
-XSS_FEEDS = sorted((SHARED / "badinput" / "feeds").glob("xss_*"))
+XSS_FEEDS = sorted((BADINPUT / "feeds").glob("xss_*"))
 ACTIVE_TAGS = ("script", "iframe", "object", "embed", "frame", "base")
 SAFE_SCHEMES = ("http://", "https://", "/", "#", "?", "mailto:")
 

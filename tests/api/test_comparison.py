@@ -16,7 +16,7 @@ from positions.api.comparison import ChangesView, CompareView, ProposalHistoryVi
 from positions.models import Proposal
 from positions.vocabularies import ReviewState
 from tests import factories as f
-from tests.conftest import SHARED
+from tests.conftest import SEED_GOLD
 
 # The views' own URLs, so these tests do not wait for the rest of the API.
 urlpatterns = [
@@ -27,7 +27,6 @@ urlpatterns = [
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 SEED = "nato-russia-missile-defence"
-SEED_GOLD = SHARED / "corpus" / "gold" / "2011-12-06_itar-tass_rasmussen-two-separate-systems.json"
 TWO_SYSTEMS = "Two separate but cooperating missile defence systems"
 EPAA = "European Phased Adaptive Approach (EPAA)"
 

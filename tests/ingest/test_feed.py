@@ -13,7 +13,7 @@ from positions.ingest import feed
 from positions.ingest.feed import parse_feed
 from positions.ingest.records import MB, FeedRejected, ParsedFeed
 
-BADINPUT = Path(__file__).resolve().parents[3] / "shared" / "badinput"
+BADINPUT = Path(__file__).resolve().parents[1] / "data" / "badinput"
 ATTACKS = BADINPUT / "xml-attacks"
 FEEDS = BADINPUT / "feeds"
 TODAY = date(2024, 6, 1)

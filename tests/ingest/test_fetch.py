@@ -32,7 +32,7 @@ from positions.ingest.records import (
     UrlRefused,
 )
 
-SSRF_FEED = Path(__file__).resolve().parents[3] / "shared" / "badinput" / "feeds" / "authored_ssrf_item_links.xml"
+SSRF_FEED = Path(__file__).resolve().parents[1] / "data" / "badinput" / "feeds" / "authored_ssrf_item_links.xml"
 LOOPBACK = ("127.0.0.1/32",)
 TEXT = "Die Delegationen vertagten sich. " * 40
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from positions.ingest.head import read_head
+from tests.conftest import shared
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "raw"
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "raw"
 EARLIEST, LATEST = date(1990, 1, 1), date(2024, 6, 3)
 BODY = "NATO said it would not give Russia a legally binding guarantee on missile defence. " * 5
 
@@ -92,13 +93,13 @@ def test_its_title_is_the_first_line_that_reads_like_a_headline(first_lines, tit
 
 
 def test_it_reads_the_corpus_s_dates_where_the_text_gives_them_and_never_a_wrong_one():
-    if not CORPUS.exists():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
     dates = {row["file"]: row["date"] for row in csv.DictReader((CORPUS / "MANIFEST.tsv").open(), delimiter="\t")}
     read = {path.name: head(path.read_text(encoding="utf-8")).published for path in sorted(CORPUS.glob("*.txt"))}
     found = {name: day.isoformat() for name, day in read.items() if day is not None}
     assert found == {name: dates[name] for name in found}
     assert len(found) >= 40  # every White House and Kremlin text; press releases say only "today"
-    assert head((CORPUS / "2011-12-06_itar-tass_rasmussen-two-separate-systems.txt").read_text()).published_raw == (
-        "December 6"
-    )
+
+
+def test_it_reads_the_seed_reports_dateline():
+    path = shared("corpus", "raw", "2011-12-06_itar-tass_rasmussen-two-separate-systems.txt")
+    assert head(path.read_text(encoding="utf-8")).published_raw == "December 6"

@@ -9,13 +9,12 @@ from lxml import html
 from positions.models import Party, Proposal, Stance
 from positions.vocabularies import ReviewState
 from tests import factories as f
-from tests.conftest import SHARED
+from tests.conftest import SEED_GOLD
 
 pytestmark = pytest.mark.django_db
 
 SEED = "nato-russia-missile-defence"
 MATRIX = f"/negotiations/{SEED}/matrix/"
-SEED_GOLD = SHARED / "corpus" / "gold" / "2011-12-06_itar-tass_rasmussen-two-separate-systems.json"
 
 
 def cell(page, proposal_slug: str, party_slug: str):

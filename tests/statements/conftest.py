@@ -1,7 +1,6 @@
 """Hand-built lexicons and helpers for the database-free statement stages (no models, no `db`)."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +17,10 @@ from positions.statements.records import (
     TopicEntry,
 )
 from positions.statements.tagger import Sequence
+from tests.conftest import SHARED, shared
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 SEED_NAME = "2011-12-06_itar-tass_rasmussen-two-separate-systems"
+SEED_ARTICLE = SHARED / "corpus" / "raw" / f"{SEED_NAME}.txt"  # a news report: not kept in the project
 SEED_PUBLISHED = date(2011, 12, 6)
 WHITE_HOUSE = "The White House, Office of the Press Secretary"
 
@@ -176,8 +176,7 @@ def lexicon() -> Lexicon:
 
 @pytest.fixture
 def seed_text() -> str:
-    # The shared corpus must be there: a missing file fails the test rather than skipping it.
-    return (CORPUS / "raw" / f"{SEED_NAME}.txt").read_text(encoding="utf-8")
+    return shared("corpus", "raw", f"{SEED_NAME}.txt").read_text(encoding="utf-8")
 
 
 def run(text: str, published: date | None, lexicon: Lexicon, **document) -> list[Found]:

@@ -7,8 +7,9 @@ import pytest
 
 from positions.statements.dates import DateIndex, date_said
 from positions.statements.records import PRECISIONS, DateSaid
+from tests.conftest import shared
 
-from .conftest import CORPUS, SEED_NAME, SEED_PUBLISHED, build_lexicon, one, run, span_of
+from .conftest import SEED_NAME, SEED_PUBLISHED, build_lexicon, one, run, span_of
 
 TUESDAY = date(2011, 12, 6)  # the seed report's day, a Tuesday
 THURSDAY = date(2011, 12, 8)
@@ -237,10 +238,7 @@ def test_it_dates_a_long_document_in_linear_time():
 
 @pytest.fixture
 def seed_file_text() -> str:
-    path = CORPUS / "raw" / f"{SEED_NAME}.txt"
-    if not path.exists():
-        pytest.skip(f"the seed article is not at {path} (the shared corpus is not beside this checkout)")
-    return path.read_text(encoding="utf-8")
+    return shared("corpus", "raw", f"{SEED_NAME}.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

@@ -167,8 +167,8 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 from positions.statements.extract import extract
 from positions.statements.records import DocumentInput
-from tests.statements.conftest import CORPUS, SEED_NAME, SEED_PUBLISHED, build_lexicon
-text = (CORPUS / "raw" / f"{SEED_NAME}.txt").read_text(encoding="utf-8")
+from tests.statements.conftest import SEED_ARTICLE, SEED_PUBLISHED, build_lexicon
+text = SEED_ARTICLE.read_text(encoding="utf-8")
 found = extract(DocumentInput(text, SEED_PUBLISHED, publisher="Itar-Tass"), build_lexicon())
 print(json.dumps([f.as_gold() for f in found]))
 """
