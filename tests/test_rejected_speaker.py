@@ -10,20 +10,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
-from rest_framework.throttling import SimpleRateThrottle
 
 from positions.vocabularies import ReviewState
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
 
 API = "/api/v1"
 NAME = "Zebulon Rejectedname"
-
-
-@pytest.fixture(autouse=True)
-def unthrottled(monkeypatch):
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
 @pytest.fixture
