@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from positions.models import (
     Actor,
@@ -115,13 +115,45 @@ def status_as_of(*, proposal: Proposal, as_of: date, include_pending: bool = Tru
     return statuses_as_of(as_of=as_of, proposals=[proposal], include_pending=include_pending).first()
 
 
+def actors_visible(*, curator: bool) -> QuerySet[Actor]:
+    """Speakers a reader may see: a rejected one is gone from every public surface."""
+    return Actor.objects.all() if curator else Actor.objects.exclude(review_state=ReviewState.REJECTED)
+
+
+def speaker_shown(*, curator: bool, path: str = "speaker") -> FilteredRelation:
+    """The speaker at `path` as a reader may see it, for filters and exported columns (annotate it as
+    `shown_speaker`): for the public, no speaker when a curator rejected it."""
+    states = [state for state in ReviewState.values if curator or state != ReviewState.REJECTED]
+    return FilteredRelation(path, condition=Q(**{f"{path}__review_state__in": states}))
+
+
+def _public_speakers() -> Prefetch:
+    # The statement stays public (its party still spoke) but `statement.speaker` is None, so no
+    # template, serializer or label can show the rejected name.
+    return Prefetch("speaker", queryset=actors_visible(curator=False))
+
+
 def statements_visible(*, curator: bool) -> QuerySet[Statement]:
-    """Statements a reader may see: the public never sees rejected ones; curators see all."""
-    statements = Statement.objects.select_related("document", "speaker", "party", "addressee", "proposal")
+    """Statements a reader may see: the public never sees rejected ones, nor the speakers a curator
+    rejected (the statement shows none); curators see all. `shown_speaker` is the speaker the reader
+    may see, for filters."""
+    statements = Statement.objects.select_related("document", "party", "addressee", "proposal")
+    statements = statements.annotate(shown_speaker=speaker_shown(curator=curator))
     # A statement names its document; the document's whole text (and MinHash) would be read for every
     # row of a list for nothing: a tenth of the list's time at 1,000,000 statements (docs/benchmarks.md).
     statements = statements.defer("document__text", "document__minhash").prefetch_related("topics")
-    return statements if curator else statements.exclude(review_state=ReviewState.REJECTED)
+    if curator:
+        return statements.select_related("speaker")
+    return statements.exclude(review_state=ReviewState.REJECTED).prefetch_related(_public_speakers())
+
+
+def statements_rows(*, matching: QuerySet[Statement], fields: list, curator: bool) -> QuerySet:
+    """The matching statements once each, by said_on then id, as tuples of `fields` (value paths or
+    expressions, which may use `shown_speaker`). One query."""
+    # A semi-join keeps each statement once without DISTINCT over every field (topic filters join).
+    rows = Statement.objects.filter(pk__in=matching.values("pk"))
+    rows = rows.annotate(shown_speaker=speaker_shown(curator=curator))
+    return rows.order_by("said_on", "id").values_list(*fields)
 
 
 def rows_visible(model, *, curator: bool) -> QuerySet:
@@ -165,12 +197,13 @@ def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
     """The evidence statements of these stances, by stance id: one query on the through table."""
     links = Stance.evidence.through.objects.filter(stance_id__in=stance_ids)
     links = links.exclude(statement__review_state=ReviewState.REJECTED)
+    links = links.annotate(shown_speaker=speaker_shown(curator=False, path="statement__speaker"))
     rows = links.order_by().values(
         "stance_id",
         "statement_id",
         "statement__quote",
         "statement__said_on",
-        "statement__speaker__name",
+        "shown_speaker__name",
         "statement__document_id",
         "statement__document__url",
     )
@@ -193,7 +226,7 @@ def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> 
             "id": latest["statement_id"],
             "quote": latest["statement__quote"],
             "said_on": latest["statement__said_on"],
-            "speaker": latest["statement__speaker__name"],
+            "speaker": latest["shown_speaker__name"],
             "url": latest["statement__document__url"],
             "document": latest["statement__document_id"],
         },
@@ -350,12 +383,13 @@ def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, 
     links = model.evidence.through.objects.filter(**{f"{owner}__proposal": proposal})
     if not curator:
         links = links.exclude(statement__review_state=ReviewState.REJECTED)
+    links = links.annotate(shown_speaker=speaker_shown(curator=curator, path="statement__speaker"))
     rows = links.order_by("statement__said_on", "statement_id").values(
         f"{owner}_id",
         "statement_id",
         "statement__quote",
         "statement__said_on",
-        "statement__speaker__name",
+        "shown_speaker__name",
         "statement__party__slug",
         "statement__kind",
         "statement__document_id",
@@ -371,7 +405,7 @@ def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, 
                 "id": r["statement_id"],
                 "quote": r["statement__quote"],
                 "said_on": r["statement__said_on"],
-                "speaker": r["statement__speaker__name"],
+                "speaker": r["shown_speaker__name"],
                 "party": r["statement__party__slug"],
                 "kind": r["statement__kind"],
                 "document": {
@@ -528,39 +562,35 @@ def changes_history(
 
 
 def _light(statements: QuerySet[Statement]) -> QuerySet[Statement]:
-    """Statements for a list: their documents without the text, and no topics."""
-    return statements.prefetch_related(None).defer("document__text", "document__minhash")
+    """Public statements for a list: their documents without the text, and no topics."""
+    statements = statements.prefetch_related(None).prefetch_related(_public_speakers())
+    return statements.defer("document__text", "document__minhash")
 
 
 def statements_by_ids(*, ids: Iterable[int]) -> dict[int, Statement]:
-    """Public statements by id, with their speaker, party and document (no document text). One query."""
+    """Public statements by id, with their speaker, party and document (no document text). Two queries."""
     rows = _light(statements_visible(curator=False).filter(pk__in=list(ids)))
     return {statement.id: statement for statement in rows}
 
 
 def proposal_statements(*, proposal_id: int) -> list[Statement]:
-    """The public statements linked to a proposal, by date: the marks on its timeline. One query."""
+    """The public statements linked to a proposal, by date: the marks on its timeline. Two queries."""
     rows = statements_visible(curator=False).filter(proposal_id=proposal_id)
     return list(_light(rows).order_by("said_on", "id"))
 
 
 def document_with_statements(*, document_id: int) -> tuple[Document, list[Statement]] | None:
-    """A document and its public statements in text order, for highlighting. Two queries."""
+    """A document and its public statements in text order, for highlighting. Three queries."""
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return None
-    statements = (
-        Statement.objects.filter(document=document)
-        .exclude(review_state=ReviewState.REJECTED)
-        .select_related("speaker", "party", "proposal")
-        .order_by("start", "-end", "id")
-    )
-    return document, list(statements)
+    statements = _light(statements_visible(curator=False).filter(document=document))
+    return document, list(statements.order_by("start", "-end", "id"))
 
 
 def party_profile(*, slug: str, statements: int = 20) -> dict | None:
     """A party: its negotiations, who held posts in it when, its stance history and its latest
-    statements (at most `statements` of them, with the total). Six queries."""
+    statements (at most `statements` of them, with the total). Seven queries."""
     party = Party.objects.filter(slug=slug).first()
     if party is None:
         return None
@@ -570,7 +600,7 @@ def party_profile(*, slug: str, statements: int = 20) -> dict | None:
         "negotiations": list(party.negotiations.order_by("title")),
         # A rejected speaker's roles are not public; a pending one's are its suggested posts, marked unreviewed.
         "roles": list(
-            party.roles.exclude(actor__review_state=ReviewState.REJECTED)
+            party.roles.filter(actor__in=actors_visible(curator=False))
             .select_related("actor")
             .order_by("start", "actor__name")
         ),
@@ -582,8 +612,8 @@ def party_profile(*, slug: str, statements: int = 20) -> dict | None:
 
 def actor_profile(*, slug: str, statements: int = 20) -> dict | None:
     """A speaker: roles over time and the latest statements (at most `statements`, with the total).
-    Rejected speakers are not public. Four queries."""
-    actor = Actor.objects.exclude(review_state=ReviewState.REJECTED).filter(slug=slug).first()
+    Rejected speakers are not public. Five queries."""
+    actor = actors_visible(curator=False).filter(slug=slug).first()
     if actor is None:
         return None
     public = statements_visible(curator=False).filter(speaker=actor)
@@ -600,9 +630,7 @@ def search_choices() -> dict:
     return {
         "negotiations": list(Negotiation.objects.order_by("title").values("slug", "title")),
         "parties": list(Party.objects.order_by("name").values("slug", "name")),
-        "actors": list(
-            Actor.objects.exclude(review_state=ReviewState.REJECTED).order_by("name").values("slug", "name")
-        ),
+        "actors": list(actors_visible(curator=False).order_by("name").values("slug", "name")),
         "topics": list(Issue.objects.order_by("key").values_list("key", flat=True).distinct()),
     }
 

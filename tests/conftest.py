@@ -91,6 +91,14 @@ def plain_static_files(settings):
 
 
 @pytest.fixture
+def unthrottled(monkeypatch):
+    """No API throttle: a test that reads many routes as one anonymous client is not a flood."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+@pytest.fixture
 def seed_data() -> dict:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))
 

@@ -2,14 +2,11 @@
 
 Both take the statement list's filters. One query whatever the size: topics are aggregated
 in SQL and rows come from a server-side cursor in chunks, so memory stays flat however many
-statements match.
+statements match. Cells go through the project's one CSV writer (positions/csv_writer.py).
 """
 
-import csv
-from collections.abc import Iterable, Iterator
-
 from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,8 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from positions.api.errors import ErrorSerializer
 from positions.api.filters import StatementFilter
 from positions.api.permissions import is_curator
+from positions.csv_writer import csv_response
 from positions.models import Statement
-from positions.selectors import statements_visible
+from positions.selectors import statements_rows, statements_visible
 from positions.vocabularies import CAMEO_ROOT
 
 CHUNK_SIZE = 2000  # rows per fetch from the server-side cursor
@@ -44,7 +42,7 @@ TOPIC_KEYS = Subquery(
 )
 
 # (header, what the database returns for it). csv writes None as "" and a date as
-# str(date), which is its ISO form.
+# str(date), which is its ISO form. The speaker is `shown_speaker`: the one the reader may see.
 STATEMENT_COLUMNS = [
     ("statement_id", "id"),
     ("said_on", "said_on"),
@@ -54,8 +52,8 @@ STATEMENT_COLUMNS = [
     ("document_title", "document__title"),
     ("publisher", "document__publisher"),
     ("published", "document__published"),
-    ("speaker_id", "speaker_id"),
-    ("speaker", "speaker__name"),
+    ("speaker_id", "shown_speaker__id"),
+    ("speaker", "shown_speaker__name"),
     ("party_id", "party_id"),
     ("party", "party__name"),
     ("addressee", "addressee__name"),
@@ -75,7 +73,7 @@ STATEMENT_COLUMNS = [
 EVENT_COLUMNS = [
     ("event_id", "id"),
     ("date", "said_on"),
-    ("source_actor", Coalesce("speaker__name", "party__name")),
+    ("source_actor", Coalesce("shown_speaker__name", "party__name")),
     ("source_party", "party__name"),
     ("target", "addressee__name"),
     ("cameo_code", CAMEO),
@@ -88,23 +86,17 @@ EVENT_COLUMNS = [
 CSV_OK = OpenApiResponse(
     OpenApiTypes.STR,
     description="CSV (UTF-8, header row, one row per statement, ordered by said_on then id), "
-    "streamed as an attachment.",
+    "streamed as an attachment. Text cells are quoted; one that begins with =, +, -, @, a tab, a carriage "
+    "return or ' is written with a leading ' (so that no spreadsheet takes it for a formula).",
 )
 CSV_ERRORS = {(400, "application/json"): OpenApiResponse(ErrorSerializer, description="A filter value is not valid.")}
 
 
-class _Echo:
-    """A file whose write() hands the line back, so that csv.writer yields one row at a time."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-def csv_lines(headers: list[str], rows: Iterable[tuple]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(headers)
-    for row in rows:
-        yield writer.writerow(row)
+def statements_csv(matching: QuerySet[Statement], *, columns: list[tuple], curator: bool, filename: str):
+    """Stream `columns` for each matching statement: the API's exports and the search page's download."""
+    rows = statements_rows(matching=matching, fields=[source for _, source in columns], curator=curator)
+    headers = [header for header, _ in columns]
+    return csv_response(headers, rows.iterator(chunk_size=CHUNK_SIZE), filename=filename, stream=True)
 
 
 class FixedContentNegotiation(BaseContentNegotiation):
@@ -134,18 +126,8 @@ class StatementsExport(GenericAPIView):
     def stream(self) -> StreamingHttpResponse:
         # DjangoFilterBackend raises a ValidationError (400, the error format) on a bad value.
         matching = self.filter_queryset(self.get_queryset())
-        # The topic and negotiation filters join topics and need DISTINCT; a semi-join keeps
-        # each statement once without DISTINCT over every exported column.
-        rows = (
-            Statement.objects.filter(pk__in=matching.values("pk"))
-            .order_by("said_on", "id")
-            .values_list(*(source for _, source in self.columns))
-            .iterator(chunk_size=CHUNK_SIZE)
-        )
-        headers = [header for header, _ in self.columns]
-        response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        return response
+        curator = is_curator(self.request.user)
+        return statements_csv(matching, columns=self.columns, curator=curator, filename=self.filename)
 
 
 class StatementsCSVView(StatementsExport):
@@ -158,9 +140,8 @@ class StatementsCSVView(StatementsExport):
         summary="Statements as a tidy CSV table",
         description="One row per statement with its document, speaker, party, addressee, kind, CAMEO root "
         "code, topics (issue keys joined with ';') and provenance. Takes the statement list's filters. "
-        "Rejected statements are left out unless the reader is a curator. Columns: "
-        + ", ".join(header for header, _ in STATEMENT_COLUMNS)
-        + ".",
+        "Rejected statements, and the names of rejected speakers, are left out unless the reader is a curator. "
+        "Columns: " + ", ".join(header for header, _ in STATEMENT_COLUMNS) + ".",
         filters=True,
         responses={(200, "text/csv"): CSV_OK, **CSV_ERRORS},
     )
@@ -178,8 +159,8 @@ class EventsCSVView(StatementsExport):
         summary="Statements as event data (CAMEO root codes)",
         description="Event-data coding, one row per statement: source actor (the speaker, else the party), "
         "source party, target (the addressee, empty if unknown), CAMEO root code of the kind as two "
-        "digits. Takes the statement list's filters; rejected statements are left out unless the reader is a "
-        "curator. Columns: " + ", ".join(header for header, _ in EVENT_COLUMNS) + ".",
+        "digits. Takes the statement list's filters; rejected statements, and the names of rejected speakers, are "
+        "left out unless the reader is a curator. Columns: " + ", ".join(header for header, _ in EVENT_COLUMNS) + ".",
         filters=True,
         responses={(200, "text/csv"): CSV_OK, **CSV_ERRORS},
     )

@@ -15,7 +15,7 @@ class StatementFilter(django_filters.FilterSet):
         field_name="topics__negotiation__slug", distinct=True, help_text="Negotiation slug."
     )
     party = django_filters.CharFilter(field_name="party__slug", help_text="Party slug.")
-    actor = django_filters.CharFilter(field_name="speaker__slug", help_text="Speaker (actor) slug.")
+    actor = django_filters.CharFilter(field_name="shown_speaker__slug", help_text="Speaker (actor) slug.")
     kind = django_filters.ChoiceFilter(choices=StatementKind.choices)
     mode = django_filters.ChoiceFilter(choices=StatementMode.choices)
     topic = django_filters.CharFilter(field_name="topics__key", distinct=True, help_text="Issue key.")

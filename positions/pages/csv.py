@@ -1,20 +1,14 @@
 """CSV downloads of what a page shows: the matrix, the changes, a proposal's evidence, search results.
 
-The statement search streams through the API export's columns and row writer, so a student's
-download from the page and from /api/v1/exports/statements.csv have the same shape.
+The statement search streams through the API export, so a student's download from the page and
+from /api/v1/exports/statements.csv have the same shape. Every cell goes through the project's one
+CSV writer (positions/csv_writer.py), which keeps a formula a text.
 """
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from positions.api.exports import CHUNK_SIZE, STATEMENT_COLUMNS, csv_lines
-from positions.models import Statement
-
-
-def _attachment(lines, filename: str) -> HttpResponse:
-    response = HttpResponse("".join(lines), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
+from positions.api import exports
+from positions.csv_writer import csv_response
 
 MATRIX_HEADERS = [
     "as_of",
@@ -75,7 +69,7 @@ def matrix_csv(comparison: dict, issues: dict, parties: list, *, filename: str) 
                     latest.get("url"),
                 )
             )
-    return _attachment(csv_lines(MATRIX_HEADERS, rows), filename)
+    return csv_response(MATRIX_HEADERS, rows, filename=filename)
 
 
 CHANGES_HEADERS = ["date", "type", "proposal_id", "proposal", "party", "previous", "value", "review_state", "evidence"]
@@ -96,7 +90,7 @@ def changes_csv(changes: list[dict], *, filename: str) -> HttpResponse:
         )
         for c in changes
     )
-    return _attachment(csv_lines(CHANGES_HEADERS, rows), filename)
+    return csv_response(CHANGES_HEADERS, rows, filename=filename)
 
 
 EVIDENCE_HEADERS = [
@@ -130,19 +124,9 @@ def evidence_csv(history: dict, *, filename: str) -> HttpResponse:
             doc = s["document"]
             said = (s["id"], s["said_on"], s["speaker"], s["party"], s["kind"], s["quote"])
             rows.append((*head, *said, doc["id"], doc["title"], doc["publisher"], doc["url"]))
-    return _attachment(csv_lines(EVIDENCE_HEADERS, rows), filename)
+    return csv_response(EVIDENCE_HEADERS, rows, filename=filename)
 
 
 def statements_csv(matching, *, filename: str) -> StreamingHttpResponse:
     """Every statement the search matches (not just the page shown), streamed like the API export."""
-    # A semi-join keeps each statement once without DISTINCT over every column (topic filters join).
-    rows = (
-        Statement.objects.filter(pk__in=matching.values("pk"))
-        .order_by("said_on", "id")
-        .values_list(*(source for _, source in STATEMENT_COLUMNS))
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    headers = [header for header, _ in STATEMENT_COLUMNS]
-    response = StreamingHttpResponse(csv_lines(headers, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return exports.statements_csv(matching, columns=exports.STATEMENT_COLUMNS, curator=False, filename=filename)

@@ -2,6 +2,8 @@
 
 An entry is one status change or stance as it took effect, newest first, with the value it
 replaced; its id is its anchor on the proposal page, so readers that follow it land on the event.
+Titles and summaries are plain text (notes and titles come from curators, the machine and the web):
+nothing in a feed is declared HTML, so no reader renders a tag from them.
 """
 
 from datetime import datetime, time
@@ -18,8 +20,18 @@ from positions.pages.labels import value_word
 ENTRIES = 50
 
 
+class TextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries: Django declares every summary type="html", and a note such as
+    `<img src=x onerror=…>`, escaped once for XML, would then be rendered by the reader."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = TextAtomFeed
     author_name = "Negotiation-position tracker"
 
     def item_title(self, change: dict) -> str:

@@ -1,13 +1,19 @@
 """Acceptance 4: the Atom feeds of changes parse cleanly (feedparser, bozo == 0) and list the changes."""
 
+import csv
+import html
+import re
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import feedparser
 import pytest
+from django.urls import URLPattern, get_resolver
 
 from positions.models import Party, Proposal, Stance, StatusChange
 from positions.vocabularies import ReviewState
 from tests import factories as f
+from tests.conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +88,66 @@ def test_it_escapes_what_came_from_outside(client, db):
 def test_it_is_a_404_for_unknown_things(client, db):
     for url in ("/negotiations/none/feed.atom", "/parties/none/feed.atom", "/proposals/999999/feed.atom"):
         assert client.get(url).status_code == 404
+
+
+# --- hostile notes and titles: every xss_* file of the bad-input corpus, by its MANIFEST ---------
+
+BADINPUT = SHARED / "badinput"
+with (BADINPUT / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
+    XSS_FILES = sorted(row["file"] for row in csv.DictReader(manifest, delimiter="\t") if "/xss_" in row["file"])
+ATOM = "{http://www.w3.org/2005/Atom}"
+LIVE_TAG = re.compile(r"<\s*[A-Za-z!/?]")
+
+
+def feed_routes() -> set[str]:
+    return {f"pages:{e.name}" for e in get_resolver("positions.pages.urls").url_patterns if isinstance(e, URLPattern)}
+
+
+def test_the_xss_test_reads_every_feed_route():
+    assert {name for name in feed_routes() if name.endswith("-feed")} == {
+        "pages:negotiation-feed",
+        "pages:party-feed",
+        "pages:proposal-feed",
+    }
+
+
+def test_the_manifest_lists_xss_files():
+    assert len(XSS_FILES) >= 10
+
+
+def declared_html(xml: bytes) -> list[str]:
+    """The text of every element a reader would render as HTML, with markup as a reader sees it
+    after the XML is parsed (one level of unescaping): an xhtml element's children are live tags."""
+    found = []
+    for element in ET.fromstring(xml).iter():
+        kind = element.get("type", "text")
+        if kind == "html":
+            found.append(element.text or "")
+        elif kind == "xhtml":
+            found.append(ET.tostring(element, encoding="unicode"))
+    return found
+
+
+@pytest.mark.parametrize("name", XSS_FILES)
+def test_no_feed_declares_a_hostile_text_html(client, db, name):
+    raw = (BADINPUT / name).read_text(encoding="utf-8", errors="replace")
+    # The markup as the file holds it, and once decoded: what a note pasted from either would carry.
+    hostile = f"{raw}\n{html.unescape(raw)}\n<img src=x onerror=alert(11)>"
+    hostile = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", hostile)  # XML 1.0 cannot carry them
+    negotiation = f.negotiation()
+    party = f.party(name=f"<b onmouseover=alert(1)>{name}"[:120])
+    negotiation.parties.add(party)
+    proposal = f.proposal(negotiation=negotiation, title=f"<script>alert(2)</script>{name}")
+    f.stance(proposal=proposal, party=party, note=hostile)
+    f.status_change(proposal=proposal, note=hostile)
+    for url in (
+        f"/negotiations/{negotiation.slug}/feed.atom",
+        f"/parties/{party.slug}/feed.atom",
+        f"/proposals/{proposal.id}/feed.atom",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert [text for text in declared_html(response.content) if LIVE_TAG.search(text)] == [], url
+        # The note is all there, as text: a reader shows what the curator wrote.
+        summaries = [e.text for e in ET.fromstring(response.content).iter(f"{ATOM}summary")]
+        assert summaries and all(text.endswith(hostile.strip()) for text in summaries), url
