@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.cache import CACHE_ALIAS, CACHE_TABLE
 from tracker.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -257,15 +258,25 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "positions.vocabularies.DatePrecision",
     },
 }
-# Throttling counts requests in the cache: shared between processes when CACHE_URL names Redis.
+# Throttling counts requests in the cache, which every web process must share: Redis when
+# CACHE_URL names it, else a table in the database (made by a migration).
 CACHE_URL = env_str("CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://, rediss:// or leave it unset.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    # On a connection of its own, in autocommit: inside the request's transaction a count's row
+    # would stay locked until the response, queueing every request from the same address.
+    DATABASES[CACHE_ALIAS] = {**_db, "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["tracker.cache.CacheRouter"]
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Sign-in --------------------------------------------------------------------------------
 
