@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "positions.pages.throttle.PageThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a refused sign-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
@@ -225,6 +226,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        # The pages and feeds, and their CSV files (positions/pages/throttle.py), per reader.
+        "pages": env_str("PAGE_THROTTLE", "120/minute"),
+        "pages_csv": env_str("PAGE_THROTTLE_CSV", "20/minute"),
     },
     "EXCEPTION_HANDLER": "positions.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
