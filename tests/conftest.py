@@ -90,6 +90,28 @@ def plain_static_files(settings):
     }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The database cache's own connection (tracker/cache.py) points at the test database too,
+    even in runs where no test asks for it by name."""
+    from django.db import connections
+
+    from tracker.cache import CACHE_ALIAS
+
+    if CACHE_ALIAS in connections:
+        connections[CACHE_ALIAS].creation.set_as_test_mirror(connections["default"].settings_dict)
+
+
+@pytest.fixture(autouse=True)
+def throttle_counts_in_memory(settings):
+    """Throttles count afresh in each test, in memory: the database cache commits on its own
+    connection, outside the test's transaction (tests/test_cache.py tests that cache)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def unthrottled(monkeypatch):
     """No API throttle: a test that reads many routes as one anonymous client is not a flood."""

@@ -35,6 +35,8 @@ def start_django(**env_changes: str | None) -> subprocess.CompletedProcess:
         ({"CELERY_BROKER_URL": "kafka://127.0.0.1"}, "CELERY_BROKER_URL='kafka://127.0.0.1'"),
         ({"DB_CONN_MAX_AGE": "-5"}, "DB_CONN_MAX_AGE=-5 is below the minimum"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' must be one of"),
+        ({"CACHE_URL": "memcached://127.0.0.1"}, "CACHE_URL='memcached://127.0.0.1'"),
+        ({"SIGNIN_FAILURE_LIMIT": "0"}, "SIGNIN_FAILURE_LIMIT=0 is below the minimum"),
     ],
 )
 def test_it_refuses_to_start_on_a_bad_value(changes, message):

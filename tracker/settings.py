@@ -5,11 +5,13 @@ which fills DATABASE_URL (an embedded PostgreSQL) and SECRET_KEY (kept under the
 when they are unset; anything else that runs Django must set them itself.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tracker.cache import CACHE_ALIAS, CACHE_TABLE
 from tracker.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,11 +58,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
+    "axes",
     "positions",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tracker.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,7 +72,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "positions.pages.throttle.PageThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -220,6 +227,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "120/minute"),
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
+        # The pages and feeds, and their CSV files (positions/pages/throttle.py), per reader.
+        "pages": env_str("PAGE_THROTTLE", "120/minute"),
+        "pages_csv": env_str("PAGE_THROTTLE_CSV", "20/minute"),
     },
     "EXCEPTION_HANDLER": "positions.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
@@ -253,15 +263,45 @@ SPECTACULAR_SETTINGS = {
         "DatePrecisionEnum": "positions.vocabularies.DatePrecision",
     },
 }
-# Throttling counts requests in the cache: shared between processes when CACHE_URL names Redis.
+# Throttling counts requests in the cache, which every web process must share: Redis when
+# CACHE_URL names it, else a table in the database (made by a migration).
 CACHE_URL = env_str("CACHE_URL")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-        if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://, rediss:// or leave it unset.")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    # On a connection of its own, in autocommit: inside the request's transaction a count's row
+    # would stay locked until the response, queueing every request from the same address.
+    DATABASES[CACHE_ALIAS] = {**_db, "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["tracker.cache.CacheRouter"]
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
+# --- Sign-in --------------------------------------------------------------------------------
+
+# django-axes counts failed sign-ins (admin login, and any form or API view that calls
+# authenticate()) in the database, and refuses a locked username before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SIGNIN_FAILURE_LIMIT", 30, minimum=3)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGNIN_LOCKOUT_MINUTES", 30, minimum=1))
+# By username only. Behind the reverse proxy (docs/deploy.md) every request comes from the proxy's
+# address, so a lock by address would lock everyone out after 30 typos; axes.W006 warns of
+# exactly that choice (its worry, rotating user agents or cookies, cannot unlock a username).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# Tries during the lock do not extend it, so the time the lock-out page gives stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "tracker.signin.locked_out"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -184,6 +184,9 @@ class StatementInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(PipelineRowMixin, admin.ModelAdmin):
+    class Media:
+        css = {"all": ["admin-desk/desk.css"]}
+
     formfield_overrides = URL_FIELDS
     change_list_template = "admin/positions/document/change_list.html"
     change_form_template = "admin/positions/document/change_form.html"

@@ -1,0 +1,74 @@
+"""The cache throttles count in (tracker/cache.py): one for every process, Redis or the database."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connections
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+import tracker.settings as configured
+from tests.conftest import test_database_url as this_test_database_url
+
+# A child process counts one request for the same address through the same throttle.
+COUNT_ONE = """
+import django; django.setup()
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from rest_framework.throttling import AnonRateThrottle
+request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7")
+request.user = AnonymousUser()
+print(AnonRateThrottle().allow_request(request, None))
+"""
+
+
+def anonymous_request(rf):
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7")
+    request.user = AnonymousUser()
+    return request
+
+
+def test_without_cache_url_it_is_the_database_cache_on_a_connection_of_its_own():
+    assert configured.CACHE_URL is None  # this run sets no CACHE_URL
+    assert configured.CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert configured.CACHES["default"]["LOCATION"] == "django_cache"
+    assert configured.DATABASES["cache"]["NAME"] == configured.DATABASES["default"]["NAME"]
+    assert configured.DATABASES["cache"]["ATOMIC_REQUESTS"] is False  # no row lock held till the response
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "cache"])
+def test_a_count_made_by_one_process_is_seen_by_another(settings, rf, monkeypatch):
+    settings.CACHES = configured.CACHES
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "4/minute", "user": None})
+    try:
+        for _ in range(3):
+            assert AnonRateThrottle().allow_request(anonymous_request(rf), None)
+        env = {**os.environ, "DATABASE_URL": this_test_database_url(), "API_THROTTLE_ANON": "4/minute"}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env.pop("CACHE_URL", None)
+        child = subprocess.run(
+            [sys.executable, "-c", COUNT_ONE],
+            cwd=settings.BASE_DIR,
+            env={**env, "DJANGO_SETTINGS_MODULE": "tracker.settings"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert child.returncode == 0, child.stderr
+        assert child.stdout.split()[-1] == "True"  # the child's request is the fourth
+
+        # The fifth, back here, is refused: the child's count reached this process.
+        assert not AnonRateThrottle().allow_request(anonymous_request(rf), None)
+        # The count sits in the table, committed: a fresh connection sees it.
+        fresh = connections.create_connection("cache")
+        try:
+            with fresh.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM django_cache")
+                assert cursor.fetchone()[0] == 1
+        finally:
+            fresh.close()
+    finally:
+        cache.clear()
