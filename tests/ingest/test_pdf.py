@@ -13,7 +13,9 @@ SENTENCE = "Lavrov said Moscow wants legally binding guarantees."
 
 
 def test_it_reads_a_pdf_s_pages_in_order_and_its_title():
-    found = pdf_text(pdf([SENTENCE, "Rasmussen replied."], title="Readout"), name="r.pdf", max_pages=5, max_characters=500)
+    found = pdf_text(
+        pdf([SENTENCE, "Rasmussen replied."], title="Readout"), name="r.pdf", max_pages=5, max_characters=500
+    )
     assert (found.title, found.text) == ("Readout", f"{SENTENCE}\n\nRasmussen replied.")
 
 
@@ -61,7 +63,7 @@ def test_it_refuses_bytes_that_decode_to_replacement_characters():
     noise = bytes(range(0x80, 0x100)) * 40  # no NUL, no magic number, no encoding makes words of it
     data = b"Header line\n" + noise
     assert binary_kind(data) == ""
-    with pytest.raises(TextError, match="is not text: .* unreadable"):
+    with pytest.raises(TextError, match=r"is not text: .* unreadable"):
         text_from_file(data, name="noise.txt")
 
 
