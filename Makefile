@@ -52,7 +52,7 @@ fault-kill-worker: $(VENV)/.dev
 	$(LAUNCH) exec $(PY) scripts/fault_kill_worker.py
 
 # The other drills (docs/reliability.md) need a real broker: CELERY_BROKER_URL=redis://… or amqp://…
-.PHONY: fault-db-terminate fault-broker-restart fault-poison-task load-api load-worker
+.PHONY: fault-db-terminate fault-broker-restart fault-poison-task load-api load-worker drill-big-upload
 ## fault-db-terminate: pg_terminate_backend on the workers' connections mid-ingest; nothing fails, nothing lost
 fault-db-terminate: $(VENV)/.dev
 	$(LAUNCH) exec $(PY) scripts/fault_db_terminate.py
@@ -65,6 +65,10 @@ fault-broker-restart: $(VENV)/.dev
 ## fault-poison-task: items whose task kills its worker or raises every time: failed within 3 runs, queue empty
 fault-poison-task: $(VENV)/.dev
 	$(LAUNCH) exec $(PY) scripts/fault_poison_task.py
+
+## drill-big-upload: a 5 MB one-line text through the API upload: 202 in 2 s, bounded in the worker; 50 MB refused
+drill-big-upload: $(VENV)/.dev
+	$(LAUNCH) exec $(PY) scripts/drill_big_upload.py
 
 ## load-api: wrk against gunicorn for 60 s at 1, 8, 32 and 64 connections; 0 errors
 load-api: $(VENV)/.dev

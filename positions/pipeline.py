@@ -25,7 +25,7 @@ from positions.statements.records import DocumentInput, Findings, Lexicon, State
 from positions.statements.topics import choose_negotiation
 
 FILE_PREFIX = "file:"
-FILE_SUFFIXES = {".txt", ".text", ".html", ".htm"}
+FILE_SUFFIXES = {".txt", ".text", ".html", ".htm", ".pdf"}
 
 
 def fetch_limits() -> FetchLimits:
@@ -106,7 +106,12 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
         path = Path(key.removeprefix(FILE_PREFIX))
         if path.stat().st_size > settings.FETCH_MAX_DECOMPRESSED:
             raise TextError(f"{path.name} is larger than the {settings.FETCH_MAX_DECOMPRESSED} byte cap")
-        found = text_from_file(path.read_bytes(), name=path.name)
+        found = text_from_file(
+            path.read_bytes(),
+            name=path.name,
+            max_pages=settings.PDF_MAX_PAGES,
+            max_characters=settings.FETCH_MAX_DECOMPRESSED,
+        )
         found = replace(found, title=found.title or title)
         url = ""
     elif url:

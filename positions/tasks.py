@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from positions.models import Document
@@ -34,7 +35,13 @@ def poll_source(source_id: int, trigger: str = "schedule") -> None:
     _queue_items(result.new_item_ids)
 
 
-@shared_task(name="positions.process_item", bind=True, ignore_result=True, max_retries=None)
+@shared_task(
+    name="positions.process_item",
+    bind=True,
+    ignore_result=True,
+    max_retries=None,
+    soft_time_limit=settings.INGEST_DOCUMENT_SECONDS,  # the document's time budget; the hard limit is later
+)
 def process_item(self, item_id: int) -> None:
     # Retries are counted on the item itself (its attempts), across redeliveries too.
     try:

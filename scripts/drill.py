@@ -250,7 +250,7 @@ def run(main: Callable[[], int]) -> None:
         code = main()
     finally:
         queue = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "")
-        if queue.split("-")[0] in {"fault", "dbterm", "broker", "poison", "load"}:
+        if queue.split("-")[0] in {"fault", "dbterm", "broker", "poison", "load", "upload"}:
             try:
                 queue_forget(queue)
             except Exception as exc:  # a broker left down by a failed drill must not hide the result

@@ -90,3 +90,37 @@ def status_change(**kw) -> StatusChange:
     return StatusChange.objects.create(
         **{"status": "tabled", "effective": date(2010, 1, 1), "review_state": ReviewState.APPROVED, **kw}
     )
+
+
+def pdf(pages: list[str], *, title: str = "") -> bytes:
+    """A minimal PDF written by hand: one page per string, each line of it in Helvetica."""
+
+    def escaped(line: str) -> str:
+        return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+    count = len(pages)
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(count))
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {count} >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, text in enumerate(pages):
+        lines = " ".join(f"({escaped(line)}) Tj 0 -14 Td" for line in text.splitlines())
+        stream = f"BT /F1 12 Tf 72 720 Td {lines} ET"
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
+            f"/Contents {5 + 2 * i} 0 R >>"
+        )
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    info = f"<< /Title ({escaped(title)}) >>" if title else "<< >>"
+    objects.append(info)
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n".encode("latin-1")
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    body += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    trailer = f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {len(objects)} 0 R >>\n"
+    return body + f"{trailer}startxref\n{xref}\n%%EOF\n".encode()

@@ -14,10 +14,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from positions import tasks
 from positions.ingest.fetch import check_url
 from positions.ingest.records import FetchLimits, UrlRefused
 from positions.models import Document, Item, Statement
-from positions.services.ingest import upload_ingest
+from positions.services.ingest import item_process, upload_store
 from positions.statements.extract import extract
 from positions.statements.records import DocumentInput, Lexicon
 
@@ -60,15 +61,30 @@ def _rows() -> dict:
     }
 
 
+@pytest.fixture
+def upload_and_process(monkeypatch, django_capture_on_commit_callbacks):
+    """Upload files and run each queued item as the worker's task would, here."""
+    sent = []
+    monkeypatch.setattr(tasks.process_item, "delay", sent.append)
+
+    def run(files):
+        with django_capture_on_commit_callbacks(execute=True):
+            upload_store(files=files)
+        while sent:
+            item_process(item_id=sent.pop())
+
+    return run
+
+
 @WITH_DATABASE
 @given(texts=st.lists(documents.filter(lambda t: len(t.strip()) > 20), min_size=1, max_size=4))
 @pytest.mark.django_db
-def test_ingesting_the_same_files_twice_leaves_what_once_left(seeded, uploads, texts):
+def test_ingesting_the_same_files_twice_leaves_what_once_left(seeded, uploads, upload_and_process, texts):
     files = [(f"doc-{i}.txt", text.encode()) for i, text in enumerate(texts)]
     with transaction.atomic():
-        upload_ingest(files=files)
+        upload_and_process(files)
         once = _rows()
-        upload_ingest(files=files)
+        upload_and_process(files)
         twice = _rows()
         for statement in Statement.objects.select_related("document"):
             assert statement.quote == statement.document.text[statement.start : statement.end]

@@ -189,8 +189,20 @@ FETCH_MAX_BYTES = env_int("FETCH_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FETCH_MAX_DECOMPRESSED = env_int("FETCH_MAX_DECOMPRESSED", 20 * 1024 * 1024, minimum=1024)
 # Networks that may be fetched although not public, e.g. 127.0.0.1/32 for a local test server.
 FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", [])
-# Where files uploaded in the admin are kept (named by their SHA-256).
+# Where uploaded files are kept (named by their SHA-256), for the worker to read: shared by web and workers.
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))
+# A PDF with more pages is refused (its text is capped like a text file's, at FETCH_MAX_DECOMPRESSED characters).
+PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 500, minimum=1)
+# Each document's budget in the worker: the statement stages read at most INGEST_MAX_CHARACTERS characters
+# and the task has INGEST_DOCUMENT_SECONDS (its soft time limit); past either, the document is kept
+# without statements and its item fails with the reason.
+INGEST_MAX_CHARACTERS = env_int("INGEST_MAX_CHARACTERS", 200_000, minimum=1000)
+INGEST_DOCUMENT_SECONDS = env_int("INGEST_DOCUMENT_SECONDS", min(120, CELERY_TASK_SOFT_TIME_LIMIT), minimum=1)
+if INGEST_DOCUMENT_SECONDS > CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"INGEST_DOCUMENT_SECONDS={INGEST_DOCUMENT_SECONDS} must not pass "
+        f"CELERY_TASK_SOFT_TIME_LIMIT={CELERY_TASK_SOFT_TIME_LIMIT}: the document is stored before the task is killed."
+    )
 # A document is given up after this many attempts (redeliveries after a crash included).
 INGEST_MAX_ATTEMPTS = env_int("INGEST_MAX_ATTEMPTS", 3, minimum=1)
 # A source is paused (a curator resumes it) after this many failed polls in a row.

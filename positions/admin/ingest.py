@@ -5,7 +5,6 @@ Pipeline rows (documents, items, runs) are read-only records: never deleted from
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -17,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 
 from positions.admin.base import PipelineRowMixin
 from positions.models import Document, IngestRun, Item, Source, Statement, WorkerHeartbeat
-from positions.services.ingest import upload_ingest
+from positions.services.ingest import upload_refusal, upload_store
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -158,14 +157,13 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(help_text="Plain-text or HTML files: articles, transcripts, statements.")
+    files = MultipleFileField(help_text="Plain-text, HTML or PDF files: articles, transcripts, statements.")
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        limit = settings.FETCH_MAX_DECOMPRESSED
-        too_big = [f.name for f in files if f.size > limit]
-        if too_big:
-            raise forms.ValidationError(f"over the {limit:,}-byte limit: {', '.join(too_big)}")
+        refusal = upload_refusal(files=files)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return files
 
 
@@ -247,17 +245,22 @@ class DocumentAdmin(PipelineRowMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            run = upload_ingest(files=[(f.name, f.read()) for f in form.cleaned_data["files"]])
-            level = messages.SUCCESS if not run.failed else messages.WARNING
+            upload = upload_store(files=[(f.name, f.read()) for f in form.cleaned_data["files"]])
+            run = upload.run
+            items = reverse("admin:positions_item_changelist") + f"?run__id__exact={run.pk}"
             self.message_user(
                 request,
-                f"{run.seen} files: {run.new} new documents, {run.duplicate} already stored, "
-                f"{run.no_text} without text, {run.failed} failed.",
-                level,
+                format_html(
+                    '{} files: {} queued for the worker, {} uploaded before. <a href="{}">Follow them in Items</a>.',
+                    run.seen,
+                    run.seen - run.known,
+                    run.known,
+                    items,
+                ),
+                messages.SUCCESS,
             )
-            for error in run.errors:
-                self.message_user(request, f"{error['url']}: {error['message']}", messages.ERROR)
-            return redirect("admin:positions_document_changelist")
+            follow = request.user.has_perm("positions.view_item")
+            return redirect(items if follow else "admin:positions_document_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Upload"}
         return render(request, "admin/positions/document/upload.html", context)
 

@@ -1,5 +1,6 @@
 """Output and input serializers, fields named one by one; machine-made fields are never writable."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from positions.models import (
@@ -7,6 +8,7 @@ from positions.models import (
     Document,
     IngestRun,
     Issue,
+    Item,
     Negotiation,
     Party,
     Proposal,
@@ -16,7 +18,8 @@ from positions.models import (
     Statement,
     StatusChange,
 )
-from positions.vocabularies import CAMEO_ROOT
+from positions.services.ingest import upload_refusal
+from positions.vocabularies import CAMEO_ROOT, ItemState
 
 
 class PartyRefSerializer(serializers.ModelSerializer):
@@ -337,14 +340,60 @@ class StatusChangeWriteSerializer(serializers.ModelSerializer):
 
 
 class UploadSerializer(serializers.Serializer):
-    """Files to ingest: plain text or HTML, each within the size cap."""
+    """Files to ingest: plain text, HTML or PDF, each within the size cap; binary files are refused."""
 
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False, max_length=100)
 
     def validate_files(self, files):
-        from django.conf import settings
-
-        too_big = [f.name for f in files if f.size > settings.FETCH_MAX_DECOMPRESSED]
-        if too_big:
-            raise serializers.ValidationError(f"over the {settings.FETCH_MAX_DECOMPRESSED:,}-byte limit: {too_big}")
+        refusal = upload_refusal(files=files)
+        if refusal:
+            raise serializers.ValidationError(refusal)
         return files
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    """One thing to ingest (a feed entry, a page, an uploaded file) and where it stands."""
+
+    source = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    done = serializers.SerializerMethodField(help_text="True once the item reached its end state.")
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "source",
+            "run",
+            "title",
+            "url",
+            "state",
+            "done",
+            "stage",
+            "error",
+            "attempts",
+            "document",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_done(self, item) -> bool:
+        return item.state not in (ItemState.PENDING, ItemState.PROCESSING)
+
+
+class UploadedItemSerializer(serializers.ModelSerializer):
+    status_url = serializers.SerializerMethodField(help_text="Poll this for the item's state.")
+
+    class Meta:
+        model = Item
+        fields = ["id", "title", "state", "status_url"]
+
+    def get_status_url(self, item) -> str:
+        path = reverse("item-detail", args=[item.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class UploadAcceptedSerializer(serializers.Serializer):
+    """An upload accepted for ingest: the worker reads the files; poll each item's status_url."""
+
+    run = serializers.IntegerField(source="run.pk", help_text="The ingest run of this upload.")
+    items = UploadedItemSerializer(many=True, help_text="One per file; a file uploaded before keeps its item.")

@@ -21,6 +21,7 @@ router.register("status-changes", views.StatusChangeViewSet, basename="statuscha
 router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ingest-runs", views.IngestRunViewSet, basename="ingestrun")
+router.register("ingest-items", views.ItemViewSet, basename="item")
 
 urlpatterns = [
     path("compare", CompareView.as_view(), name="api-compare"),

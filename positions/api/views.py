@@ -23,6 +23,7 @@ from positions.models import (
     Document,
     IngestRun,
     Issue,
+    Item,
     Negotiation,
     Party,
     Proposal,
@@ -32,7 +33,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.services import curation
-from positions.services.ingest import upload_ingest
+from positions.services.ingest import upload_store
 from positions.vocabularies import ReviewState
 
 ERRORS = {
@@ -279,18 +280,21 @@ class DocumentViewSet(ReadOnly):
     @extend_schema(
         request={"multipart/form-data": out.UploadSerializer},
         responses={
-            201: out.IngestRunSerializer,
+            202: out.UploadAcceptedSerializer,
             **WRITE_ERRORS,
             415: OpenApiResponse(ErrorSerializer, description="The body is not multipart/form-data it can read."),
         },
-        description="Ingest uploaded .txt or .html files now; answers with the ingest run.",
+        description="Accept .txt, .html or PDF files for ingest: they are stored and a worker reads them. "
+        "Answers 202 with one item per file; poll its status_url (GET /api/v1/ingest-items/{id}) until `done`. "
+        "Files over the size cap and binary files (images, archives, executables) are refused with 400.",
     )
     @action(detail=False, methods=["post"], parser_classes=[MultiPartParser], permission_classes=[CanAddDocuments])
     def upload(self, request):
         incoming = out.UploadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        run = upload_ingest(files=[(f.name, f.read()) for f in incoming.validated_data["files"]], trigger="api")
-        return Response(out.IngestRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        upload = upload_store(files=[(f.name, f.read()) for f in incoming.validated_data["files"]], trigger="api")
+        data = out.UploadAcceptedSerializer(upload, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED)
 
     def retrieve(self, request, *args, **kwargs):
         document = self.get_object()
@@ -317,3 +321,14 @@ class IngestRunViewSet(ReadOnly):
     serializer_class = out.IngestRunSerializer
     permission_classes = [CuratorOnly]
     filterset_fields = ["source", "trigger"]
+
+
+@extend_schema(responses={200: out.ItemSerializer, **WRITE_ERRORS})
+class ItemViewSet(ReadOnly):
+    """Ingest items and their state (pending, processing, done, duplicate, no_text, failed with its
+    stage and error): where an upload's status_url points. Curators only."""
+
+    queryset = Item.objects.select_related("source").order_by("-created_at", "-id")
+    serializer_class = out.ItemSerializer
+    permission_classes = [CuratorOnly]
+    filterset_fields = ["run", "state"]

@@ -4,12 +4,14 @@ import codecs
 import re
 import unicodedata
 import zlib
+from dataclasses import replace
 from datetime import date, timedelta
 
 import charset_normalizer
 import trafilatura
 
 from positions.ingest.head import read_head
+from positions.ingest.pdf import PDF_MAGIC, pdf_text
 from positions.ingest.records import MB, DocumentText, TextError
 
 MAX_BODY = 20 * MB
@@ -30,6 +32,18 @@ _LOOKS_LIKE_HTML = re.compile(
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "gb2312": "gb18030"}
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# What binary files begin with: a file that starts so is refused whatever its name says.
+_MAGIC = (
+    (b"PK\x03\x04", "a zip archive (or a Word, Excel or OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x7fELF", "an ELF executable"),
+)
+# Text read in its right encoding has no replacement characters; decoded binary is full of them.
+MAX_REPLACEMENT_SHARE = 0.01
 
 
 def normalize_text(text: str) -> str:
@@ -54,12 +68,39 @@ def extract_text(body: bytes, *, url: str = "", content_type: str = "", today: d
     return _from_html(normalize_text(html), url=url, today=today)
 
 
-def text_from_file(data: bytes, *, name: str, today: date | None = None) -> DocumentText:
-    """An uploaded file: HTML goes through the page extractor, anything else is read as plain text."""
+def binary_kind(data: bytes) -> str:
+    """What binary a file's bytes are ("a PNG image", "binary data: NUL bytes"), or "" when they may be text.
+    Cheap enough for a web request: a look at the first bytes and one scan for NUL."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    # UTF-16 text is full of NUL bytes, and says so with its byte-order mark.
+    if b"\x00" in data and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary data (it holds NUL bytes)"
+    return ""
+
+
+def text_from_file(
+    data: bytes, *, name: str, today: date | None = None, max_pages: int = 500, max_characters: int = MAX_BODY
+) -> DocumentText:
+    """A file: a PDF is read as a PDF (whatever its name), HTML goes through the page extractor, other
+    text is read as plain text; binary files raise TextError. The caps bound what a PDF gives."""
+    data = _checked_body(data, url=name)
+    if data.startswith(PDF_MAGIC):
+        found = pdf_text(data, name=name, max_pages=max_pages, max_characters=max_characters)
+        head = _from_plain_text(normalize_text(found.text), today=today or date.today())
+        return replace(head, title=found.title or head.title)
+    kind = binary_kind(data)
+    if kind:
+        raise TextError(f"{name} is {kind}, not text: only text, HTML and PDF files are read", url=name)
     if name.lower().endswith((".html", ".htm")):
         return extract_text(data, content_type="text/html", today=today)
-    data = _checked_body(data, url=name)
-    return _from_plain_text(normalize_text(_decode(data, declared="", html=False)), today=today or date.today())
+    text = _decode(data, declared="", html=False)
+    replaced = text.count("\ufffd")
+    if replaced > MAX_REPLACEMENT_SHARE * len(text):
+        share = f"{replaced / len(text):.0%}"
+        raise TextError(f"{name} is not text: {share} of it is unreadable (replacement characters)", url=name)
+    return _from_plain_text(normalize_text(text), today=today or date.today())
 
 
 def _from_plain_text(text: str, *, today: date) -> DocumentText:

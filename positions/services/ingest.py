@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from positions import pipeline, selectors
 from positions.ingest import dedupe
+from positions.ingest.pdf import PDF_MAGIC
 from positions.ingest.records import FetchError, IngestError
+from positions.ingest.text import binary_kind
 from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Source
 from positions.services import statements
 from positions.statements.records import DocumentInput
@@ -108,24 +110,79 @@ def source_poll(*, source_id: int, trigger: str, given: Given | None = None) -> 
     return PollResult(run=run, new_item_ids=new_ids)
 
 
-def upload_ingest(*, files: list[tuple[str, bytes]], trigger: str = "upload") -> IngestRun:
-    """Store uploaded files (name, bytes) under UPLOAD_DIR and ingest them here and now."""
+@dataclass(frozen=True)
+class Upload:
+    """What an upload became: its run, and one item per file (new, or the one its text already had)."""
+
+    run: IngestRun
+    items: tuple[Item, ...]
+
+
+def upload_refusal(*, files) -> str:
+    """Why uploaded files (each with .name, .size, .read() and .seek()) are refused, or "": over the size
+    cap, or binary. Cheap enough for the web request; PDFs pass, for the worker to read."""
+    limit = settings.FETCH_MAX_DECOMPRESSED
+    too_big = [f.name for f in files if f.size > limit]
+    if too_big:
+        return f"over the {limit:,}-byte limit: {', '.join(too_big)}"
+    binary = []
+    for f in files:
+        data = f.read()
+        f.seek(0)
+        kind = "" if data.startswith(PDF_MAGIC) else binary_kind(data)
+        if kind:
+            binary.append(f"{f.name} is {kind}")
+    if binary:
+        return f"not text: {'; '.join(binary)}. Only text, HTML and PDF files are read."
+    return ""
+
+
+def upload_store(*, files: list[tuple[str, bytes]], trigger: str = "upload") -> Upload:
+    """Record uploaded files (name, bytes) as pending items of a new run; once the transaction commits,
+    write them under UPLOAD_DIR and queue their processing. The worker reads them, never the request.
+
+    Files are written only after the commit, so a request that rolls back leaves no file behind."""
     source, _ = Source.objects.get_or_create(name="Uploads", defaults={"kind": "upload", "is_active": False})
     run = IngestRun.objects.create(source=source, trigger=trigger, started_at=timezone.now())
     folder = Path(settings.UPLOAD_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    entries = []
+    to_write, entries = {}, []
     for name, data in files:
-        suffix = Path(name).suffix.lower() if Path(name).suffix.lower() in {".html", ".htm"} else ".txt"
-        path = folder / f"{hashlib.sha256(data).hexdigest()}{suffix}"  # named by content: no clashes
-        if not path.exists():
-            path.write_bytes(data)
+        path = folder / f"{hashlib.sha256(data).hexdigest()}{_upload_suffix(name, data)}"  # by content: no clashes
+        to_write[path] = data
         entries.append(pipeline.file_entry(path, title=Path(name).stem))
-    for item_id in _items_record(source, run, entries):
-        item_process(item_id=item_id)
+    new_ids = _items_record(source, run, entries)
+    keys = [entry.key[:1000] for entry in entries]
+    items = {item.key: item for item in Item.objects.filter(source=source, key__in=keys)}
     run_refresh(run_id=run.pk)
     run.refresh_from_db()
-    return run
+    transaction.on_commit(lambda: _uploads_write_and_queue(to_write, new_ids))
+    return Upload(run=run, items=tuple(dict.fromkeys(items[key] for key in keys)))
+
+
+def _upload_suffix(name: str, data: bytes) -> str:
+    if data.startswith(PDF_MAGIC):
+        return ".pdf"
+    suffix = Path(name).suffix.lower()
+    return suffix if suffix in {".html", ".htm"} else ".txt"
+
+
+def _uploads_write_and_queue(files: dict[Path, bytes], item_ids: tuple[int, ...]) -> None:
+    from positions.tasks import process_item
+
+    try:
+        for path, data in files.items():
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                partial = path.with_name(f".{path.name}.{uuid.uuid4().hex}")
+                partial.write_bytes(data)
+                partial.replace(path)  # the worker never sees half a file
+    except OSError as exc:
+        logger.exception("could not store uploaded files")
+        for item in Item.objects.filter(pk__in=item_ids):
+            _item_finish(item, state=ItemState.FAILED, stage="upload", error=f"the file could not be stored: {exc}")
+        return
+    for item_id in item_ids:
+        process_item.delay(item_id)
 
 
 def _items_record(source: Source, run: IngestRun, entries, *, given: Given | None = None) -> tuple[int, ...]:
@@ -244,7 +301,7 @@ def _item_run(item: Item, *, retry_transient: bool) -> str:
 
 def _item_store(item: Item, found: pipeline.EntryText) -> str:
     # The statement stages run before the item's lock is taken: they are the slow part, and need no row.
-    findings, stage, error = _findings(item, found)
+    findings, stage, error, over_budget = _findings(item, found)
     with transaction.atomic():
         if not Item.objects.select_for_update().filter(pk=item.pk, claim=item.claim).exists():
             return "lost-claim"  # another worker took over after our claim expired
@@ -263,16 +320,23 @@ def _item_store(item: Item, found: pipeline.EntryText) -> str:
         else:
             stage = error = ""
         state = ItemState.DONE if created else ItemState.DUPLICATE
+        if created and over_budget:
+            state = ItemState.FAILED  # the document stays: a curator may read it, or extract it again
         Item.objects.filter(pk=item.pk).update(state=state, document=document, claim=None, stage=stage, error=error)
     run_refresh(run_id=item.run_id)
     return state
 
 
 def _findings(item: Item, found: pipeline.EntryText):
-    """What the statement stages find in the text the item will store, or None and the error they raised.
-    A text already stored (a duplicate) is not read again."""
+    """What the statement stages find in the text the item will store, or None with the stage and error
+    that stopped them and whether it was the document's budget (characters, or the task's soft time
+    limit) that ran out. A text already stored (a duplicate) is not read again."""
     if Document.objects.filter(content_hash=found.content_hash).exists():
-        return None, "", ""
+        return None, "", "", False
+    length, budget = len(found.text.text), settings.INGEST_MAX_CHARACTERS
+    if length > budget:
+        error = f"over budget: the text has {length:,} characters, more than the {budget:,} the statement stages read"
+        return None, "statements", f"{error} (INGEST_MAX_CHARACTERS); the document is kept without statements", True
     fields = _document_fields(item, found)
     document = DocumentInput(
         text=found.text.text, published=fields["published"], title=fields["title"], publisher=fields["publisher"],
@@ -280,12 +344,17 @@ def _findings(item: Item, found: pipeline.EntryText):
     )  # fmt: skip
     lexicon = selectors.lexicon_load(negotiation=item.source.negotiation if item.source_id else None)
     try:
-        return pipeline.extract_document(document, lexicon), "", ""
-    except (SoftTimeLimitExceeded, OperationalError, InterfaceError):
+        return pipeline.extract_document(document, lexicon), "", "", False
+    except SoftTimeLimitExceeded:
+        # The hard limit comes later (CELERY_TASK_TIME_LIMIT): time enough to store the document.
+        seconds = settings.INGEST_DOCUMENT_SECONDS
+        error = f"over budget: statement extraction ran past the {seconds}-second limit (INGEST_DOCUMENT_SECONDS)"
+        return None, "statements", f"{error}; the document is kept without statements", True
+    except (OperationalError, InterfaceError):
         raise
     except Exception as exc:  # an extractor bug must not lose the document: it can be extracted again
         logger.exception("extracting statements from item %s failed", item.pk)
-        return None, "statements", f"statement extraction failed: {exc}"[:2000]
+        return None, "statements", f"statement extraction failed: {exc}"[:2000], False
 
 
 def _document_fields(item: Item, found: pipeline.EntryText) -> dict:
