@@ -59,6 +59,13 @@ def last_worker_heartbeat():
         return None
 
 
+def _status(answering: bool, beat_at) -> str:
+    if not answering:
+        return "unavailable"
+    # A fresh install has no heartbeat until beat's first minute: up, but not yet proven to work.
+    return "ok" if beat_at else "starting"
+
+
 @never_cache
 @require_GET
 @transaction.non_atomic_requests  # a request transaction would fail before we could report why
@@ -68,10 +75,9 @@ def healthz(request):
     beat_at = last_worker_heartbeat() if db_ok else None
     max_age = timedelta(seconds=settings.WORKER_HEARTBEAT_MAX_AGE)
     body = {
-        "status": "ok" if db_ok and broker_ok else "unavailable",
+        "status": _status(db_ok and broker_ok, beat_at),
         "database": db_ok,
         "broker": broker_ok,
-        # Informational: a fresh install has no heartbeat for its first minute.
         "worker": {
             "last_heartbeat": beat_at.isoformat() if beat_at else None,
             "recent": bool(beat_at and timezone.now() - beat_at <= max_age),
