@@ -1,14 +1,19 @@
-"""`make run`'s launcher on an embedded PostgreSQL: it serves, and leaves nothing behind when stopped."""
+"""`make run`'s launcher on an embedded PostgreSQL: it serves, shares its database with the commands
+run beside it, and leaves nothing behind when stopped."""
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import psutil
@@ -37,14 +42,15 @@ def get(url: str) -> tuple[int, bytes]:
 class Tracker:
     """One `python -m tracker.launcher run` with DATABASE_URL and CELERY_BROKER_URL unset."""
 
-    def __init__(self, data_dir: Path):
-        self.data_dir, self.port = data_dir, free_port()
+    def __init__(self, data_dir: Path, port: int | None = None):
+        self.data_dir, self.port = data_dir, port or free_port()
         self.log = data_dir / f"launcher-{self.port}.log"
-        env = {
+        # What a second terminal has too: the same folder, and no DATABASE_URL or CELERY_BROKER_URL.
+        self.env = {
             k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "TRACKER_LAUNCH_MODE"}
         }
-        env |= {"TRACKER_DATA_DIR": str(data_dir), "TRACKER_PORT": str(self.port), "WEB_CONCURRENCY": "1"}
-        env |= {"CELERY_WORKER_CONCURRENCY": "1", "STATIC_ROOT": str(data_dir / "static")}
+        self.env |= {"TRACKER_DATA_DIR": str(data_dir), "STATIC_ROOT": str(data_dir / "static")}
+        env = self.env | {"TRACKER_PORT": str(self.port), "WEB_CONCURRENCY": "1", "CELERY_WORKER_CONCURRENCY": "1"}
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tracker.launcher", "run"], cwd=BASE_DIR, env=env, stdout=out, stderr=out
@@ -70,12 +76,21 @@ class Tracker:
             time.sleep(0.5)
         pytest.fail(f"/healthz never answered 200:\n{self.output()}")
 
+    def exec(self, *args: str, **env: str) -> subprocess.CompletedProcess:
+        """`python -m tracker.launcher exec ARGS…` as typed in a second terminal while the tracker runs."""
+        command = [sys.executable, "-m", "tracker.launcher", "exec", *args]
+        return subprocess.run(
+            command, cwd=BASE_DIR, env=self.env | env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+
+    def postmaster_pid(self) -> int:
+        return int((self.data_dir / "pg" / "postmaster.pid").read_text().split()[0])
+
     def processes(self) -> list[psutil.Process]:
         """The launcher's children (web, worker, beat and theirs) and the PostgreSQL server."""
         found = psutil.Process(self.process.pid).children(recursive=True)
-        postmaster = self.data_dir / "pg" / "postmaster.pid"
-        if postmaster.exists():
-            found.append(psutil.Process(int(postmaster.read_text().split()[0])))
+        if (self.data_dir / "pg" / "postmaster.pid").exists():
+            found.append(psutil.Process(self.postmaster_pid()))
         return found
 
     def stop(self, signum: int) -> int:
@@ -92,6 +107,31 @@ def still_alive(processes: list[psutil.Process]) -> list[str]:
         except psutil.NoSuchProcess:
             pass
     return alive
+
+
+def running_from(data_dir: Path) -> list[str]:
+    """Every process on this machine started for `data_dir`: its PostgreSQL, web, worker and beat."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            line = " ".join(process.cmdline())
+            mine = str(data_dir) in line or process.environ().get("TRACKER_DATA_DIR") == str(data_dir)
+            if mine and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(f"{process.pid} {line}")
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return found
+
+
+def sign_in(tracker: Tracker, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A browser of the running tracker's admin, signed in, or a test failure."""
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    with browser.open(tracker.url("/admin/login/"), timeout=10) as response:
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1).decode()
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": password, "next": "/admin/"}
+    with browser.open(tracker.url("/admin/login/"), urllib.parse.urlencode(form).encode(), timeout=10) as response:
+        assert urllib.parse.urlsplit(response.url).path == "/admin/", f"{username} could not sign in"
+    return browser
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +182,52 @@ def test_it_adopts_and_stops_a_database_left_by_a_killed_launcher(data_dir):
     assert again.stop(signal.SIGTERM) == 0
     time.sleep(1)
     assert still_alive(started + started_again) == [], again.output()
+
+
+def test_it_says_how_to_choose_another_port_when_its_own_is_taken(data_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        tracker = Tracker(data_dir, port=taken.getsockname()[1])
+        assert tracker.process.wait(timeout=60) != 0
+    assert f"TRACKER_PORT={tracker.port + 1} make run" in tracker.output()
+    assert "starting the embedded PostgreSQL" not in tracker.output(), "it checks the port before starting anything"
+
+
+def test_commands_in_a_second_terminal_use_the_running_tracker(data_dir, tmp_path):
+    tracker = Tracker(data_dir)
+    tracker.wait_healthy()
+    assert "use this tracker's database" in tracker.output()
+    postmaster = tracker.postmaster_pid()
+    started = tracker.processes()
+    # Unique per run: the data folder, and so its database, outlives the test.
+    token = uuid.uuid4().hex[:12]
+    username, password = f"curator-{token}", f"not-a-default-{token}"
+    report = tmp_path / "report.txt"
+    report.write_text(
+        f"BRUSSELS, Dec. 8, 2011 – NATO Secretary General Anders Fogh Rasmussen said on Thursday ({token}) "
+        "that the Alliance proposes two joint centres for missile defence.\n"
+    )
+
+    created = tracker.exec(
+        sys.executable, "manage.py", "createsuperuser", "--noinput",
+        DJANGO_SUPERUSER_USERNAME=username, DJANGO_SUPERUSER_EMAIL=f"{token}@example.org",
+        DJANGO_SUPERUSER_PASSWORD=password,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stdout
+    ingested = tracker.exec(sys.executable, "manage.py", "ingest", str(report), "--title", f"Two centres {token}")
+    assert ingested.returncode == 0, ingested.stdout
+    for result in (created, ingested):
+        assert "using the database of the tracker running in launcher pid" in result.stdout
+        assert "embedded PostgreSQL" not in result.stdout, "a command beside the tracker starts and stops nothing"
+    assert tracker.postmaster_pid() == postmaster and tracker.process.poll() is None
+
+    # Both landed where the tracker's own web server reads: the new user signs in and finds the document.
+    browser = sign_in(tracker, username, password)
+    with browser.open(tracker.url(f"/admin/positions/document/?q={token}"), timeout=10) as response:
+        assert f"Two centres {token}" in response.read().decode()
+
+    assert tracker.stop(signal.SIGTERM) == 0
+    psutil.wait_procs(started, timeout=10)  # killed process groups: give the kernel its moment
+    assert still_alive(started) == [], tracker.output()
+    assert running_from(data_dir) == [], tracker.output()

