@@ -16,7 +16,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(VENV)/.runtime $@
 
-## run: set up and run the tracker (web on 127.0.0.1:8000, worker, scheduler)
+## run: set up and run the tracker (web on 127.0.0.1:8000, worker, scheduler); another port: TRACKER_PORT=8001 make run
 run: $(VENV)/.runtime
 	$(LAUNCH) run
 
@@ -40,7 +40,7 @@ format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-## superuser: create the first admin user (asks for a password; there is no default one)
+## superuser: create the first admin user (asks for a password; there is no default one); beside `make run` too
 superuser: $(VENV)/.runtime
 	$(LAUNCH) exec $(PY) manage.py createsuperuser
 
