@@ -1,6 +1,7 @@
 """`make run`'s launcher on an embedded PostgreSQL: it serves, shares its database with the commands
 run beside it, and leaves nothing behind when stopped."""
 
+import fcntl
 import http.cookiejar
 import json
 import os
@@ -19,6 +20,8 @@ from pathlib import Path
 import psutil
 import pytest
 from django.conf import settings
+
+from tracker import launcher
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +72,8 @@ class Tracker:
                 pytest.fail(f"the launcher exited with {self.process.returncode}:\n{self.output()}")
             try:
                 status, body = get(self.url("/healthz"))
-                if status == 200:
+                # Its banner's last line comes once it has started everything and shared its database.
+                if status == 200 and "stop with Ctrl-C" in self.output():
                     return json.loads(body)
             except OSError:
                 pass
@@ -174,14 +178,18 @@ def test_it_adopts_and_stops_a_database_left_by_a_killed_launcher(data_dir):
             break
         time.sleep(0.5)
     assert len(survivors) >= 1 and all("postgres" in line for line in survivors), survivors
+    shared = data_dir / "pg.running.json"
+    assert json.loads(shared.read_text())["pid"] == killed.process.pid, "a killed launcher leaves its state"
 
     again = Tracker(data_dir)
     again.wait_healthy()
     assert "adopting the PostgreSQL server" in again.output()
+    assert json.loads(shared.read_text())["pid"] == again.process.pid
     started_again = again.processes()
     assert again.stop(signal.SIGTERM) == 0
     time.sleep(1)
     assert still_alive(started + started_again) == [], again.output()
+    assert not shared.exists()
 
 
 def test_it_says_how_to_choose_another_port_when_its_own_is_taken(data_dir):
@@ -231,3 +239,55 @@ def test_commands_in_a_second_terminal_use_the_running_tracker(data_dir, tmp_pat
     psutil.wait_procs(started, timeout=10)  # killed process groups: give the kernel its moment
     assert still_alive(started) == [], tracker.output()
     assert running_from(data_dir) == [], tracker.output()
+
+
+@pytest.fixture
+def held_database(tmp_path, monkeypatch) -> launcher.EmbeddedPostgres:
+    """The embedded database of a data folder, locked as a launcher in another terminal holds it."""
+    monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("TRACKER_LAUNCH_MODE", raising=False)
+    with (tmp_path / "pg.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield launcher.EmbeddedPostgres(tmp_path / "pg")
+
+
+def test_exec_takes_the_database_and_broker_a_running_tracker_published(held_database, monkeypatch):
+    url, broker = os.environ["DATABASE_URL"], "redis://127.0.0.1:6379/14"
+    held_database.publish({"DATABASE_URL": url, "CELERY_BROKER_URL": broker})  # this process plays the tracker
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    with launcher.prepared_environment(joining=True) as started:
+        assert started is None, "it starts no database of its own"
+        assert (os.environ["DATABASE_URL"], os.environ["CELERY_BROKER_URL"]) == (url, broker)
+
+
+def test_exec_keeps_a_broker_set_in_its_own_terminal(held_database, monkeypatch):
+    held_database.publish(
+        {"DATABASE_URL": os.environ["DATABASE_URL"], "CELERY_BROKER_URL": "redis://127.0.0.1:6379/14"}
+    )
+    monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/13")
+    with launcher.prepared_environment(joining=True):
+        assert os.environ["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/13"
+
+
+def test_exec_refuses_the_state_of_a_launcher_that_is_gone(held_database, monkeypatch):
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    state = {"pid": int(gone.stdout), "environment": {"DATABASE_URL": os.environ["DATABASE_URL"]}}
+    held_database.state_file.write_text(json.dumps(state))
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(SystemExit, match="starting or stopping"), launcher.prepared_environment(joining=True):
+        pass
+
+
+def test_exec_refuses_a_database_held_by_a_launcher_that_does_not_share_it(held_database, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(SystemExit, match="without sharing it"), launcher.prepared_environment(joining=True):
+        pass
+
+
+def test_run_refuses_a_database_another_launcher_holds(held_database, monkeypatch):
+    held_database.publish({"DATABASE_URL": os.environ["DATABASE_URL"]})
+    monkeypatch.delenv("DATABASE_URL")
+    with pytest.raises(SystemExit, match="Another launcher is using"), launcher.prepared_environment():
+        pass
