@@ -84,7 +84,7 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "tracker" / "templates"],  # the site's own: the admin's base_site, with the icon
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

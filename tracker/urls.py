@@ -1,8 +1,10 @@
 """The site's URLs."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
+from django.utils.cache import patch_cache_control
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
@@ -13,7 +15,19 @@ admin.site.site_header = "Negotiation-position tracker"
 admin.site.site_title = "Tracker admin"
 admin.site.index_title = "Curation"
 
+# Browsers ask for /favicon.ico whatever a page links (the pages and the admin link favicon.svg): the same
+# drawing at 32 px, read once.
+FAVICON = (settings.BASE_DIR / "positions" / "static" / "positions" / "favicon.ico").read_bytes()
+
+
+def favicon(request):
+    response = HttpResponse(FAVICON, content_type="image/x-icon")
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("positions.api.urls")),
     path("healthz", healthz, name="healthz"),

@@ -3,6 +3,8 @@ document's text, filters, search, approve/reject, and corrections that keep the 
 
 A page costs a fixed number of queries however long the queue: related rows are joined or
 prefetched, the quote's context is cut in SQL, and the only in-place field (kind) needs no query.
+The statement queue fits a 1366 px screen beside the admin's sidebars: the date, the decisions and the
+quote are columns, the rest a compact line under the quote; a new speaker is approved from its row.
 """
 
 from django.contrib import admin
@@ -16,10 +18,12 @@ from positions.admin.base import (
     PipelineRowMixin,
     ReviewFilter,
     ReviewMixin,
+    may_review,
     quote_in_context,
     with_context,
 )
-from positions.models import Negotiation, Stance, Statement, StatusChange
+from positions.admin.people import roles_prefetch, roles_shown
+from positions.models import Actor, Negotiation, Stance, Statement, StatusChange
 from positions.services import curation
 from positions.vocabularies import ReviewState
 
@@ -57,6 +61,25 @@ def _changes_table(changes) -> str:
     )
 
 
+def _new_speaker(statement) -> str:
+    """For a speaker the extractor found and nobody approved yet: its suggested roles and a button approving
+    it with them (ActorAdmin's review view, posted by the changelist's own form like the review buttons)."""
+    actor = statement.speaker
+    if actor is None or actor.review_state != ReviewState.PENDING:
+        return ""
+    approve = reverse("admin:positions_actor_review", args=[actor.pk, ReviewState.APPROVED])
+    return format_html(
+        '<div class="desk-new-speaker">New speaker <a href="{}">{}</a>, suggested role: {}. '
+        '<button type="submit" class="button desk-approve-actor" formaction="{}" formmethod="post">'
+        "Approve {} with this role</button></div>",
+        reverse("admin:positions_actor_change", args=[actor.pk]),
+        actor.name,
+        roles_shown(actor),
+        approve,
+        actor.name,
+    )
+
+
 def _shown(value) -> str:
     if value is None or value == "":
         return "—"
@@ -70,19 +93,10 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
     class Media:
         css = {"all": ["admin-desk/desk.css"]}
 
-    list_display = [
-        "said_on",
-        "said_precision",
-        "quote_in_context",
-        "speaker",
-        "party",
-        "kind",
-        "topic_keys",
-        "confidence_shown",
-        "extractor_version",
-        "document_link",
-    ]
-    list_display_links = ["said_on"]
+    # The review buttons go second (ReviewMixin); speaker, party, topics, confidence, extractor and document
+    # are the line under the quote, so that nothing is off-screen at 1366 px.
+    list_display = ["said_on_shown", "statement_shown", "kind"]
+    list_display_links = ["said_on_shown"]
     list_editable = ["kind"]
     list_filter = [
         ReviewFilter,
@@ -142,7 +156,13 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
         return [] if obj is None else self.machine_fields
 
     def get_queryset(self, request):
-        return with_context(super().get_queryset(request)).prefetch_related("topics")
+        return with_context(super().get_queryset(request)).prefetch_related("topics", roles_prefetch("speaker__roles"))
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        if may_review(request, Actor):  # who may approve actors gets the button on a new speaker's statements
+            shown = ["statement_for_reviewer" if name == "statement_shown" else name for name in shown]
+        return shown
 
     def changelist_view(self, request, extra_context=None):
         if request.GET.get("review", ReviewState.PENDING) == ReviewState.PENDING:
@@ -152,6 +172,39 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
     @admin.display(description="quote in its text")
     def quote_in_context(self, obj):
         return quote_in_context(obj)
+
+    @admin.display(description="said on", ordering="said_on")
+    def said_on_shown(self, obj):
+        return format_html(
+            '{}<span class="desk-precision">{}</span>', obj.said_on.isoformat(), obj.get_said_precision_display()
+        )
+
+    @admin.display(description="quote in its text; who, topics, confidence, document")
+    def statement_shown(self, obj):
+        return format_html("{}{}", quote_in_context(obj), self._details(obj))
+
+    @admin.display(description="quote in its text; who, topics, confidence, document")
+    def statement_for_reviewer(self, obj):
+        return format_html("{}{}{}", quote_in_context(obj), self._details(obj), _new_speaker(obj))
+
+    def _details(self, obj) -> str:
+        speaker = obj.speaker.name if obj.speaker else "—"
+        if obj.speaker and obj.speaker.review_state == ReviewState.PENDING:
+            speaker += " (new, pending)"
+        details = [
+            ("speaker", speaker),
+            ("party", obj.party.name if obj.party else "—"),
+            ("topics", self.topic_keys(obj)),
+            ("confidence", self.confidence_shown(obj)),
+            ("extractor", obj.extractor_version or "—"),
+        ]
+        return format_html(
+            '<div class="desk-details">{}<span class="desk-detail desk-detail-document">document {}</span></div>',
+            format_html_join(
+                "", '<span class="desk-detail desk-detail-{}">{} <b>{}</b></span>', ((n, n, v) for n, v in details)
+            ),
+            self.document_link(obj),
+        )
 
     @admin.display(description="span")
     def span(self, obj):

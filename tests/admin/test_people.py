@@ -85,3 +85,25 @@ def test_staff_who_only_read_cannot_approve(reader_client, antonov):
     url = reverse("admin:positions_actor_review", args=[antonov.pk, ReviewState.APPROVED])
     assert reader_client.post(url).status_code == 403
     assert Actor.objects.get(pk=antonov.pk).review_state == ReviewState.PENDING
+
+
+def test_the_queue_offers_to_approve_a_new_speaker_with_its_suggested_role(curator_client, antonov):
+    queue = reverse("admin:positions_statement_changelist")
+    approve = reverse("admin:positions_actor_review", args=[antonov.pk, ReviewState.APPROVED])
+
+    html = curator_client.get(queue).content.decode()
+
+    assert "Anatoly Antonov (new, pending)" in html
+    assert "suggested role: Deputy Defence Minister, Russia (from 2012-02-01)." in html
+    assert f'formaction="{approve}" formmethod="post">Approve Anatoly Antonov with this role</button>' in html
+
+    response = curator_client.post(approve, {"next": queue})  # what the button posts (with the queue's form)
+
+    assert response.status_code == 302 and response["Location"] == queue
+    assert Actor.objects.get(pk=antonov.pk).review_state == ReviewState.APPROVED
+    assert "with this role" not in curator_client.get(queue).content.decode()
+
+
+def test_staff_who_only_read_are_not_offered_the_new_speaker_s_approval(reader_client, antonov):
+    html = reader_client.get(reverse("admin:positions_statement_changelist")).content.decode()
+    assert "Anatoly Antonov (new, pending)" in html and "with this role" not in html

@@ -81,3 +81,40 @@ def test_it_searches_and_pages_through_the_results(live_server, seeded, page):
     quotes = page.locator("ol.results > li blockquote").all_inner_texts()
     assert 0 < len(quotes) < len(first_page)
     assert all("legal" in q.lower() and "bind" in q.lower() for q in quotes)
+
+
+def test_the_matrix_fits_a_390_px_phone(live_server, seeded, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/negotiations/{SEED}/matrix/?as_of=2011-12-06")
+
+    # Only the table scrolls sideways, inside its region; the page itself does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    region = page.get_by_role("region", name="Comparison matrix")
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # the parties are there, to scroll to
+
+    row = page.locator('tr[data-proposal="two-separate-systems"]')
+    proposal = row.locator("th[scope=row]")
+    region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+    left, stuck = region.bounding_box()["x"], proposal.bounding_box()
+    assert abs(stuck["x"] - left) <= 1 and stuck["x"] + stuck["width"] <= 390  # sticky: still at the left edge
+
+    cell = row.locator('td[data-party="russia"]')
+    stance, quote = cell.locator(".stance").bounding_box(), cell.locator("blockquote.quote").bounding_box()
+    assert quote["y"] >= stance["y"] + stance["height"]  # the quote under the stance
+
+    # The date field shows the date as the heading does (a browser's date input would show 12/6/2011).
+    field = page.get_by_label("As of")
+    assert field.get_attribute("type") == "text"
+    assert field.input_value() == page.locator("#as-of").inner_text() == "2011-12-06"
+
+
+def test_the_site_has_an_icon(live_server, page):
+    for path in ["/", "/admin/login/"]:
+        page.goto(live_server.url + path)
+        href = page.locator("link[rel=icon]").get_attribute("href")
+        icon = page.request.get(live_server.url + href)
+        assert icon.status == 200 and icon.headers["content-type"] == "image/svg+xml", path
+
+    icon = page.request.get(f"{live_server.url}/favicon.ico")  # asked for by browsers whatever a page links
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
