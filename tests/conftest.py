@@ -225,9 +225,10 @@ class Site:
 
 @pytest.fixture
 def site(settings):
-    """A local site the fetcher may reach (127.0.0.1 allow-listed for this test only)."""
-    settings.FETCH_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+    """A local site the fetcher may reach: 127.0.0.1 on the site's port alone, for this test only (a feed's
+    links to other loopback ports are refused, as they would be in production)."""
     served = Site()
+    settings.FETCH_ALLOWED_NETWORKS = [f"127.0.0.1/32:{served.server.server_address[1]}"]
     yield served
     served.close()
 

@@ -96,3 +96,21 @@ def test_every_bad_input_gets_its_outcome_and_loses_nothing(site, row):
         assert "\x00" not in document.text and "<script" not in document.text.lower()
     if row["file"].startswith("xml-attacks/") and outcome != "taken":
         assert "<!ENTITY" not in "".join(Document.objects.values_list("text", flat=True))
+
+
+def test_the_ssrf_feed_s_links_are_all_refused_before_any_connection(site):
+    """The MANIFEST's rule for this feed: every item's link refused by the fetcher's checks, 0 outbound
+    connections. The test site's own port is allow-listed; its other loopback ports are not."""
+    path = BADINPUT / "feeds" / "authored_ssrf_item_links.xml"
+    body = path.read_bytes()
+    site.pages["/input"] = (200, served_headers(path, body), body)
+    source = Source.objects.create(name="ssrf", kind="feed", url=site.url("/input"))
+
+    poll_and_process(source)
+
+    items = list(Item.objects.filter(source=source))
+    assert len(items) == 25
+    for item in items:
+        assert item.state == "failed" and "refused: " in item.error, (item.url, item.state, item.error)
+        assert "connect" not in item.error.lower(), item.error  # refused by the checks, not by a closed port
+    assert site.hits == ["/input"]

@@ -53,7 +53,7 @@ def check_url(url: str, *, limits: FetchLimits, resolver: Resolver = socket.geta
     """Validate one URL without connecting: returns (host, port, checked_ip_addresses) or raises UrlRefused."""
     url = url.strip()
     _scheme, host, port = _split(url)
-    allowed = _allowed_networks(limits, url=url)
+    allowed = [network for network, only in _allowed_networks(limits, url=url) if only in (None, port)]
     addresses = _resolve(url, host=host, port=port, resolver=resolver)
     for address in addresses:
         if not _permitted(address, allowed):
@@ -156,11 +156,29 @@ def _split(url: str) -> tuple[str, str, int]:
     return scheme, host, port
 
 
-def _allowed_networks(limits: FetchLimits, *, url: str) -> list[IpNetwork]:
+def _allowed_networks(limits: FetchLimits, *, url: str) -> list[tuple[IpNetwork, int | None]]:
+    """The allow-list's networks, each with the one port it opens or None for any: `10.0.0.0/8`,
+    `127.0.0.1/32:8123`, `[::1/128]:8123`."""
     try:
-        return [ipaddress.ip_network(cidr, strict=False) for cidr in limits.allowed_networks]
+        return [_allowed_entry(entry) for entry in limits.allowed_networks]
     except ValueError as exc:
         raise UrlRefused(f"refused: allowed_networks holds a bad network ({exc})", url=url) from exc
+
+
+def _allowed_entry(entry: str) -> tuple[IpNetwork, int | None]:
+    entry = entry.strip()
+    if entry.startswith("["):
+        network, _, rest = entry[1:].partition("]")
+        if rest and not rest.startswith(":"):
+            raise ValueError(f"{entry!r}: write an IPv6 network with a port as [::1/128]:8123")
+        port = rest.removeprefix(":")
+    elif entry.count(":") == 1:
+        network, port = entry.split(":")
+    else:
+        network, port = entry, ""
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"{entry!r}: the port must be a number from 1 to 65535")
+    return ipaddress.ip_network(network, strict=False), int(port) if port else None
 
 
 def _resolve(url: str, *, host: str, port: int, resolver: Resolver) -> list[IpAddress]:

@@ -314,6 +314,23 @@ def test_it_refuses_the_same_url_without_the_allow_list_and_never_connects(serve
     assert net.connects == []
 
 
+def test_an_allow_list_entry_with_a_port_opens_that_port_alone(served, net):
+    port = urlsplit(served.url("/hello")).port
+    assert fetch(served.url("/hello"), limits=limits(allowed_networks=(f"127.0.0.1/32:{port}",))).status == 200
+    other = f"http://127.0.0.1:{port + 1 if port < 65535 else port - 1}/hello"
+    with pytest.raises(UrlRefused, match=r"127\.0\.0\.1 is not a public address"):
+        fetch(other, limits=limits(allowed_networks=(f"127.0.0.1/32:{port}",)))
+    with pytest.raises(UrlRefused, match="is not a public address"):
+        fetch(f"http://[::1]:{port}/", limits=limits(allowed_networks=(f"[::2/128]:{port}",)))
+    assert [address for address, _port in net.connects] == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize("entry", ["127.0.0.1/32:0", "127.0.0.1/32:http", "[::1/128]8080", "127.0.0.1/33"])
+def test_a_bad_allow_list_entry_refuses_everything_with_its_reason(entry):
+    with pytest.raises(UrlRefused, match="allowed_networks holds a bad network"):
+        fetch("http://127.0.0.1/", limits=limits(allowed_networks=(entry,)))
+
+
 def _ssrf_links() -> list[str]:
     root = ET.parse(SSRF_FEED).getroot()
     return [item.findtext("link") for item in root.iter("item")]
