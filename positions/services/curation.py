@@ -5,9 +5,9 @@ what; a correction keeps what the extractor said in `machine` and marks the row 
 """
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from positions.models import Actor, Stance, Statement, StatusChange
+from positions.services.audit import history_bulk_record
 from positions.vocabularies import DatePrecision, ReviewState
 
 CURATOR_VIA = "api"
@@ -119,7 +119,6 @@ def rows_review(*, rows, state: str, user) -> int:
     for row in changed:
         row.review_state = state
     if changed:
-        bulk_update_with_history(
-            changed, model, ["review_state"], default_user=user, default_change_reason=REVIEW_REASONS[state]
-        )
+        model.objects.bulk_update(changed, ["review_state"])
+        history_bulk_record(rows=changed, model=model, user=user, reason=REVIEW_REASONS[state], update=True)
     return len(changed)

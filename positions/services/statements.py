@@ -23,10 +23,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
-from simple_history.utils import bulk_create_with_history
 
 from positions import pipeline, selectors
 from positions.models import Actor, Document, Issue, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.services.audit import history_bulk_record
 from positions.statements.records import (
     EXTRACTOR_VERSION,
     DocumentInput,
@@ -186,16 +186,17 @@ def _said(item: Found, document: Document) -> tuple[date, str]:
 
 
 def _insert(rows: list[tuple[Statement, list]]) -> None:
-    """New statements in one INSERT, their history rows in another and their topic links in a third:
-    one at a time, with simple-history's signals, storing cost four fifths of a worker's time
-    (docs/benchmarks.md). The machine's topics are kept in each row's `machine` values."""
+    """New statements in one INSERT, their topic links in another and their history rows (with the topics,
+    so that the next record does not show them as a change) in two more: one at a time, with
+    simple-history's signals, storing cost four fifths of a worker's time (docs/benchmarks.md)."""
     if not rows:
         return
-    bulk_create_with_history([statement for statement, _ in rows], Statement, default_change_reason=EXTRACTOR_VIA)
+    statements = Statement.objects.bulk_create([statement for statement, _ in rows])
     through = Statement.topics.through
     through.objects.bulk_create(
         [through(statement_id=statement.pk, issue_id=pk) for statement, topics in rows for pk in {t.pk for t in topics}]
     )
+    history_bulk_record(rows=statements, model=Statement, reason=EXTRACTOR_VIA, update=False)
 
 
 def _curated(statement: Statement) -> bool:
