@@ -37,7 +37,7 @@ def statement_create(*, data: dict, user) -> Statement:
 
 
 @transaction.atomic
-def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
+def statement_correct(*, statement: Statement, data: dict, user, reason: str = "corrected") -> Statement:
     """Change what a curator changes; what the extractor said stays in `machine`.
 
     Rows extracted before `machine` existed get it now, from their values as stored: untouched by
@@ -58,7 +58,7 @@ def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
     statement.corrected = True  # a curator's decision: extracting again must keep it
     if topics is not None:
         _set_without_history(statement.topics, statement, topics)
-    _audited(statement, user=user, reason="corrected").save()
+    _audited(statement, user=user, reason=reason).save()
     return statement
 
 
