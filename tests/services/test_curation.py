@@ -112,13 +112,17 @@ Russian Foreign Minister Sergey Lavrov said on Monday.
 """
 
 
-def test_extraction_records_the_machine_values_and_a_correction_survives_extracting_again(seeded, user):
+def report() -> Document:
     negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
     source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/", negotiation=negotiation)
-    document = Document.objects.create(
+    return Document.objects.create(
         source=source, title="Rasmussen rejects legal guarantees", publisher="Itar-Tass",
         published=date(2012, 2, 1), text=TEXT, content_hash="b" * 64,
     )  # fmt: skip
+
+
+def test_extraction_records_the_machine_values_and_a_correction_survives_extracting_again(seeded, user):
+    document = report()
 
     document_statements_extract(document=document)
 
@@ -140,12 +144,7 @@ def test_extraction_records_the_machine_values_and_a_correction_survives_extract
 
 
 def test_the_audit_trail_of_a_kind_and_date_change_shows_only_those(seeded, user):
-    negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
-    source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/", negotiation=negotiation)
-    document = Document.objects.create(
-        source=source, title="Rasmussen rejects legal guarantees", publisher="Itar-Tass",
-        published=date(2012, 2, 1), text=TEXT, content_hash="c" * 64,
-    )  # fmt: skip
+    document = report()
     document_statements_extract(document=document)
     statement = Statement.objects.filter(document=document, topics__isnull=False).distinct().first()
     assert statement is not None, "the text gives a statement with topics"
