@@ -12,11 +12,13 @@ from django.db.models import Count
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from positions.admin.base import PipelineRowMixin
-from positions.models import Document, IngestRun, Item, Source, Statement, WorkerHeartbeat
-from positions.services.ingest import upload_refusal, upload_store
+from positions.models import Document, IngestRun, Item, Negotiation, Source, Statement, WorkerHeartbeat
+from positions.services.ingest import Given, upload_refusal, upload_store
+from positions.services.redate import document_redate
 
 # Addresses typed without a scheme are taken as https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -157,7 +159,20 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
+    """The files, and what the uploader says of them (as `manage.py ingest` takes it): it wins over what
+    is read from them, for the documents this upload adds."""
+
     files = MultipleFileField(help_text="Plain-text, HTML or PDF files: articles, transcripts, statements.")
+    published = forms.DateField(
+        required=False, help_text="YYYY-MM-DD: the day they were published, if their text does not say it."
+    )
+    title = forms.CharField(required=False, max_length=500, help_text="The document's title (one file only).")
+    publisher = forms.CharField(required=False, max_length=200, help_text="Who published them (shown publicly).")
+    negotiation = forms.ModelChoiceField(
+        queryset=Negotiation.objects.order_by("title"),
+        required=False,
+        help_text="File them under this negotiation: their topics come from its issues.",
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -165,6 +180,22 @@ class UploadForm(forms.Form):
         if refusal:
             raise forms.ValidationError(refusal)
         return files
+
+    def clean_published(self):
+        day = self.cleaned_data["published"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError("That day is still to come.")
+        return day
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and len(data.get("files") or []) > 1:
+            self.add_error("title", "A title names one document: upload one file with it.")
+        return data
+
+    def given(self) -> Given:
+        data = self.cleaned_data
+        return Given(title=data["title"].strip(), published=data["published"], publisher=data["publisher"].strip())
 
 
 class StatementInline(admin.TabularInline):
@@ -204,6 +235,16 @@ class DocumentAdmin(PipelineRowMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields if obj is not None else ["content_hash", "fetched_at", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        redated = change and "published" in form.changed_data
+        published = obj.published
+        if redated:
+            obj.published = form.initial["published"]  # the service sets it, and re-dates what follows it
+        super().save_model(request, obj, form, change)
+        if redated:
+            report = document_redate(document=obj, published=published, user=request.user)
+            self.message_user(request, f"{obj}: {report.line()}.", messages.INFO)
 
     @admin.display(description="statements", ordering="statement_total")
     def statement_count(self, obj):
@@ -245,7 +286,11 @@ class DocumentAdmin(PipelineRowMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = upload_store(files=[(f.name, f.read()) for f in form.cleaned_data["files"]])
+            upload = upload_store(
+                files=[(f.name, f.read()) for f in form.cleaned_data["files"]],
+                given=form.given(),
+                negotiation=form.cleaned_data["negotiation"],
+            )
             run = upload.run
             items = reverse("admin:positions_item_changelist") + f"?run__id__exact={run.pk}"
             self.message_user(
@@ -259,6 +304,13 @@ class DocumentAdmin(PipelineRowMixin, admin.ModelAdmin):
                 ),
                 messages.SUCCESS,
             )
+            if run.known and form.given().as_json():
+                self.message_user(
+                    request,
+                    f"{run.known} of these were uploaded before: the date, title and publisher apply to new "
+                    "documents only (correct the others here).",
+                    messages.WARNING,
+                )
             follow = request.user.has_perm("positions.view_item")
             return redirect(items if follow else "admin:positions_document_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta, "title": "Upload"}

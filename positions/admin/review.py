@@ -7,8 +7,11 @@ The statement queue fits a 1366 px screen beside the admin's sidebars: the date,
 quote are columns, the rest a compact line under the quote; a new speaker is approved from its row.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -24,8 +27,8 @@ from positions.admin.base import (
 )
 from positions.admin.people import roles_prefetch, roles_shown
 from positions.models import Actor, Negotiation, Stance, Statement, StatusChange
-from positions.services import curation
-from positions.vocabularies import ReviewState
+from positions.services import curation, redate
+from positions.vocabularies import DatePrecision, ReviewState
 
 ADMIN_VIA = "admin"
 
@@ -44,6 +47,11 @@ class NegotiationFilter(admin.SimpleListFilter):
             return queryset
         topic = Statement.topics.through.objects.filter(statement_id=OuterRef("pk"), issue__negotiation=self.value())
         return queryset.filter(Q(document__source__negotiation=self.value()) | Q(Exists(topic)))
+
+
+class RedateForm(forms.Form):
+    said_on = forms.DateField(label="said on", help_text="YYYY-MM-DD; a month or a year is given as its first day.")
+    said_precision = forms.ChoiceField(label="precision", choices=DatePrecision.choices, initial=DatePrecision.DAY)
 
 
 def _changes_table(changes) -> str:
@@ -118,7 +126,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
     search_fields = ["quote", "cue", "speaker__name", "party__name", "document__title"]
     autocomplete_fields = ["document", "speaker", "party", "addressee", "proposal", "topics"]
     date_hierarchy = "said_on"
-    actions = ["approve_selected", "reject_selected"]
+    actions = ["approve_selected", "reject_selected", "redate_selected"]
     fieldsets = [
         ("Quote", {"fields": ["document", "quote_in_context", "span", "mode"]}),
         ("Attribution", {"fields": ["speaker", "party", "addressee", "cue", ("said_on", "said_precision")]}),
@@ -205,6 +213,33 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
             ),
             self.document_link(obj),
         )
+
+    @admin.action(permissions=["review"], description="Re-date selected %(verbose_name_plural)s…")
+    def redate_selected(self, request, queryset):
+        """A curator's date for the selected statements (an intermediate page asks it); their suggestions follow."""
+        if not self.has_review_permission(request):
+            raise PermissionDenied
+        form = RedateForm(request.POST if request.POST.get("confirm") == "yes" else None)
+        if form.is_valid():
+            report = redate.statements_redate(
+                statements=queryset,
+                said_on=form.cleaned_data["said_on"],
+                said_precision=form.cleaned_data["said_precision"],
+                user=request.user,
+            )
+            self.message_user(request, f"{report.line()}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Re-date statements",
+            "opts": self.model._meta,
+            "form": form,
+            "statements": queryset.select_related("speaker", "party", "document"),
+            "action": "redate_selected",
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/positions/statement/redate.html", context)
 
     @admin.display(description="span")
     def span(self, obj):

@@ -5,9 +5,9 @@ what; a correction keeps what the extractor said in `machine` and marks the row 
 """
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from positions.models import Actor, Stance, Statement, StatusChange
+from positions.services.audit import history_bulk_record
 from positions.vocabularies import DatePrecision, ReviewState
 
 CURATOR_VIA = "api"
@@ -37,7 +37,7 @@ def statement_create(*, data: dict, user) -> Statement:
 
 
 @transaction.atomic
-def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
+def statement_correct(*, statement: Statement, data: dict, user, reason: str = "corrected") -> Statement:
     """Change what a curator changes; what the extractor said stays in `machine`.
 
     Rows extracted before `machine` existed get it now, from their values as stored: untouched by
@@ -58,7 +58,7 @@ def statement_correct(*, statement: Statement, data: dict, user) -> Statement:
     statement.corrected = True  # a curator's decision: extracting again must keep it
     if topics is not None:
         _set_without_history(statement.topics, statement, topics)
-    _audited(statement, user=user, reason="corrected").save()
+    _audited(statement, user=user, reason=reason).save()
     return statement
 
 
@@ -119,7 +119,6 @@ def rows_review(*, rows, state: str, user) -> int:
     for row in changed:
         row.review_state = state
     if changed:
-        bulk_update_with_history(
-            changed, model, ["review_state"], default_user=user, default_change_reason=REVIEW_REASONS[state]
-        )
+        model.objects.bulk_update(changed, ["review_state"])
+        history_bulk_record(rows=changed, model=model, user=user, reason=REVIEW_REASONS[state], update=True)
     return len(changed)

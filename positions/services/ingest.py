@@ -23,7 +23,7 @@ from positions.ingest import dedupe
 from positions.ingest.pdf import PDF_MAGIC
 from positions.ingest.records import FetchError, IngestError
 from positions.ingest.text import binary_kind
-from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Source
+from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Negotiation, Source
 from positions.services import statements
 from positions.statements.records import DocumentInput
 from positions.vocabularies import SourceKind
@@ -137,12 +137,20 @@ def upload_refusal(*, files) -> str:
     return ""
 
 
-def upload_store(*, files: list[tuple[str, bytes]], trigger: str = "upload") -> Upload:
-    """Record uploaded files (name, bytes) as pending items of a new run; once the transaction commits,
-    write them under UPLOAD_DIR and queue their processing. The worker reads them, never the request.
+def upload_store(
+    *,
+    files: list[tuple[str, bytes]],
+    trigger: str = "upload",
+    given: Given | None = None,
+    negotiation: Negotiation | None = None,
+) -> Upload:
+    """Record uploaded files (name, bytes) as pending items of a new run, with what the uploader said of
+    them (`given`); once the transaction commits, write them under UPLOAD_DIR and queue their processing.
+    The worker reads them, never the request. Files filed under a negotiation go to its own uploads source,
+    so that their topics come from its issues.
 
     Files are written only after the commit, so a request that rolls back leaves no file behind."""
-    source, _ = Source.objects.get_or_create(name="Uploads", defaults={"kind": "upload", "is_active": False})
+    source = _uploads_source(negotiation)
     run = IngestRun.objects.create(source=source, trigger=trigger, started_at=timezone.now())
     folder = Path(settings.UPLOAD_DIR)
     to_write, entries = {}, []
@@ -150,13 +158,26 @@ def upload_store(*, files: list[tuple[str, bytes]], trigger: str = "upload") -> 
         path = folder / f"{hashlib.sha256(data).hexdigest()}{_upload_suffix(name, data)}"  # by content: no clashes
         to_write[path] = data
         entries.append(pipeline.file_entry(path, title=Path(name).stem))
-    new_ids = _items_record(source, run, entries)
+    new_ids = _items_record(source, run, entries, given=given)
     keys = [entry.key[:1000] for entry in entries]
     items = {item.key: item for item in Item.objects.filter(source=source, key__in=keys)}
     run_refresh(run_id=run.pk)
     run.refresh_from_db()
     transaction.on_commit(lambda: _uploads_write_and_queue(to_write, new_ids))
     return Upload(run=run, items=tuple(dict.fromkeys(items[key] for key in keys)))
+
+
+def _uploads_source(negotiation: Negotiation | None) -> Source:
+    """Uploads are one source, or one per negotiation; named for it, never for a place on this machine."""
+    if negotiation is None:
+        source, _ = Source.objects.get_or_create(name="Uploads", defaults={"kind": "upload", "is_active": False})
+        return source
+    source, _ = Source.objects.get_or_create(
+        kind=SourceKind.UPLOAD,
+        negotiation=negotiation,
+        defaults={"name": f"Uploads: {negotiation.title}"[:200], "is_active": False},
+    )
+    return source
 
 
 def _upload_suffix(name: str, data: bytes) -> str:

@@ -23,12 +23,14 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
-from simple_history.utils import bulk_create_with_history
 
 from positions import pipeline, selectors
 from positions.models import Actor, Document, Issue, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.services import redate
+from positions.services.audit import history_bulk_record
 from positions.statements.records import (
     EXTRACTOR_VERSION,
+    DateSaid,
     DocumentInput,
     Findings,
     Found,
@@ -100,9 +102,12 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
     refs = _References(findings, document, report)
     wanted: dict[tuple, tuple[StatementFinding, Statement]] = {}
     inserted: list[tuple[Statement, list]] = []
+    curated_said: dict[tuple[int, int], DateSaid] = {}
+    redated: list[int] = []
     for finding in findings.statements:
         item = finding.statement
         if (item.start, item.end) in curated_spans:
+            curated_said[(item.start, item.end)] = DateSaid(*_said(item, document))
             continue
         said_on, said_precision = _said(item, document)
         speaker = refs.actor(finding, said_on)
@@ -148,6 +153,8 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
             report.statements["inserted"] += 1
         else:
             changed = [name for name in UPDATED_FIELDS if getattr(statement, name) != values[name]]
+            if "said_on" in changed:
+                redated.append(statement.pk)
             for name in changed:
                 setattr(statement, name, values[name])
             if changed:
@@ -165,6 +172,12 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
         report.statuses["deleted"] += _suggestions_withdraw(StatusChange, [s.pk for s in gone])
         Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
         report.statements["deleted"] = len(gone)
+    # The document's date may have changed since: curated statements the machine dated, and the
+    # suggestions of every re-dated statement, follow it before new suggestions are matched by day.
+    reason = _reason(f"re-dated: extracted again, document date {document.published or 'none'}")
+    redate.suggestions_redate(statement_ids=redated, user=None, reason=reason, report=redate.RedateReport())
+    kept_dates = {s.pk: curated_said[(s.start, s.end)] for s in curated if (s.start, s.end) in curated_said}
+    redate.statements_machine_redate(statements=curated, dates=kept_dates, user=None, reason=reason)
     for finding, statement in wanted.values():
         for suggestion in finding.stances:
             _suggest(suggestion, statement, refs, report)
@@ -186,16 +199,17 @@ def _said(item: Found, document: Document) -> tuple[date, str]:
 
 
 def _insert(rows: list[tuple[Statement, list]]) -> None:
-    """New statements in one INSERT, their history rows in another and their topic links in a third:
-    one at a time, with simple-history's signals, storing cost four fifths of a worker's time
-    (docs/benchmarks.md). The machine's topics are kept in each row's `machine` values."""
+    """New statements in one INSERT, their topic links in another and their history rows (with the topics,
+    so that the next record does not show them as a change) in two more: one at a time, with
+    simple-history's signals, storing cost four fifths of a worker's time (docs/benchmarks.md)."""
     if not rows:
         return
-    bulk_create_with_history([statement for statement, _ in rows], Statement, default_change_reason=EXTRACTOR_VIA)
+    statements = Statement.objects.bulk_create([statement for statement, _ in rows])
     through = Statement.topics.through
     through.objects.bulk_create(
         [through(statement_id=statement.pk, issue_id=pk) for statement, topics in rows for pk in {t.pk for t in topics}]
     )
+    history_bulk_record(rows=statements, model=Statement, reason=EXTRACTOR_VIA, update=False)
 
 
 def _curated(statement: Statement) -> bool:

@@ -112,13 +112,17 @@ Russian Foreign Minister Sergey Lavrov said on Monday.
 """
 
 
-def test_extraction_records_the_machine_values_and_a_correction_survives_extracting_again(seeded, user):
+def report() -> Document:
     negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
     source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/", negotiation=negotiation)
-    document = Document.objects.create(
+    return Document.objects.create(
         source=source, title="Rasmussen rejects legal guarantees", publisher="Itar-Tass",
         published=date(2012, 2, 1), text=TEXT, content_hash="b" * 64,
     )  # fmt: skip
+
+
+def test_extraction_records_the_machine_values_and_a_correction_survives_extracting_again(seeded, user):
+    document = report()
 
     document_statements_extract(document=document)
 
@@ -137,3 +141,22 @@ def test_extraction_records_the_machine_values_and_a_correction_survives_extract
 
     statement.refresh_from_db()
     assert statement.kind == "criticism" and statement.machine["kind"] != "criticism"
+
+
+def test_the_audit_trail_of_a_kind_and_date_change_shows_only_those(seeded, user):
+    document = report()
+    document_statements_extract(document=document)
+    statement = Statement.objects.filter(document=document, topics__isnull=False).distinct().first()
+    assert statement is not None, "the text gives a statement with topics"
+    curation.rows_review(rows=Statement.objects.filter(pk=statement.pk), state=ReviewState.APPROVED, user=user)
+    statement.refresh_from_db()
+
+    curation.statement_correct(statement=statement, data={"kind": "criticism", "said_on": date(2012, 1, 30)}, user=user)
+
+    records = list(statement.history.order_by("history_date", "history_id"))
+    assert [r.history_change_reason for r in records] == [f"extractor {EXTRACTOR_VERSION}", "approved", "corrected"]
+    for record in records:  # every record knows the topics, the bulk ones included
+        assert sorted(t.issue.key for t in record.topics.all()) == statement.machine["topics"]
+    approved, corrected = records[1], records[2]
+    assert approved.diff_against(records[0]).changed_fields == ["review_state"]
+    assert sorted(corrected.diff_against(approved).changed_fields) == ["corrected", "kind", "said_on"]
