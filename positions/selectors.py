@@ -68,6 +68,10 @@ def proposals_as_of(*, negotiation: Negotiation, as_of: date) -> QuerySet[Propos
     )
 
 
+# What a run needs of each row: the whole history up to the date is read, not just the rows in force.
+_RUN_FIELDS = ("id", "proposal_id", "effective", "review_state", "recorded_at")
+
+
 def _stance_rows(
     *,
     as_of: date,
@@ -116,7 +120,8 @@ def stance_runs_as_of(
     the rows that stated it, the first one first. One query, over every row up to `as_of`."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
     stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
-    return _runs_in_force(stances.select_related("party").defer("note", "machine"), "stance")
+    stances = stances.select_related("party").only(*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
+    return _runs_in_force(stances, "stance")
 
 
 def stance_as_of(*, party: Party, proposal: Proposal, as_of: date, include_pending: bool = True) -> Stance | None:
@@ -164,7 +169,7 @@ def status_runs_as_of(
     """The status changes of `statuses_as_of`, each with `since` and `run` as in `stance_runs_as_of`.
     One query."""
     changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
-    return _runs_in_force(changes.defer("note", "machine"), "status")
+    return _runs_in_force(changes.only(*_RUN_FIELDS, "status"), "status")
 
 
 def _runs_in_force(rows, field: str) -> list:
