@@ -4,6 +4,10 @@
 for each proposal the latest status with effective <= D. Rejected rows never count; pending
 ones count unless `include_pending=False`. On the same day an approved row wins over a pending
 one, then the one recorded last.
+
+A stance or status is a run: it began when first stated and holds until a different value is in
+force. A row that repeats the value in force the day before is a restatement: it adds evidence,
+not a change. "Since" is the run's start; the changes list only the rows that start a run.
 """
 
 import re
@@ -64,6 +68,28 @@ def proposals_as_of(*, negotiation: Negotiation, as_of: date) -> QuerySet[Propos
     )
 
 
+# What a run needs of each row: the whole history up to the date is read, not just the rows in force.
+_RUN_FIELDS = ("id", "proposal_id", "effective", "review_state", "recorded_at")
+
+
+def _stance_rows(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None,
+    proposals: Iterable[Proposal] | None,
+    parties: Iterable[Party] | None,
+    include_pending: bool,
+) -> QuerySet[Stance]:
+    stances = Stance.objects.filter(_visible(include_pending), effective__lte=as_of)
+    if negotiation is not None:
+        stances = stances.filter(proposal__negotiation=negotiation)
+    if proposals is not None:
+        stances = stances.filter(proposal__in=list(proposals))
+    if parties is not None:
+        stances = stances.filter(party__in=list(parties))
+    return stances
+
+
 def stances_as_of(
     *,
     as_of: date,
@@ -73,13 +99,8 @@ def stances_as_of(
     include_pending: bool = True,
 ) -> QuerySet[Stance]:
     """One stance per (proposal, party): the one in force on `as_of`. One query."""
-    stances = Stance.objects.filter(_visible(include_pending), effective__lte=as_of)
-    if negotiation is not None:
-        stances = stances.filter(proposal__negotiation=negotiation)
-    if proposals is not None:
-        stances = stances.filter(proposal__in=list(proposals))
-    if parties is not None:
-        stances = stances.filter(party__in=list(parties))
+    scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
     return (
         stances.select_related("party", "proposal")
         .order_by("proposal_id", "party_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -87,8 +108,35 @@ def stances_as_of(
     )
 
 
+def stance_runs_as_of(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    parties: Iterable[Party] | None = None,
+    include_pending: bool = True,
+) -> list[Stance]:
+    """The stances of `stances_as_of`, each with `since`, the day its run began, and `run`, the ids of
+    the rows that stated it, the first one first. One query, over every row up to `as_of`."""
+    scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
+    stances = stances.select_related("party").only(*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
+    return _runs_in_force(stances, "stance")
+
+
 def stance_as_of(*, party: Party, proposal: Proposal, as_of: date, include_pending: bool = True) -> Stance | None:
     return stances_as_of(as_of=as_of, proposals=[proposal], parties=[party], include_pending=include_pending).first()
+
+
+def _status_rows(
+    *, as_of: date, negotiation: Negotiation | None, proposals: Iterable[Proposal] | None, include_pending: bool
+) -> QuerySet[StatusChange]:
+    changes = StatusChange.objects.filter(_visible(include_pending), effective__lte=as_of)
+    if negotiation is not None:
+        changes = changes.filter(proposal__negotiation=negotiation)
+    if proposals is not None:
+        changes = changes.filter(proposal__in=list(proposals))
+    return changes
 
 
 def statuses_as_of(
@@ -99,11 +147,7 @@ def statuses_as_of(
     include_pending: bool = True,
 ) -> QuerySet[StatusChange]:
     """One status change per proposal: the one in force on `as_of`. One query."""
-    changes = StatusChange.objects.filter(_visible(include_pending), effective__lte=as_of)
-    if negotiation is not None:
-        changes = changes.filter(proposal__negotiation=negotiation)
-    if proposals is not None:
-        changes = changes.filter(proposal__in=list(proposals))
+    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
     return (
         changes.select_related("proposal")
         .order_by("proposal_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -113,6 +157,35 @@ def statuses_as_of(
 
 def status_as_of(*, proposal: Proposal, as_of: date, include_pending: bool = True) -> StatusChange | None:
     return statuses_as_of(as_of=as_of, proposals=[proposal], include_pending=include_pending).first()
+
+
+def status_runs_as_of(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    include_pending: bool = True,
+) -> list[StatusChange]:
+    """The status changes of `statuses_as_of`, each with `since` and `run` as in `stance_runs_as_of`.
+    One query."""
+    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
+    return _runs_in_force(changes.only(*_RUN_FIELDS, "status"), "status")
+
+
+def _runs_in_force(rows, field: str) -> list:
+    """The row in force at the end of each (proposal, party) history of these rows, with its run's
+    start as `since` and the ids of its run's rows, oldest first, as `run`."""
+    found = []
+    for history in _histories(rows, field):
+        row, previous, since = history[-1]
+        before = {r.id: p for r, p, _ in history}
+        run = [row.id]
+        while _restates(field, row, previous):
+            run.append(previous.id)
+            previous = before[previous.id]
+        row.since, row.run = since, run[::-1]
+        found.append(row)
+    return found
 
 
 def actors_visible(*, curator: bool) -> QuerySet[Actor]:
@@ -203,6 +276,7 @@ def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
         "statement_id",
         "statement__quote",
         "statement__said_on",
+        "statement__party_id",
         "shown_speaker__name",
         "statement__document_id",
         "statement__document__url",
@@ -213,22 +287,31 @@ def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
     return by_stance
 
 
+def _said_last(row: dict) -> tuple:
+    return (row["statement__said_on"], row["statement_id"])
+
+
 def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> dict:
-    latest = max(evidence, key=lambda r: (r["statement__said_on"], r["statement_id"]), default=None)
+    """A cell of the matrix: the stance's run and the statement shown for it, the latest of the
+    party's own speakers' (a party's words are the best evidence of its stance), else of others'."""
+    own = [r for r in evidence if r["statement__party_id"] == party.id]
+    shown = max(own or evidence, key=_said_last, default=None)
+    latest = max(evidence, key=_said_last, default=None)
     return {
         "party": party.slug,
         "stance": stance.stance if stance else None,
-        "since": stance.effective if stance else None,
+        "since": stance.since if stance else None,
+        "last_stated": stance and (latest["statement__said_on"] if latest else stance.effective),
         "review_state": stance.review_state if stance else None,
         "statements": len(evidence),
-        "latest_statement": latest
+        "latest_statement": shown
         and {
-            "id": latest["statement_id"],
-            "quote": latest["statement__quote"],
-            "said_on": latest["statement__said_on"],
-            "speaker": latest["shown_speaker__name"],
-            "url": latest["statement__document__url"],
-            "document": latest["statement__document_id"],
+            "id": shown["statement_id"],
+            "quote": shown["statement__quote"],
+            "said_on": shown["statement__said_on"],
+            "speaker": shown["shown_speaker__name"],
+            "url": shown["statement__document__url"],
+            "document": shown["statement__document_id"],
         },
     }
 
@@ -241,17 +324,18 @@ def positions_compare(
     include_pending: bool = True,
 ) -> dict:
     """The comparison matrix as of a date: every proposal tabled by then (by issue key, first
-    stated, title) with its status and, for each party in the given order, the stance in force,
-    how many evidence statements ground it and the latest of them.
+    stated, title) with its status and, for each party in the given order, the stance in force:
+    since when (its run's start), when last stated (its run's latest evidence, else its latest
+    row's date), how many evidence statements ground its run and the one shown first.
 
     Rejected rows and statements never count, for anyone: they are not in force and ground
     nothing. Four queries whatever the size of the matrix.
     """
     proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of))
     args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
-    statuses = {change.proposal_id: change for change in statuses_as_of(**args)}
-    stances = {(s.proposal_id, s.party_id): s for s in stances_as_of(**args, parties=parties)}
-    evidence = _stance_evidence(stance_ids=[s.id for s in stances.values()])
+    statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
+    stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
+    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run])
 
     rows = []
     for proposal in proposals:
@@ -259,7 +343,9 @@ def positions_compare(
         cells = []
         for party in parties:
             stance = stances.get((proposal.id, party.id))
-            cells.append(_compare_cell(party, stance, evidence.get(stance.id, []) if stance else []))
+            # A statement may ground two rows of a run: it counts once.
+            grounds = {r["statement_id"]: r for i in (stance.run if stance else []) for r in evidence.get(i, [])}
+            cells.append(_compare_cell(party, stance, list(grounds.values())))
         rows.append(
             {
                 "id": proposal.id,
@@ -270,7 +356,7 @@ def positions_compare(
                 "kind": proposal.kind,
                 "first_stated": proposal.first_stated,
                 "status": status
-                and {"status": status.status, "since": status.effective, "review_state": status.review_state},
+                and {"status": status.status, "since": status.since, "review_state": status.review_state},
                 "cells": cells,
             }
         )
@@ -295,12 +381,12 @@ def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until
 def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: date) -> dict:
     """What changed after `date_from` up to and including `date_to`.
 
-    `changes`: every status change and stance with date_from < effective <= date_to, by date,
-    proposal title and party name, each with the value in force the day before it took effect
-    (`previous`) and its evidence statement ids. `summary`: each (proposal, party) — party None
-    for the status — whose value in force on date_from differs from the one on date_to, by the
-    as-of rule of `stances_as_of`. Rejected rows and statements changed nothing: left out.
-    Five queries whatever the number of changes.
+    `changes`: every status change and stance with date_from < effective <= date_to that differs
+    from the value in force the day before it took effect (`previous`; a restatement changed
+    nothing), by date, proposal title and party name, each with its evidence statement ids.
+    `summary`: each (proposal, party) — party None for the status — whose value in force on
+    date_from differs from the one on date_to, by the as-of rule of `stances_as_of`. Rejected rows
+    and statements changed nothing: left out. Five queries whatever the number of changes.
     """
     upto = {"proposal__negotiation": negotiation, "effective__lte": date_to}
     between = {"negotiation": negotiation, "after": date_from, "until": date_to}
@@ -315,12 +401,12 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
 
     changes, summary = [], []
     for field, rows in histories:
-        for history in _histories(rows):
+        for history in _histories(rows, field):
             on_from = None
-            for row, previous in history:
+            for row, previous, _ in history:
                 if row.effective <= date_from:
                     on_from = row
-                else:
+                elif not _restates(field, row, previous):
                     order = (row.effective, row.proposal.title, _party_name(row), row.recorded_at, row.id)
                     changes.append((order, _change(field, row, previous, evidence[field].get(row.id, []))))
             last = history[-1][0]
@@ -338,22 +424,29 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
     }
 
 
-def _histories(rows) -> Iterator[list[tuple]]:
-    """Each (proposal, party) history of these rows in in-force order, every row paired with the row
-    in force the day before it took effect (None for the first day)."""
+def _histories(rows, field: str) -> Iterator[list[tuple]]:
+    """Each (proposal, party) history of these rows in in-force order, every row with the row in
+    force the day before it took effect (None for the first day) and the day its run began: its
+    own date, or that row's run start when it restates that row's `field`."""
     groups: dict[tuple, list] = {}
     for row in rows:
         groups.setdefault((row.proposal_id, getattr(row, "party_id", None)), []).append(row)
     for group in groups.values():
         group.sort(key=_in_force_order)
-        history, day, last, before_day = [], None, None, None
+        history, day, last, before_day, since = [], None, None, None, {}
         for row in group:
             if row.effective != day:
                 # The last row of the earlier days is the one in force the day before.
                 day, before_day = row.effective, last
-            history.append((row, before_day))
+            since[row.id] = since[before_day.id] if _restates(field, row, before_day) else row.effective
+            history.append((row, before_day, since[row.id]))
             last = row
         yield history
+
+
+def _restates(field: str, row, previous) -> bool:
+    """Whether `row` says again what was in force the day before: evidence, not a change."""
+    return previous is not None and getattr(previous, field) == getattr(row, field)
 
 
 def _party_name(row) -> str:
@@ -422,8 +515,10 @@ def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, 
 
 def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
     """A proposal and its timeline: status changes and stances by effective date, then recorded_at,
-    each with its evidence statements and their documents. None when there is no such proposal.
-    Rejected rows and statements are for curators only. Five queries whatever the number of events.
+    each with the start of its run (`since`), whether it restates the value in force the day before
+    (`restatement`) and its evidence statements and their documents, a stance's party's own first.
+    None when there is no such proposal. Rejected rows and statements are for curators only (a
+    rejected row never was in force: no run, no restatement). Five queries whatever the number of events.
     """
     proposal = Proposal.objects.select_related("negotiation", "issue", "proponent").filter(pk=proposal_id).first()
     if proposal is None:
@@ -434,17 +529,31 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         if model is Stance:
             rows = rows.select_related("party")
         evidence = _history_evidence(model, proposal=proposal, curator=curator)
+        rows = list(rows)
+        in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
+        runs = {
+            row.id: (since, _restates(field, row, previous))
+            for history in _histories(in_force, field)
+            for row, previous, since in history
+        }
         for row in rows:
+            party = getattr(row, "party", None)
+            since, restatement = runs.get(row.id, (None, False))
+            statements = evidence.get(row.id, [])
+            if party is not None:
+                statements = sorted(statements, key=lambda s: s["party"] != party.slug)  # stable: by date within
             event = {
                 "id": row.id,
                 "date": row.effective,
                 "type": kind,
-                "party": _party_ref(getattr(row, "party", None)),
+                "party": _party_ref(party),
                 "value": getattr(row, field),
+                "since": since,
+                "restatement": restatement,
                 "review_state": row.review_state,
                 "note": row.note,
                 "recorded_at": row.recorded_at,
-                "evidence": evidence.get(row.id, []),
+                "evidence": statements,
             }
             events.append((row.effective, row.recorded_at, row.id, event))
     events.sort(key=lambda e: e[:3])
@@ -530,9 +639,10 @@ def changes_history(
     limit: int | None = None,
 ) -> list[dict]:
     """Every status change and stance change, newest first, each with the value in force the day
-    before it took effect (`previous`), narrowed to a negotiation, a party (its stances only) or a
-    proposal. The entries are those of `positions_changes`, plus the row's id and recorded_at.
-    Rejected rows changed nothing. Two queries (one with a party) whatever the history's length.
+    before it took effect (`previous`, never the same: restatements are left out), narrowed to a
+    negotiation, a party (its stances only) or a proposal. The entries are those of
+    `positions_changes`, plus the row's id and recorded_at. Rejected rows changed nothing. Two queries
+    (one with a party) whatever the history's length.
     """
     scope = {}
     if negotiation is not None:
@@ -550,8 +660,10 @@ def changes_history(
 
     changes = []
     for field, rows in histories:
-        for history in _histories(rows):
-            for row, previous in history:
+        for history in _histories(rows, field):
+            for row, previous, _ in history:
+                if _restates(field, row, previous):
+                    continue
                 change = _change(field, row, previous, [])
                 change.update(id=row.id, recorded_at=row.recorded_at, note=row.note)
                 del change["evidence"]

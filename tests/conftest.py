@@ -120,6 +120,18 @@ def unthrottled(monkeypatch):
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
 
 
+def real_changes(rows, field: str) -> list:
+    """The stances or status changes that differ from the value before them (by date) for their proposal
+    and party: a first value or a change of mind, not a restatement. Assumes one row a day per pair."""
+    before, found = {}, []
+    for row in sorted(rows, key=lambda r: (r.effective, r.recorded_at, r.id)):
+        key = (row.proposal_id, getattr(row, "party_id", None))
+        if before.get(key) != getattr(row, field):
+            found.append(row)
+        before[key] = getattr(row, field)
+    return found
+
+
 @pytest.fixture
 def seed_data() -> dict:
     return json.loads(SEED_FILE.read_text(encoding="utf-8"))

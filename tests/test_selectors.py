@@ -1,4 +1,4 @@
-"""As-of reads at their boundaries: the day before, of and after a change; overlaps; rejected rows."""
+"""As-of reads at their boundaries: the day before, of and after a change; overlaps; rejected rows; runs."""
 
 from datetime import date, timedelta
 
@@ -110,3 +110,82 @@ def test_it_leaves_out_proposals_not_yet_tabled():
     f.proposal(negotiation=early.negotiation, first_stated=date(2011, 12, 6))
     tabled = selectors.proposals_as_of(negotiation=early.negotiation, as_of=date(2010, 6, 1))
     assert list(tabled) == [early]
+
+
+# --- runs: a stance holds from its first statement until a different one -----------------------
+
+
+def test_a_restatement_keeps_the_runs_start_and_joins_its_run():
+    first = f.stance(effective=date(2010, 1, 1), stance="supports")
+    again = f.stance(proposal=first.proposal, party=first.party, effective=CHANGE, stance="supports")
+    [found] = selectors.stance_runs_as_of(proposals=[first.proposal], as_of=CHANGE)
+    assert (found, found.since, found.run) == (again, date(2010, 1, 1), [first.id, again.id])
+    [found] = selectors.stance_runs_as_of(proposals=[first.proposal], as_of=CHANGE - DAY)
+    assert (found, found.since, found.run) == (first, date(2010, 1, 1), [first.id])
+
+
+def test_a_different_stance_starts_a_new_run():
+    args = {"proposal": f.proposal(), "party": f.party()}
+    f.stance(**args, effective=date(2010, 1, 1), stance="supports")
+    f.stance(**args, effective=date(2011, 1, 1), stance="opposes")
+    back = f.stance(**args, effective=CHANGE, stance="supports")
+    [found] = selectors.stance_runs_as_of(proposals=[args["proposal"]], as_of=CHANGE + DAY)
+    assert (found.since, found.run) == (CHANGE, [back.id])
+
+
+def test_a_same_day_row_not_in_force_does_not_break_a_run():
+    first = f.stance(effective=date(2010, 1, 1), stance="supports")
+    args = {"proposal": first.proposal, "party": first.party, "effective": CHANGE}
+    f.stance(**args, stance="opposes", review_state=ReviewState.PENDING)
+    again = f.stance(**args, stance="supports")  # approved: in force that day, before the pending one
+    [found] = selectors.stance_runs_as_of(proposals=[first.proposal], as_of=CHANGE)
+    assert (found, found.since, found.run) == (again, date(2010, 1, 1), [first.id, again.id])
+
+
+def test_a_status_run_starts_at_its_first_row():
+    tabled = f.status_change(effective=date(2010, 11, 20), status="tabled")
+    f.status_change(proposal=tabled.proposal, effective=CHANGE, status="tabled")
+    [found] = selectors.status_runs_as_of(proposals=[tabled.proposal], as_of=CHANGE)
+    assert (found.status, found.effective, found.since) == ("tabled", CHANGE, date(2010, 11, 20))
+
+
+def test_the_changes_leave_out_restatements():
+    first = f.stance(effective=date(2010, 1, 1), stance="supports")
+    args = {"proposal": first.proposal, "party": first.party}
+    f.stance(**args, effective=date(2011, 1, 1), stance="supports")
+    turned = f.stance(**args, effective=CHANGE, stance="opposes")
+    f.status_change(proposal=first.proposal, effective=date(2010, 1, 1), status="tabled")
+    f.status_change(proposal=first.proposal, effective=date(2011, 1, 1), status="tabled")
+    negotiation = first.proposal.negotiation
+
+    history = selectors.changes_history(negotiation=negotiation)
+    assert [(c["type"], c["date"], c["previous"], c["value"]) for c in history] == [
+        ("stance", CHANGE, "supports", "opposes"),
+        ("status", date(2010, 1, 1), None, "tabled"),  # recorded after the stance: newer
+        ("stance", date(2010, 1, 1), None, "supports"),
+    ]
+    assert history[0]["id"] == turned.id
+    changes = selectors.positions_changes(negotiation=negotiation, date_from=date(2010, 6, 1), date_to=CHANGE)
+    assert [(c["date"], c["previous"], c["value"]) for c in changes["changes"]] == [(CHANGE, "supports", "opposes")]
+
+
+def test_a_proposals_history_marks_restatements_with_their_runs_start():
+    first = f.stance(effective=date(2010, 1, 1), stance="supports")
+    args = {"proposal": first.proposal, "party": first.party}
+    again = f.stance(**args, effective=date(2011, 1, 1), stance="supports")
+    rejected = f.stance(**args, effective=date(2011, 6, 1), stance="opposes", review_state=ReviewState.REJECTED)
+    events = selectors.proposal_history(proposal_id=first.proposal_id, curator=True)["events"]
+    assert [(e["id"], e["since"], e["restatement"]) for e in events] == [
+        (first.id, date(2010, 1, 1), False),
+        (again.id, date(2010, 1, 1), True),
+        (rejected.id, None, False),  # never in force
+    ]
+
+
+def test_a_proposals_history_lists_a_stances_own_party_evidence_first():
+    stance = f.stance()
+    other = f.statement(party=f.party(), said_on=date(2010, 1, 1), review_state=ReviewState.APPROVED)
+    own = f.statement(party=stance.party, said_on=date(2010, 2, 1), review_state=ReviewState.APPROVED)
+    stance.evidence.add(other, own)
+    [event] = selectors.proposal_history(proposal_id=stance.proposal_id)["events"]
+    assert [s["id"] for s in event["evidence"]] == [own.id, other.id]

@@ -75,7 +75,9 @@ class ComparisonPartySerializer(serializers.Serializer):
 
 class CompareStatusSerializer(serializers.Serializer):
     status = _choice(ProposalStatus.choices)
-    since = serializers.DateField(help_text="The day this status took effect.")
+    since = serializers.DateField(
+        help_text="The day this status began: the first of the uninterrupted rows that give it, not the last."
+    )
     review_state = _choice(ReviewState.choices)
 
 
@@ -91,10 +93,22 @@ class CompareStatementSerializer(serializers.Serializer):
 class CompareCellSerializer(serializers.Serializer):
     party = serializers.CharField(help_text="The party's slug.")
     stance = _choice(StanceValue.choices, allow_null=True)
-    since = serializers.DateField(allow_null=True, help_text="The day the stance took effect.")
-    review_state = _choice(ReviewState.choices, allow_null=True)
-    statements = serializers.IntegerField(help_text="How many evidence statements ground the stance.")
-    latest_statement = CompareStatementSerializer(allow_null=True)
+    since = serializers.DateField(
+        allow_null=True,
+        help_text="The day the stance began: the first of the uninterrupted rows that give it (a restatement "
+        "adds evidence, it does not move this date).",
+    )
+    last_stated = serializers.DateField(
+        allow_null=True,
+        help_text="When the stance was last stated: the latest said_on of its evidence since `since`, or the "
+        "day of its latest row when none has evidence.",
+    )
+    review_state = _choice(ReviewState.choices, allow_null=True, help_text="The review state of its latest row.")
+    statements = serializers.IntegerField(help_text="How many evidence statements ground the stance since `since`.")
+    latest_statement = CompareStatementSerializer(
+        allow_null=True,
+        help_text="The statement shown first: the latest by the party's own speakers, else the latest by others.",
+    )
 
 
 class CompareProposalSerializer(serializers.Serializer):
@@ -130,7 +144,9 @@ class ChangeSerializer(serializers.Serializer):
     proposal = ChangesProposalSerializer()
     party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change.")
     value = serializers.CharField(help_text="The new status or stance.")
-    previous = serializers.CharField(allow_null=True, help_text="The value in force the day before.")
+    previous = serializers.CharField(
+        allow_null=True, help_text="The value in force the day before; never `value` (a restatement is no change)."
+    )
     review_state = _choice(ReviewState.choices)
     evidence = serializers.ListField(child=serializers.IntegerField(), help_text="Statement ids.")
 
@@ -173,10 +189,18 @@ class HistoryEventSerializer(serializers.Serializer):
     type = _choice(["status", "stance"])
     party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change.")
     value = serializers.CharField(help_text="The status or stance.")
+    since = serializers.DateField(
+        allow_null=True,
+        help_text="The day the value's run began (this event's date unless it restates the value in force the "
+        "day before); null for a rejected row, which never was in force.",
+    )
+    restatement = serializers.BooleanField(help_text="Whether it restates the value in force the day before.")
     review_state = _choice(ReviewState.choices)
     note = serializers.CharField(allow_blank=True)
     recorded_at = serializers.DateTimeField()
-    evidence = HistoryStatementSerializer(many=True)
+    evidence = HistoryStatementSerializer(
+        many=True, help_text="By said_on; for a stance, its party's own speakers' statements first."
+    )
 
 
 class ProposalHistorySerializer(serializers.Serializer):
@@ -220,7 +244,8 @@ class CompareView(APIView):
         summary="Compare the parties' positions as of a date",
         description=(
             "Every proposal tabled by `as_of` (by issue key, first stated, title) with its status and, "
-            "per party, the stance in force that day with its evidence. Pending rows count, marked "
+            "per party, the stance in force that day with its evidence. A stance or status holds from its "
+            "first statement until a different one (`since`); restating it adds evidence. Pending rows count, marked "
             "review_state=pending, unless approved_only=true; rejected rows and statements are shown "
             "to curators only."
         ),
@@ -262,8 +287,9 @@ class ChangesView(APIView):
         operation_id="changes",
         summary="What changed between two dates",
         description=(
-            "Every status change and stance with from < effective <= to, by date, proposal title and "
-            "party name, with the value in force the day before (`previous`); `summary` lists each "
+            "Every status change and stance with from < effective <= to that differs from the value in force "
+            "the day before (`previous`; restatements are left out), by date, proposal title and party name; "
+            "`summary` lists each "
             "value in force on `from` that differs on `to` (party null for a proposal's status)."
         ),
         parameters=[

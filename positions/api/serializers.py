@@ -73,16 +73,19 @@ class ActorSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "kind", "aliases", "review_state", "roles"]
 
 
+RUN_SINCE = "The day it began: the first of the uninterrupted rows that give it, not the last restatement."
+
+
 class StatusAsOfSerializer(serializers.Serializer):
     status = serializers.CharField()
-    since = serializers.DateField(source="effective")
+    since = serializers.DateField(help_text=RUN_SINCE)
     review_state = serializers.CharField()
 
 
 class StanceAsOfSerializer(serializers.Serializer):
     party = PartyRefSerializer()
     stance = serializers.CharField()
-    since = serializers.DateField(source="effective")
+    since = serializers.DateField(help_text=RUN_SINCE)
     review_state = serializers.CharField()
 
 

@@ -121,8 +121,8 @@ class ProposalViewSet(ReadOnly):
     def _with_positions(self, proposals: list[Proposal]) -> dict:
         # Two queries for the whole page, whatever its size.
         as_of = self._as_of()
-        statuses = selectors.statuses_as_of(as_of=as_of, proposals=proposals)
-        stances = selectors.stances_as_of(as_of=as_of, proposals=proposals)
+        statuses = selectors.status_runs_as_of(as_of=as_of, proposals=proposals)
+        stances = selectors.stance_runs_as_of(as_of=as_of, proposals=proposals)
         by_proposal: dict[int, list] = {}
         for stance in sorted(stances, key=lambda s: s.party.name):
             by_proposal.setdefault(stance.proposal_id, []).append(stance)

@@ -24,6 +24,7 @@ MATRIX_HEADERS = [
     "party",
     "stance",
     "stance_since",
+    "stance_last_stated",
     "review_state",
     "evidence_statements",
     "latest_statement_id",
@@ -59,6 +60,7 @@ def matrix_csv(comparison: dict, issues: dict, parties: list, *, filename: str) 
                     names.get(cell["party"], cell["party"]),
                     cell["stance"],
                     cell["since"],
+                    cell["last_stated"],
                     cell["review_state"],
                     cell["statements"],
                     latest.get("id"),
@@ -98,6 +100,8 @@ EVIDENCE_HEADERS = [
     "type",
     "party",
     "value",
+    "since",
+    "restatement",
     "review_state",
     "statement_id",
     "said_on",
@@ -116,7 +120,8 @@ def evidence_csv(history: dict, *, filename: str) -> HttpResponse:
     """One row per (event, evidence statement); an event without evidence still gets a row."""
     rows = []
     for e in history["events"]:
-        head = (e["date"], e["type"], e["party"]["name"] if e["party"] else "", e["value"], e["review_state"])
+        party = e["party"]["name"] if e["party"] else ""
+        head = (e["date"], e["type"], party, e["value"], e["since"], e["restatement"], e["review_state"])
         for s in e["evidence"] or [None]:
             if s is None:
                 rows.append(head + ("",) * 10)

@@ -1,7 +1,8 @@
 """Atom feeds of changes (django.contrib.syndication): per negotiation, per party, per proposal.
 
-An entry is one status change or stance as it took effect, newest first, with the value it
-replaced; its id is its anchor on the proposal page, so readers that follow it land on the event.
+An entry is one status change or stance change as it took effect, newest first, with the value it
+replaced (a restatement of the value in force is evidence, not a change: it has no entry); its id is
+its anchor on the proposal page, so readers that follow it land on the event.
 Titles and summaries are plain text (notes and titles come from curators, the machine and the web):
 nothing in a feed is declared HTML, so no reader renders a tag from them.
 """
@@ -37,11 +38,9 @@ class ChangesFeed(Feed):
     def item_title(self, change: dict) -> str:
         title = change["proposal"]["title"]
         now = value_word(change["type"], change["value"])
-        # A restatement of the same value is evidence, not a change of mind: say so.
-        still = "still " if change["previous"] == change["value"] else ""
         if change["type"] == "status":
-            return f"{title}: {still or 'now '}{now}"
-        return f"{change['party']['name']} {still}{now}: {title}"
+            return f"{title}: now {now}"
+        return f"{change['party']['name']} {now}: {title}"
 
     def item_description(self, change: dict) -> str:
         before = value_word(change["type"], change["previous"])

@@ -69,7 +69,7 @@ def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     negotiation = _negotiation(slug)
     as_of = selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())
     proposals = list(selectors.proposals_as_of(negotiation=negotiation, as_of=as_of))
-    statuses = {s.proposal_id: s for s in selectors.statuses_as_of(negotiation=negotiation, as_of=as_of)}
+    statuses = {s.proposal_id: s for s in selectors.status_runs_as_of(negotiation=negotiation, as_of=as_of)}
     for proposal in proposals:
         status = statuses.get(proposal.id)
         proposal.status_now = status

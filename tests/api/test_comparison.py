@@ -121,6 +121,7 @@ def test_each_cell_carries_its_evidence_and_the_latest_statement(client, seeded)
         "party": "poland",
         "stance": None,
         "since": None,
+        "last_stated": None,
         "review_state": None,
         "statements": 0,
         "latest_statement": None,
@@ -230,6 +231,59 @@ def test_pending_stances_count_unless_approved_only(client, db):
     assert row["status"]["status"] == "tabled"
 
 
+def one_cell(client, negotiation, as_of: str) -> tuple[dict, dict]:
+    """(the status, the cell) of a one-proposal, one-party comparison."""
+    [row] = compare(client, negotiation=negotiation.slug, as_of=as_of).json()["proposals"]
+    return row["status"], row["cells"][0]
+
+
+def test_a_run_of_two_equal_stances_is_since_the_first_and_last_stated_at_the_latest_evidence(client, db):
+    negotiation, party = f.negotiation(), f.party()
+    negotiation.parties.add(party)
+    proposal = f.proposal(negotiation=negotiation)
+    first = f.stance(proposal=proposal, party=party, stance="opposes", effective=date(2010, 3, 1))
+    first.evidence.add(f.statement(party=party, said_on=date(2010, 3, 1), review_state=ReviewState.APPROVED))
+    again = f.stance(proposal=proposal, party=party, stance="opposes", effective=date(2011, 6, 1))
+    said = f.statement(party=party, said_on=date(2011, 5, 28), review_state=ReviewState.APPROVED)
+    again.evidence.add(said)
+    f.status_change(proposal=proposal, status="tabled", effective=date(2010, 1, 1))
+    f.status_change(proposal=proposal, status="tabled", effective=date(2011, 6, 1))
+
+    status, cell = one_cell(client, negotiation, "2011-12-06")
+    assert status["since"] == "2010-01-01"
+    assert (cell["stance"], cell["since"], cell["last_stated"]) == ("opposes", "2010-03-01", "2011-05-28")
+    assert cell["statements"] == 2 and cell["latest_statement"]["id"] == said.id
+    # Before the restatement, the run is its first row alone.
+    status, cell = one_cell(client, negotiation, "2011-05-31")
+    assert (cell["since"], cell["last_stated"], cell["statements"]) == ("2010-03-01", "2010-03-01", 1)
+
+
+def test_a_run_without_evidence_was_last_stated_on_its_latest_rows_day(client, db):
+    negotiation, party = f.negotiation(), f.party()
+    negotiation.parties.add(party)
+    proposal = f.proposal(negotiation=negotiation)
+    f.stance(proposal=proposal, party=party, stance="supports", effective=date(2010, 3, 1))
+    f.stance(proposal=proposal, party=party, stance="supports", effective=date(2011, 6, 1))
+    _, cell = one_cell(client, negotiation, "2011-12-06")
+    assert (cell["since"], cell["last_stated"], cell["latest_statement"]) == ("2010-03-01", "2011-06-01", None)
+
+
+def test_a_cell_shows_its_own_partys_words_before_anothers(client, db):
+    negotiation, russia, united_states = f.negotiation(), f.party(name="Russia"), f.party(name="United States")
+    negotiation.parties.add(russia)
+    proposal = f.proposal(negotiation=negotiation)
+    stance = f.stance(proposal=proposal, party=russia, stance="supports", effective=date(2009, 7, 6))
+    own = f.statement(party=russia, said_on=date(2009, 7, 6), review_state=ReviewState.APPROVED)
+    obama = f.statement(party=united_states, said_on=date(2009, 7, 7), review_state=ReviewState.APPROVED)
+    stance.evidence.add(own, obama)
+    _, cell = one_cell(client, negotiation, "2010-01-01")
+    assert cell["latest_statement"]["id"] == own.id
+    assert cell["last_stated"] == "2009-07-07"  # the latest evidence, whoever said it
+    stance.evidence.remove(own)
+    _, cell = one_cell(client, negotiation, "2010-01-01")
+    assert cell["latest_statement"]["id"] == obama.id  # another's words when the party's own are missing
+
+
 # --- changes -----------------------------------------------------------------------------------
 
 
@@ -245,6 +299,8 @@ def test_it_lists_the_seeds_changes_with_what_was_in_force_before(client, seeded
                         r for r in rows if r.get("party") == row.get("party") and r["effective"] < row["effective"]
                     ]
                     previous = max(earlier, key=lambda r: r["effective"])[kind] if earlier else None
+                    if previous == row[kind]:
+                        continue  # a restatement: evidence, not a change
                     expected.add((row["effective"], kind, proposal["title"], row.get("party"), row[kind], previous))
 
     response = client.get("/api/v1/changes", {"negotiation": SEED, "from": "2011-01-01", "to": "2011-12-06"})
@@ -398,8 +454,10 @@ def test_the_schema_documents_parameters_bodies_and_errors():
         "party",
         "stance",
         "since",
+        "last_stated",
         "review_state",
         "statements",
         "latest_statement",
     }
+    assert {"since", "restatement"} <= set(components["HistoryEvent"]["properties"])
     assert list(components["Changes"]["properties"]) == ["negotiation", "from", "to", "changes", "summary"]

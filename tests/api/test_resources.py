@@ -1,5 +1,7 @@
 """The resource endpoints: visibility, machine fields, write protection, paging, limits, query counts."""
 
+from datetime import date
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.db import connection
@@ -10,6 +12,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from positions.api.urls import router
 from positions.models import Document, Stance, Statement
 from positions.vocabularies import ReviewState
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -227,3 +230,15 @@ def test_an_upload_that_is_not_multipart_gets_a_documented_415(curator):
     assert response.json()["error"]["code"] == "unsupported_media_type" and not Document.objects.exists()
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert "415" in schema["paths"]["/api/v1/documents/upload"]["post"]["responses"]
+
+
+def test_a_proposal_as_of_a_date_gives_each_stance_and_its_status_since_its_runs_start(client, db):
+    stance = f.stance(stance="opposes", effective=date(2010, 3, 1))
+    f.stance(proposal=stance.proposal, party=stance.party, stance="opposes", effective=date(2011, 6, 1))
+    f.status_change(proposal=stance.proposal, status="tabled", effective=date(2010, 1, 1))
+    f.status_change(proposal=stance.proposal, status="tabled", effective=date(2011, 6, 1))
+    body = client.get(f"{API}/proposals/{stance.proposal_id}", {"as_of": "2011-12-06"}).json()
+    assert body["status"]["since"] == "2010-01-01"
+    assert [(s["party"]["slug"], s["stance"], s["since"]) for s in body["stances"]] == [
+        (stance.party.slug, "opposes", "2010-03-01")
+    ]

@@ -1,5 +1,7 @@
 """The comparison matrix and the changes between two dates: the seed's gold positions, dates, review states."""
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -144,3 +146,33 @@ def test_it_shows_what_changed_between_two_dates(client, seeded):
         effective__gt=date(2011, 7, 1), effective__lte=date(2011, 12, 31), proposal__negotiation__slug=SEED
     ).exclude(review_state=ReviewState.REJECTED)
     assert len(dates) >= in_window.count()
+
+
+def test_a_run_of_two_equal_stances_shows_since_the_first_and_last_stated_the_second(client, db):
+    negotiation, party = f.negotiation(slug="runs"), f.party(name="Russia", slug="russia")
+    negotiation.parties.add(party)
+    proposal = f.proposal(negotiation=negotiation, slug="sectoral")
+    f.stance(proposal=proposal, party=party, stance="supports", effective=date(2010, 11, 20))
+    again = f.stance(proposal=proposal, party=party, stance="supports", effective=date(2011, 12, 6))
+    again.evidence.add(f.statement(party=party, said_on=date(2011, 6, 8), review_state=ReviewState.APPROVED))
+    params = {"as_of": "2011-12-06"}
+
+    page = html.fromstring(client.get("/negotiations/runs/matrix/", params).content)
+    td = cell(page, "sectoral", "russia")
+    assert td.xpath('.//span[@class="since"]')[0].text_content() == "since 2010-11-20"
+    assert td.xpath('.//span[@class="last-stated"]')[0].text_content() == "last stated 2011-06-08"
+
+    body = client.get("/negotiations/runs/matrix.csv", params).content.decode()
+    [row] = csv.DictReader(io.StringIO(body))
+    assert (row["stance"], row["stance_since"], row["stance_last_stated"]) == ("supports", "2010-11-20", "2011-06-08")
+
+
+def test_the_proposals_evidence_csv_marks_a_restatement_with_its_runs_start(client, db):
+    first = f.stance(stance="opposes", effective=date(2010, 1, 1))
+    f.stance(proposal=first.proposal, party=first.party, stance="opposes", effective=date(2011, 1, 1))
+    body = client.get(f"/proposals/{first.proposal_id}/evidence.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert [(r["date"], r["since"], r["restatement"]) for r in rows] == [
+        ("2010-01-01", "2010-01-01", "False"),
+        ("2011-01-01", "2010-01-01", "True"),
+    ]
