@@ -7,6 +7,7 @@ Plain data in, a list of problems out, each with its place in the file as a JSON
 from dataclasses import dataclass
 from datetime import date
 
+from positions.days import parse_day
 from positions.vocabularies import (
     ActorKind,
     PartyKind,
@@ -29,16 +30,6 @@ class SeedProblem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
-
-
-def parse_day(value) -> date | None:
-    """A YYYY-MM-DD date, or None when it is not one."""
-    if not isinstance(value, str) or len(value) != 10:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 class _Checker:
