@@ -53,7 +53,9 @@ class KnownField(forms.CharField):
     def validate(self, value):
         super().validate(value)
         if value and not self.queryset.filter(**{self.to_field: value}).exists():
-            raise ValidationError(f"No {self.what} {value!r}.", code="invalid_choice")
+            # Through params: django-filter formats the message with them, and a value may hold a "%".
+            params = {"what": self.what, "value": value}
+            raise ValidationError("No %(what)s %(value)r.", code="invalid_choice", params=params)
 
 
 class KnownFilter(django_filters.CharFilter):
@@ -107,9 +109,9 @@ def issue_key(field_name: str, **kwargs) -> KnownFilter:
 class StatementFilter(django_filters.FilterSet):
     negotiation = negotiation_slug("topics__negotiation__slug", distinct=True)
     party = party_slug("party__slug")
-    # Every actor's slug is known, a rejected one's included: it finds nothing (no shown speaker).
+    # A rejected speaker's slug is answered as an unknown one: nobody can tell it was ever there.
     actor = KnownFilter(
-        queryset=Actor.objects.all(),
+        queryset=Actor.objects.exclude(review_state=ReviewState.REJECTED),
         to_field="slug",
         what="actor",
         field_name="shown_speaker__slug",

@@ -176,3 +176,9 @@ def test_the_schema_states_the_as_of_default(schema):
         _, op = operation(schema, route)
         (as_of,) = [p for p in op["parameters"] if p["name"] == "as_of"]
         assert "the day the negotiation ended if it has ended, else today" in as_of["description"]
+
+
+def test_an_unknown_value_with_a_percent_sign_is_named_too(client, seeded):
+    response = client.get(f"{API}statements", {"party": "50%s", "proposal": "100%"})
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"party": ["No party '50%s'."], "proposal": ["No proposal '100%'."]}
