@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Routes answer with and without a trailing slash (positions/api/urls.py); the schema names one.
+    "PREPROCESSING_HOOKS": ["positions.api.schema.without_trailing_slash"],
     # Vocabularies that share a field name ("kind", "status") get their own names in the schema.
     "ENUM_NAME_OVERRIDES": {
         "StatementKindEnum": "positions.vocabularies.StatementKind",

@@ -4,7 +4,6 @@ Each view validates its query with a small input serializer, calls one selector 
 result through an output serializer whose explicit fields are the OpenAPI schema.
 """
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, permissions, serializers
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from positions import selectors
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
+from positions.api.query import DayField, as_of_or_default, as_of_parameter
 from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, StatementKind
 
 ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
@@ -25,8 +25,8 @@ class _DateRangeFields:
     def get_fields(self):
         negotiation, *rest = super().get_fields().items()
         dates = {
-            "from": serializers.DateField(help_text="Changes after this day (YYYY-MM-DD)."),
-            "to": serializers.DateField(help_text="Changes up to and including this day (YYYY-MM-DD)."),
+            "from": DayField(help_text="Changes after this day (YYYY-MM-DD)."),
+            "to": DayField(help_text="Changes up to and including this day (YYYY-MM-DD)."),
         }
         return {negotiation[0]: negotiation[1], **dates, **dict(rest)}
 
@@ -38,7 +38,7 @@ class CompareQuerySerializer(serializers.Serializer):
     """?negotiation=&as_of=&parties=&approved_only=; `parties` becomes a list of slugs."""
 
     negotiation = serializers.CharField(max_length=100)
-    as_of = serializers.DateField(required=False)
+    as_of = DayField(required=False)
     parties = serializers.CharField(required=False, max_length=2000)
     approved_only = serializers.BooleanField(required=False, default=False)
 
@@ -227,13 +227,16 @@ def _query(serializer_class, request) -> dict:
 
 
 def _negotiation(slug: str):
+    # A query value that names nothing is a 400 naming it, as in the filters (positions/api/filters.py).
     negotiation = selectors.negotiation_by_slug(slug=slug)
     if negotiation is None:
-        raise exceptions.NotFound(f"No negotiation {slug!r}.")
+        raise exceptions.ValidationError({"negotiation": [f"No negotiation {slug!r}."]})
     return negotiation
 
 
-NEGOTIATION = OpenApiParameter("negotiation", str, required=True, description="The negotiation's slug.")
+NEGOTIATION = OpenApiParameter(
+    "negotiation", str, required=True, description="The negotiation's slug (an unknown one is a 400)."
+)
 
 
 class CompareView(APIView):
@@ -251,7 +254,7 @@ class CompareView(APIView):
         ),
         parameters=[
             NEGOTIATION,
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to read (YYYY-MM-DD); today if absent."),
+            as_of_parameter("The day to read"),
             OpenApiParameter(
                 "parties",
                 str,
@@ -273,7 +276,7 @@ class CompareView(APIView):
             raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {', '.join(unknown)}."]})
         comparison = selectors.positions_compare(
             negotiation=negotiation,
-            as_of=query.get("as_of") or timezone.localdate(),
+            as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
             parties=parties,
             include_pending=not query["approved_only"],
         )

@@ -1,28 +1,135 @@
-"""Query filters shared by lists and exports (django-filter), with full-text search on quotes."""
+"""Query filters shared by lists, exports and the search page (django-filter), with full-text search on quotes.
+
+One grammar: dates are YYYY-MM-DD (positions/days.py), and a value that names nothing (a party
+slug, an issue key, an id, a vocabulary word) is a 400 naming it, never an empty list.
+"""
 
 import django_filters
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
 
-from positions.models import Actor, Document, Issue, Proposal, Stance, Statement, StatusChange
-from positions.vocabularies import ProposalStatus, ReviewState, StanceValue, StatementKind, StatementMode
+from positions.days import DayField
+from positions.models import (
+    Actor,
+    Document,
+    IngestRun,
+    Issue,
+    Item,
+    Negotiation,
+    Party,
+    Proposal,
+    Source,
+    Stance,
+    Statement,
+    StatusChange,
+)
+from positions.vocabularies import (
+    ActorKind,
+    ItemState,
+    ProposalKind,
+    ProposalStatus,
+    ReviewState,
+    StanceValue,
+    StatementKind,
+    StatementMode,
+)
 
 # The same expression as the GIN index on Statement (migration 0005): the planner uses it.
 QUOTE_SEARCH = SearchVector("quote", config="english")
 
 
-class StatementFilter(django_filters.FilterSet):
-    negotiation = django_filters.CharFilter(
-        field_name="topics__negotiation__slug", distinct=True, help_text="Negotiation slug."
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
+class KnownField(forms.CharField):
+    """A slug or key that must name a row of `queryset` (one EXISTS query)."""
+
+    def __init__(self, *, queryset, to_field: str, what: str, **kwargs):
+        self.queryset, self.to_field, self.what = queryset, to_field, what
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not self.queryset.filter(**{self.to_field: value}).exists():
+            # Through params: django-filter formats the message with them, and a value may hold a "%".
+            params = {"what": self.what, "value": value}
+            raise ValidationError("No %(what)s %(value)r.", code="invalid_choice", params=params)
+
+
+class KnownFilter(django_filters.CharFilter):
+    """Filters on `field_name`, after checking that the value names a `what` (400 otherwise)."""
+
+    field_class = KnownField
+
+    def __init__(self, *, queryset, to_field: str, what: str, **kwargs):
+        super().__init__(queryset=queryset, to_field=to_field, what=what, **kwargs)
+
+
+def known_id(queryset, what: str, **kwargs) -> django_filters.ModelChoiceFilter:
+    """An id filter that answers 400 naming the id when no row has it."""
+    message = f"No {what} %(value)s."
+    return django_filters.ModelChoiceFilter(queryset=queryset, error_messages={"invalid_choice": message}, **kwargs)
+
+
+def negotiation_slug(field_name: str, **kwargs) -> KnownFilter:
+    return KnownFilter(
+        queryset=Negotiation.objects.all(),
+        to_field="slug",
+        what="negotiation",
+        field_name=field_name,
+        help_text="Negotiation slug.",
+        **kwargs,
     )
-    party = django_filters.CharFilter(field_name="party__slug", help_text="Party slug.")
-    actor = django_filters.CharFilter(field_name="shown_speaker__slug", help_text="Speaker (actor) slug.")
+
+
+def party_slug(field_name: str, help_text: str = "Party slug.", **kwargs) -> KnownFilter:
+    return KnownFilter(
+        queryset=Party.objects.all(),
+        to_field="slug",
+        what="party",
+        field_name=field_name,
+        help_text=help_text,
+        **kwargs,
+    )
+
+
+def issue_key(field_name: str, **kwargs) -> KnownFilter:
+    return KnownFilter(
+        queryset=Issue.objects.all(),
+        to_field="key",
+        what="issue",
+        field_name=field_name,
+        help_text="Issue key.",
+        **kwargs,
+    )
+
+
+class StatementFilter(django_filters.FilterSet):
+    negotiation = negotiation_slug("topics__negotiation__slug", distinct=True)
+    party = party_slug("party__slug")
+    # A rejected speaker's slug is answered as an unknown one: nobody can tell it was ever there.
+    actor = KnownFilter(
+        queryset=Actor.objects.exclude(review_state=ReviewState.REJECTED),
+        to_field="slug",
+        what="actor",
+        field_name="shown_speaker__slug",
+        help_text="Speaker (actor) slug.",
+    )
     kind = django_filters.ChoiceFilter(choices=StatementKind.choices)
     mode = django_filters.ChoiceFilter(choices=StatementMode.choices)
-    topic = django_filters.CharFilter(field_name="topics__key", distinct=True, help_text="Issue key.")
-    proposal = django_filters.CharFilter(field_name="proposal__slug", help_text="Proposal slug.")
-    document = django_filters.NumberFilter(field_name="document_id")
-    said_from = django_filters.DateFilter(field_name="said_on", lookup_expr="gte", help_text="Said on or after.")
-    said_to = django_filters.DateFilter(field_name="said_on", lookup_expr="lte", help_text="Said on or before.")
+    topic = issue_key("topics__key", distinct=True)
+    proposal = KnownFilter(
+        queryset=Proposal.objects.all(),
+        to_field="slug",
+        what="proposal",
+        field_name="proposal__slug",
+        help_text="Proposal slug.",
+    )
+    document = known_id(Document.objects.all(), "document", field_name="document", help_text="Document id.")
+    said_from = DayFilter(field_name="said_on", lookup_expr="gte", help_text="Said on or after (YYYY-MM-DD).")
+    said_to = DayFilter(field_name="said_on", lookup_expr="lte", help_text="Said on or before (YYYY-MM-DD).")
     review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
     q = django_filters.CharFilter(
         method="search", help_text='Full-text search in the quotes (web search syntax: words, "phrases", -not, or).'
@@ -38,10 +145,10 @@ class StatementFilter(django_filters.FilterSet):
 
 
 class ProposalFilter(django_filters.FilterSet):
-    negotiation = django_filters.CharFilter(field_name="negotiation__slug", help_text="Negotiation slug.")
-    issue = django_filters.CharFilter(field_name="issue__key", help_text="Issue key.")
-    proponent = django_filters.CharFilter(field_name="proponent__slug", help_text="Proponent party slug.")
-    kind = django_filters.CharFilter()
+    negotiation = negotiation_slug("negotiation__slug")
+    issue = issue_key("issue__key")
+    proponent = party_slug("proponent__slug", "Proponent party slug.")
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices)
 
     class Meta:
         model = Proposal
@@ -49,8 +156,8 @@ class ProposalFilter(django_filters.FilterSet):
 
 
 class IssueFilter(django_filters.FilterSet):
-    negotiation = django_filters.CharFilter(field_name="negotiation__slug", help_text="Negotiation slug.")
-    key = django_filters.CharFilter()
+    negotiation = negotiation_slug("negotiation__slug")
+    key = issue_key("key")
 
     class Meta:
         model = Issue
@@ -58,8 +165,8 @@ class IssueFilter(django_filters.FilterSet):
 
 
 class ActorFilter(django_filters.FilterSet):
-    kind = django_filters.CharFilter()
-    party = django_filters.CharFilter(field_name="roles__party__slug", distinct=True, help_text="Party slug.")
+    kind = django_filters.ChoiceFilter(choices=ActorKind.choices)
+    party = party_slug("roles__party__slug", distinct=True)
 
     class Meta:
         model = Actor
@@ -67,15 +174,15 @@ class ActorFilter(django_filters.FilterSet):
 
 
 class RecordedFilter(django_filters.FilterSet):
-    proposal = django_filters.NumberFilter(field_name="proposal_id", help_text="Proposal id.")
-    negotiation = django_filters.CharFilter(field_name="proposal__negotiation__slug", help_text="Negotiation slug.")
+    proposal = known_id(Proposal.objects.all(), "proposal", field_name="proposal", help_text="Proposal id.")
+    negotiation = negotiation_slug("proposal__negotiation__slug")
     review_state = django_filters.ChoiceFilter(choices=ReviewState.choices)
-    effective_from = django_filters.DateFilter(field_name="effective", lookup_expr="gte")
-    effective_to = django_filters.DateFilter(field_name="effective", lookup_expr="lte")
+    effective_from = DayFilter(field_name="effective", lookup_expr="gte", help_text="In force from (YYYY-MM-DD).")
+    effective_to = DayFilter(field_name="effective", lookup_expr="lte", help_text="Took effect by (YYYY-MM-DD).")
 
 
 class StanceFilter(RecordedFilter):
-    party = django_filters.CharFilter(field_name="party__slug", help_text="Party slug.")
+    party = party_slug("party__slug")
     stance = django_filters.ChoiceFilter(choices=StanceValue.choices)
 
     class Meta:
@@ -92,11 +199,33 @@ class StatusChangeFilter(RecordedFilter):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    source = django_filters.NumberFilter(field_name="source_id", help_text="Source id.")
+    source = known_id(Source.objects.all(), "source", field_name="source", help_text="Source id.")
     publisher = django_filters.CharFilter()
-    published_from = django_filters.DateFilter(field_name="published", lookup_expr="gte")
-    published_to = django_filters.DateFilter(field_name="published", lookup_expr="lte")
+    published_from = DayFilter(
+        field_name="published", lookup_expr="gte", help_text="Published on or after (YYYY-MM-DD)."
+    )
+    published_to = DayFilter(
+        field_name="published", lookup_expr="lte", help_text="Published on or before (YYYY-MM-DD)."
+    )
 
     class Meta:
         model = Document
+        fields = []
+
+
+class IngestRunFilter(django_filters.FilterSet):
+    source = known_id(Source.objects.all(), "source", field_name="source", help_text="Source id.")
+    trigger = django_filters.CharFilter()
+
+    class Meta:
+        model = IngestRun
+        fields = []
+
+
+class ItemFilter(django_filters.FilterSet):
+    run = known_id(IngestRun.objects.all(), "ingest run", field_name="run", help_text="Ingest run id.")
+    state = django_filters.ChoiceFilter(choices=ItemState.choices)
+
+    class Meta:
+        model = Item
         fields = []

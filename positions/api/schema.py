@@ -22,3 +22,8 @@ class AutoSchema(SpectacularAutoSchema):
                 error = OpenApiResponse(ErrorSerializer, description=description)
                 responses[code] = self._get_response_for_code(error, code, direction=direction)
         return responses
+
+
+def without_trailing_slash(endpoints):
+    """Each route's optional trailing slash (`/?`) reads as `/` in the schema: name it without."""
+    return [(path.rstrip("/") or "/", regex, method, callback) for path, regex, method, callback in endpoints]

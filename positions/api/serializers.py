@@ -90,7 +90,7 @@ class StanceAsOfSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.ModelSerializer):
-    """A proposal with its status and stances as of the request's date (today unless ?as_of=)."""
+    """A proposal with its status and stances as of the request's date (`as_of`, positions/api/query.py)."""
 
     negotiation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     issue = serializers.SlugRelatedField(slug_field="key", read_only=True)

@@ -1,7 +1,11 @@
-"""/api/v1/: the router's resources, the comparison views, exports, the schema and its docs."""
+"""/api/v1/: the router's resources, the comparison views, exports, the schema and its docs.
+
+One rule for trailing slashes: every route answers with and without one (`/?`), never a redirect
+(a redirect would drop a POST's body) and never a 404.
+"""
 
 from django.db import transaction
-from django.urls import include, path
+from django.urls import include, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -9,7 +13,9 @@ from positions.api import views
 from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView
 from positions.api.exports import EventsCSVView, StatementsCSVView
 
-router = DefaultRouter(trailing_slash=False)
+SLASH = "/?"
+router = DefaultRouter()
+router.trailing_slash = SLASH  # the constructor takes only yes or no
 router.register("negotiations", views.NegotiationViewSet, basename="negotiation")
 router.register("issues", views.IssueViewSet, basename="issue")
 router.register("parties", views.PartyViewSet, basename="party")
@@ -24,18 +30,18 @@ router.register("ingest-runs", views.IngestRunViewSet, basename="ingestrun")
 router.register("ingest-items", views.ItemViewSet, basename="item")
 
 urlpatterns = [
-    path("compare", CompareView.as_view(), name="api-compare"),
-    path("changes", ChangesView.as_view(), name="api-changes"),
-    path("proposals/<int:pk>/history", ProposalHistoryView.as_view(), name="api-proposal-history"),
-    path("exports/statements.csv", StatementsCSVView.as_view(), name="api-export-statements"),
-    path("exports/events.csv", EventsCSVView.as_view(), name="api-export-events"),
+    re_path(rf"^compare{SLASH}$", CompareView.as_view(), name="api-compare"),
+    re_path(rf"^changes{SLASH}$", ChangesView.as_view(), name="api-changes"),
+    re_path(rf"^proposals/(?P<pk>[0-9]+)/history{SLASH}$", ProposalHistoryView.as_view(), name="api-proposal-history"),
+    re_path(rf"^exports/statements\.csv{SLASH}$", StatementsCSVView.as_view(), name="api-export-statements"),
+    re_path(rf"^exports/events\.csv{SLASH}$", EventsCSVView.as_view(), name="api-export-events"),
     # The schema touches no data: no transaction (and schemathesis loads it outside any test).
-    path("schema/", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),
+    re_path(rf"^schema{SLASH}$", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),
     # Split: Swagger UI's start-up script comes from its own URL, not inline (the CSP forbids that).
-    path(
-        "docs/",
+    re_path(
+        rf"^docs{SLASH}$",
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/swagger_ui.html"),
         name="api-docs",
     ),
-    path("", include(router.urls)),
+    re_path("", include(router.urls)),
 ]

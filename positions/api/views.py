@@ -4,9 +4,7 @@ from datetime import date
 
 from django.db import IntegrityError
 from django.db.models import Prefetch
-from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,6 +16,7 @@ from positions.api import filters
 from positions.api import serializers as out
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
+from positions.api.query import DayField, as_of_or_default, as_of_parameter
 from positions.models import (
     Actor,
     Document,
@@ -45,9 +44,14 @@ WRITE_ERRORS = {
     401: OpenApiResponse(ErrorSerializer, description="Not signed in."),
     403: OpenApiResponse(ErrorSerializer, description="Not allowed: curators only."),
 }
-AS_OF = OpenApiParameter(
-    "as_of", OpenApiTypes.DATE, description="Status and stances in force on this date (default: today)."
+AS_OF = as_of_parameter(
+    "Status and stances in force on this date; for a list, the default is that of its `negotiation` filter "
+    "(today without one)"
 )
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    as_of = DayField(required=False)
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -103,14 +107,10 @@ class ProposalViewSet(ReadOnly):
     filterset_class = filters.ProposalFilter
     ordering_fields = ["first_stated", "title"]
 
-    def _as_of(self) -> date:
-        raw = self.request.query_params.get("as_of")
-        if not raw:
-            return timezone.localdate()
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise ValidationError({"as_of": ["use YYYY-MM-DD"]}) from None
+    def _as_of(self, negotiation: Negotiation | None) -> date:
+        query = AsOfQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return as_of_or_default(query.validated_data.get("as_of"), negotiation=negotiation)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -118,9 +118,8 @@ class ProposalViewSet(ReadOnly):
         context.setdefault("stances", {})
         return context
 
-    def _with_positions(self, proposals: list[Proposal]) -> dict:
+    def _with_positions(self, proposals: list[Proposal], as_of: date) -> dict:
         # Two queries for the whole page, whatever its size.
-        as_of = self._as_of()
         statuses = selectors.status_runs_as_of(as_of=as_of, proposals=proposals)
         stances = selectors.stance_runs_as_of(as_of=as_of, proposals=proposals)
         by_proposal: dict[int, list] = {}
@@ -133,14 +132,17 @@ class ProposalViewSet(ReadOnly):
         }
 
     def list(self, request, *args, **kwargs):
-        self._as_of()
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        data = out.ProposalSerializer(page, many=True, context=self._with_positions(page)).data
+        proposals = self.filter_queryset(self.get_queryset())  # a bad filter value is a 400 here
+        slug = request.query_params.get("negotiation")
+        as_of = self._as_of(selectors.negotiation_by_slug(slug=slug) if slug else None)
+        page = self.paginate_queryset(proposals)
+        data = out.ProposalSerializer(page, many=True, context=self._with_positions(page, as_of)).data
         return self.get_paginated_response(data)
 
     def retrieve(self, request, *args, **kwargs):
         proposal = self.get_object()
-        return Response(out.ProposalSerializer(proposal, context=self._with_positions([proposal])).data)
+        context = self._with_positions([proposal], self._as_of(proposal.negotiation))
+        return Response(out.ProposalSerializer(proposal, context=context).data)
 
 
 class ReviewActions:
@@ -320,7 +322,7 @@ class IngestRunViewSet(ReadOnly):
     queryset = IngestRun.objects.select_related("source").order_by("-started_at")
     serializer_class = out.IngestRunSerializer
     permission_classes = [CuratorOnly]
-    filterset_fields = ["source", "trigger"]
+    filterset_class = filters.IngestRunFilter
 
 
 @extend_schema(responses={200: out.ItemSerializer, **WRITE_ERRORS})
@@ -331,4 +333,4 @@ class ItemViewSet(ReadOnly):
     queryset = Item.objects.select_related("source").order_by("-created_at", "-id")
     serializer_class = out.ItemSerializer
     permission_classes = [CuratorOnly]
-    filterset_fields = ["run", "state"]
+    filterset_class = filters.ItemFilter

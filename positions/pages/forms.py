@@ -2,12 +2,11 @@
 
 from django import forms
 
-DATE_FORMATS = ["%Y-%m-%d"]
-INVALID = {"invalid": "Enter a date as YYYY-MM-DD, for example 2011-12-06."}
+from positions.days import DayField
 
 
-def date_field(label: str) -> forms.DateField:
-    return forms.DateField(required=False, input_formats=DATE_FORMATS, error_messages=INVALID, label=label)
+def date_field(label: str) -> DayField:
+    return DayField(required=False, label=label)
 
 
 class AsOfForm(forms.Form):

@@ -9,7 +9,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.db import models, transaction
 
@@ -26,6 +25,7 @@ from positions.models import (
     Statement,
     StatusChange,
 )
+from positions.services.seed_check import SeedProblem, seed_problems
 from positions.vocabularies import ReviewState
 
 EXCERPT_SEPARATOR = "\n\n[…]\n\n"
@@ -33,7 +33,11 @@ SEED_VIA = "seed"
 
 
 class SeedError(ValueError):
-    """The seed file refers to something it does not define, or breaks a rule."""
+    """The seed file refers to something it does not define, or breaks a rule: every problem found."""
+
+    def __init__(self, problems: list[SeedProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
 
 
 @dataclass
@@ -77,16 +81,15 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _pick(table: dict, key: Any, what: str):
-    try:
-        return table[key]
-    except KeyError:
-        raise SeedError(f"unknown {what}: {key!r}") from None
-
-
 @transaction.atomic
 def negotiation_seed(*, data: dict) -> SeedReport:
-    """Upsert one negotiation's parties, issues, actors, evidence, proposals and their histories."""
+    """Upsert one negotiation's parties, issues, actors, evidence, proposals and their histories.
+
+    The whole file is checked first (positions/services/seed_check.py): a file with any problem
+    raises SeedError with all of them, and nothing is written."""
+    problems = seed_problems(data=data)
+    if problems:
+        raise SeedError(problems)
     report = SeedReport()
 
     parties = {}
@@ -114,7 +117,7 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             "started": _day(spec.get("started")),
             "ended": _day(spec.get("ended")),
         },
-        m2m={"parties": [_pick(parties, name, "party") for name in spec["parties"]]},
+        m2m={"parties": [parties[name] for name in spec.get("parties", [])]},
     )
 
     issues = {}
@@ -127,9 +130,7 @@ def negotiation_seed(*, data: dict) -> SeedReport:
                 "title": item["title"],
                 "description": item.get("description", ""),
                 "keywords": item.get("keywords", []),
-                "parent": _pick(issues, item["parent"], "parent issue (listed earlier)")
-                if item.get("parent")
-                else None,
+                "parent": issues[item["parent"]] if item.get("parent") else None,
             },
         )
 
@@ -147,20 +148,20 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             },
         )
         actors[item["name"]] = actor
-        for role in item.get("roles", []):
+        for role in item.get("roles") or []:
             _upsert(
                 report,
                 Role,
                 {
                     "actor": actor,
-                    "party": _pick(parties, role["party"], "party"),
+                    "party": parties[role["party"]],
                     "title": role["title"],
                     "start": _day(role["start"]),
                 },
                 {"end": _day(role.get("end")), "speaks_for_party": role.get("speaks_for_party", True)},
             )
 
-    for item in data.get("sources", []):
+    for item in data.get("sources") or []:
         _seed_source(report, item, negotiation)
 
     statements = _seed_evidence(report, data, parties=parties, issues=issues, actors=actors)
@@ -173,34 +174,35 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             {
                 "title": item["title"],
                 "description": item.get("description", ""),
-                "issue": _pick(issues, item["issue"], "issue"),
-                "proponent": _pick(parties, item["proponent"], "party"),
+                "issue": issues[item["issue"]],
+                "proponent": parties[item["proponent"]],
                 "kind": item["kind"],
                 "first_stated": _day(item["first_stated"]),
             },
         )
-        for change in item.get("statuses", []):
+        for change in item.get("statuses") or []:
             _upsert(
                 report,
                 StatusChange,
                 {"proposal": proposal, "effective": _day(change["effective"]), "status": change["status"]},
                 {"note": change.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
-                m2m={"evidence": [_pick(statements, key, "statement") for key in change["evidence"]]},
+                m2m={"evidence": [statements[key] for key in change["evidence"]]},
             )
-        for stance in item.get("stances", []):
+        for stance in item.get("stances") or []:
             _upsert(
                 report,
                 Stance,
                 {
                     "proposal": proposal,
-                    "party": _pick(parties, stance["party"], "party"),
+                    "party": parties[stance["party"]],
                     "effective": _day(stance["effective"]),
                     "stance": stance["stance"],
                 },
                 {"note": stance.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
-                m2m={"evidence": [_pick(statements, key, "statement") for key in stance["evidence"]]},
+                m2m={"evidence": [statements[key] for key in stance["evidence"]]},
             )
-        for key in {key for entry in item.get("statuses", []) + item.get("stances", []) for key in entry["evidence"]}:
+        entries = (item.get("statuses") or []) + (item.get("stances") or [])
+        for key in {key for entry in entries for key in entry["evidence"]}:
             statement = statements[key]
             if statement.proposal_id is None:
                 statement.proposal = proposal
@@ -251,8 +253,8 @@ def _seed_evidence(report: SeedReport, data: dict, *, parties, issues, actors) -
             },
         )
         for item, (start, end) in zip(items, spans, strict=True):
-            speaker = _pick(actors, item["speaker"], "actor") if item.get("speaker") else None
-            party = _pick(parties, item["party"], "party") if item.get("party") else None
+            speaker = actors[item["speaker"]] if item.get("speaker") else None
+            party = parties[item["party"]] if item.get("party") else None
             statements[item["key"]] = _upsert(
                 report,
                 Statement,
@@ -261,16 +263,13 @@ def _seed_evidence(report: SeedReport, data: dict, *, parties, issues, actors) -
                     "quote": item["quote"],
                     "mode": item["mode"],
                     "cue": item.get("cue", ""),
-                    "addressee": _pick(parties, item["addressee"], "party") if item.get("addressee") else None,
+                    "addressee": parties[item["addressee"]] if item.get("addressee") else None,
                     "said_on": _day(item["said_on"]),
                     "kind": item["kind"],
                     "confidence": 1.0,
                     "extractor_version": "",
                     "review_state": ReviewState.APPROVED,
                 },
-                m2m={"topics": [_pick(issues, key, "issue") for key in item["topics"]]},
+                m2m={"topics": [issues[key] for key in item.get("topics", [])]},
             )
-    missing = set(by_document) - {spec["key"] for spec in data["documents"]}
-    if missing:
-        raise SeedError(f"statements refer to unknown documents: {sorted(missing)}")
     return statements

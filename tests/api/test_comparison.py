@@ -154,10 +154,10 @@ def test_a_party_outside_the_negotiation_is_a_400(client, seeded):
         assert error["status"] == 400 and "parties" in error["fields"]
 
 
-def test_an_unknown_negotiation_is_a_404_and_a_missing_one_a_400(client, db):
+def test_an_unknown_negotiation_is_a_400_naming_it_and_a_missing_one_a_400(client, db):
     response = compare(client, negotiation="no-such-negotiation")
-    assert response.status_code == 404
-    assert response.json()["error"]["status"] == 404
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"negotiation": ["No negotiation 'no-such-negotiation'."]}
     response = compare(client)
     assert response.status_code == 400
     assert "negotiation" in response.json()["error"]["fields"]
@@ -336,7 +336,7 @@ def test_changes_need_from_before_to(client, seeded):
     response = client.get("/api/v1/changes", {"negotiation": SEED, "from": "2011-12-06"})
     assert response.status_code == 400 and "to" in response.json()["error"]["fields"]
     response = client.get("/api/v1/changes", {"negotiation": "nope", "from": "2011-01-01", "to": "2011-12-06"})
-    assert response.status_code == 404
+    assert response.status_code == 400 and "nope" in response.json()["error"]["fields"]["negotiation"][0]
 
 
 def test_a_change_on_the_from_day_is_not_listed_and_one_on_the_to_day_is(client, db):

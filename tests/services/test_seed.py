@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 
 from positions import selectors
@@ -26,10 +27,11 @@ from positions.models import (
 )
 from positions.services import negotiation_seed
 from positions.services.seed import SeedError
-from tests.conftest import CORPUS, SEED_GOLD, shared
+from tests.conftest import BASE_DIR, CORPUS, DATA, SEED_GOLD, shared
 
 pytestmark = pytest.mark.django_db
 
+EXAMPLE_FILE = BASE_DIR / "fixtures" / "examples" / "iran-nuclear-programme.json"
 MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance]
 ISSUE_KEYS = {
     "architecture",
@@ -91,6 +93,60 @@ def test_the_command_names_the_file_and_the_fault(db, tmp_path):
     bad.write_text("{not json")
     with pytest.raises(CommandError, match=r"bad\.json"):
         call_command("seed", str(bad))
+
+
+def every_table_count() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_a_file_with_five_kinds_of_mistakes_prints_five_errors_and_writes_nothing(seeded):
+    before = every_table_count()
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("seed", str(DATA / "seed" / "bad.json"), stderr=err)
+
+    lines = [line.split("bad.json: ", 1)[1] for line in err.getvalue().splitlines()]
+    assert lines == [
+        "parties[4].kind: 'group' is not one of state, alliance, organisation",
+        "actors[0].roles[0].party: unknown party 'Persia'",
+        "actors[1].roles[0].end: ends before it starts (start 2014-11-01)",
+        "statements[1].topics[1]: unknown issue 'inspections'",
+        "proposals[1].stances[0].effective: '14/07/2015' is not a date as YYYY-MM-DD",
+    ]
+    assert every_table_count() == before
+
+
+def test_no_file_is_loaded_when_one_of_them_has_a_mistake(db):
+    with pytest.raises(CommandError, match="1 of 2 seed files"):
+        call_command("seed", str(EXAMPLE_FILE), str(DATA / "seed" / "bad.json"), stderr=StringIO())
+    assert all(count == 0 for count in row_counts().values())
+
+
+def test_the_second_example_loads_beside_the_first_and_again_changes_nothing(seeded):
+    out = StringIO()
+    call_command("seed", str(EXAMPLE_FILE), stdout=out)
+    negotiation = Negotiation.objects.get(slug="iran-nuclear-programme")
+    assert {p.slug for p in negotiation.parties.all()} == {"iran", "united-states", "european-union", "russia", "china"}
+    assert Statement.objects.filter(topics__negotiation=negotiation).distinct().count() == 3
+
+    comparison = selectors.positions_compare(
+        negotiation=negotiation, as_of=date(2015, 7, 14), parties=[Party.objects.get(slug="iran")]
+    )
+    rows = {row["slug"]: row for row in comparison["proposals"]}
+    assert rows["limits-for-sanctions-relief"]["status"]["status"] == "accepted"
+    assert rows["limits-for-sanctions-relief"]["cells"][0]["stance"] == "supports"
+
+    # The parties and the actor it shares with the founding negotiation are defined alike in both files.
+    out = StringIO()
+    call_command("seed", stdout=out)
+    call_command("seed", str(EXAMPLE_FILE), stdout=out)
+    counts = re.findall(r"(\d+) inserted, (\d+) updated", out.getvalue())
+    assert len(counts) >= 20 and set(counts) == {("0", "0")}, out.getvalue()
 
 
 def test_it_reproduces_the_seed_articles_positions_as_of_its_date(seeded):

@@ -1,0 +1,70 @@
+"""The negotiation file's checks, on plain data: every problem at its place in the file."""
+
+import copy
+import json
+
+import pytest
+
+from positions.services.seed_check import seed_problems
+from tests.conftest import SEED_FILE
+from tests.services.test_seed import EXAMPLE_FILE
+
+
+@pytest.fixture
+def example() -> dict:
+    return json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
+
+
+def problems(data) -> list[str]:
+    return [str(problem) for problem in seed_problems(data=data)]
+
+
+def test_it_finds_nothing_wrong_in_the_two_shipped_files(example):
+    assert problems(json.loads(SEED_FILE.read_text(encoding="utf-8"))) == []
+    assert problems(example) == []
+
+
+def test_it_names_every_missing_reference(example):
+    broken = copy.deepcopy(example)
+    broken["negotiation"]["parties"].append("Atlantis")
+    broken["issues"][0]["parent"] = "sanctions"  # listed after it
+    broken["statements"][0]["document"] = "no-such-document"
+    broken["statements"][1]["speaker"] = "Nobody"
+    broken["proposals"][0]["issue"] = "oil"
+    broken["proposals"][0]["statuses"][0]["evidence"] = ["no-such-statement"]
+    assert problems(broken) == [
+        "negotiation.parties[5]: unknown party 'Atlantis'",
+        "issues[0].parent: unknown parent issue (listed earlier) 'sanctions'",
+        "statements[0].document: unknown document 'no-such-document'",
+        "statements[1].speaker: unknown actor 'Nobody'",
+        "proposals[0].issue: unknown issue 'oil'",
+        "proposals[0].statuses[0].evidence[0]: unknown statement 'no-such-statement'",
+    ]
+
+
+def test_it_names_missing_fields_wrong_types_vocabulary_and_duplicates(example):
+    broken = copy.deepcopy(example)
+    del broken["negotiation"]["title"]
+    broken["parties"][1]["aliases"] = "USA"
+    broken["actors"][2]["slug"] = broken["actors"][1]["slug"]
+    broken["statements"][2]["mode"] = "shouted"
+    broken["proposals"][1]["statuses"][0]["status"] = "pending"
+    broken["proposals"][1]["stances"][0]["effective"] = "2015-07-14T10:00"
+    del broken["documents"]
+    assert problems(broken) == [
+        "parties[1].aliases: must be a list of strings",
+        "negotiation.title: required",
+        "actors[2].slug: actor slug 'federica-mogherini' appears twice",
+        "documents: required: a list",
+        "statements[0].document: unknown document '2015-04-02-eeas-lausanne-joint-statement'",
+        "statements[1].document: unknown document '2015-07-14-whitehouse-statement-on-iran'",
+        "statements[2].document: unknown document '2015-07-14-vienna-press-conference'",
+        "statements[2].mode: 'shouted' is not one of direct, indirect, turn",
+        "proposals[1].statuses[0].status: 'pending' is not one of "
+        "tabled, under_discussion, accepted, rejected, implemented, withdrawn, stalled, superseded",
+        "proposals[1].stances[0].effective: '2015-07-14T10:00' is not a date as YYYY-MM-DD",
+    ]
+
+
+def test_a_file_that_is_not_an_object_is_one_problem():
+    assert problems([1, 2]) == ["$: the file must hold one JSON object"]
