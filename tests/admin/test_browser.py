@@ -1,14 +1,14 @@
 """A curator in a real browser (Playwright driving Debian's headless Chromium) works the review queue."""
 
-import hashlib
+import time
 from datetime import date
 
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from positions.models import Actor, Document, Negotiation, Source, Statement
-from positions.services.statements import document_statements_extract
+from positions import tasks
+from positions.models import Actor, Document, Item, Negotiation, Statement
 from positions.vocabularies import ReviewState
 from tests.admin.conftest import pending_statement
 from tests.conftest import SCREENSHOTS
@@ -56,16 +56,57 @@ def sign_in(page, live_server, then: str) -> None:
     page.wait_for_url(f"{live_server.url}{then}*")
 
 
-def test_a_curator_works_the_queue_at_1366_px_from_the_keyboard_and_approves_a_new_speaker(
-    live_server, seeded, page, curator
+@pytest.fixture
+def uploads(settings, tmp_path, monkeypatch):
+    """One upload folder for this process and the worker it starts (so: before the worker)."""
+    folder = tmp_path / "uploads"
+    settings.UPLOAD_DIR = folder
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def worker(uploads, celery_worker_process, monkeypatch):
+    """The real worker, sent the upload's tasks on its own queue."""
+    queue = celery_worker_process.queue
+    monkeypatch.setattr(
+        tasks.process_item, "delay", lambda item_id: tasks.process_item.apply_async((item_id,), queue=queue)
+    )
+    return celery_worker_process
+
+
+def test_a_curator_uploads_works_the_queue_at_1366_px_from_the_keyboard_and_approves_a_new_speaker(
+    live_server, seeded, page, curator, tmp_path, worker
 ):
     negotiation = Negotiation.objects.get(slug=SEED)
-    source = Source.objects.create(name="Itar-Tass", kind="page", url="https://example.org/", negotiation=negotiation)
-    document = Document.objects.create(
-        source=source, title="Antonov on exercises", publisher="Itar-Tass", published=date(2012, 2, 1),
-        text=ANTONOV, content_hash=hashlib.sha256(ANTONOV.encode()).hexdigest(),
+    matrix = f"{live_server.url}/negotiations/{SEED}/matrix/"
+    cell = 'tr[data-proposal="joint-tmd-exercises-2012"] td[data-party="russia"]'
+    page.goto(matrix)
+    expect(page.locator(f"{cell} .stance")).to_have_text("none")  # Russia's stance: not known yet
+
+    # The curator uploads a wire report through the admin, with its date, title, publisher and negotiation;
+    # the worker reads it.
+    report = tmp_path / "antonov.txt"
+    report.write_text(ANTONOV, encoding="utf-8")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    sign_in(page, live_server, reverse("admin:positions_document_upload"))
+    page.set_input_files("input[name=files]", str(report))
+    page.fill("input[name=published]", "2012-02-01")
+    page.fill("input[name=title]", "Antonov on exercises")
+    page.fill("input[name=publisher]", "Itar-Tass")
+    page.select_option("select[name=negotiation]", str(negotiation.pk))
+    with page.expect_navigation():
+        page.locator("input[type=submit][value=Upload]").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("queued for the worker")
+    deadline = time.monotonic() + 120
+    while not Item.objects.filter(state="done").exists():
+        assert time.monotonic() < deadline, worker.output()[-3000:]
+        assert not Item.objects.filter(state="failed").exists(), list(Item.objects.values("state", "error"))
+        time.sleep(0.3)
+    document = Document.objects.get(title="Antonov on exercises")
+    assert (document.published, document.publisher, document.source.negotiation) == (
+        date(2012, 2, 1), "Itar-Tass", negotiation,
     )  # fmt: skip
-    document_statements_extract(document=document)
     antonov = Actor.objects.get(name="Anatoly Antonov", review_state=ReviewState.PENDING)
     rasmussen = Actor.objects.get(name="Anders Fogh Rasmussen")
     first = pending_statement(speaker=rasmussen, party=negotiation.parties.get(name="NATO"))
@@ -74,13 +115,7 @@ def test_a_curator_works_the_queue_at_1366_px_from_the_keyboard_and_approves_a_n
     )
     for statement, published in ((first, date(2012, 3, 2)), (second, date(2012, 3, 1))):  # the queue's order
         Document.objects.filter(pk=statement.document_id).update(published=published)
-    matrix = f"{live_server.url}/negotiations/{SEED}/matrix/"
-    cell = 'tr[data-proposal="joint-tmd-exercises-2012"] td[data-party="russia"]'
-    page.goto(matrix)
-    expect(page.locator(f"{cell} .stance")).to_have_text("none")  # Russia's stance: not known yet
-
-    page.set_viewport_size({"width": 1366, "height": 900})
-    sign_in(page, live_server, reverse("admin:positions_statement_changelist"))
+    page.goto(live_server.url + reverse("admin:positions_statement_changelist"))
 
     # Every column fits: the table is no wider than its box, and each row's details are on screen.
     table = page.locator("#result_list")
