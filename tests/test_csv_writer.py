@@ -104,7 +104,7 @@ def csv_routes(resolver=None, namespace: str = "") -> set[str]:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             names |= csv_routes(entry, inner)
-        elif isinstance(entry, URLPattern) and str(entry.pattern).endswith(".csv"):
+        elif isinstance(entry, URLPattern) and ".csv" in str(entry.pattern).replace("\\", ""):
             names.add(f"{namespace}{entry.name}")
     return names
 
