@@ -5,6 +5,9 @@ entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash
 Document ─▶ layout, spans and sources ─▶ speaker, party ─▶ date said ─▶ relevance, topics, kind
          ─▶ proposal, suggested stances and statuses, new actors
            (`extract_document` returns frozen findings; services/statements.py imports them)
+stored Document, new date ─▶ the date each statement was said (`statements_dated`, for re-dating)
+
+The services reach the statement stages only through this module: the findings' types are named here.
 """
 
 from dataclasses import dataclass, replace
@@ -18,10 +21,21 @@ from positions.ingest.feed import parse_feed
 from positions.ingest.fetch import fetch
 from positions.ingest.records import DocumentText, FeedEntry, FetchLimits, Fingerprint, IngestError, TextError
 from positions.ingest.text import extract_text, normalize_text, text_from_file
+from positions.statements.dates import DateIndex
 from positions.statements.extract import extract
 from positions.statements.link import ProposalIndex, link, puts_forward, suggests_new
 from positions.statements.people import new_actor
-from positions.statements.records import DocumentInput, Findings, Lexicon, StatementFinding
+from positions.statements.records import (
+    EXTRACTOR_VERSION,
+    DateSaid,
+    DocumentInput,
+    Findings,
+    Found,
+    Lexicon,
+    NewActor,
+    StanceSuggestion,
+    StatementFinding,
+)
 from positions.statements.topics import choose_negotiation
 
 FILE_PREFIX = "file:"
@@ -160,3 +174,39 @@ def extract_document(document: DocumentInput, lexicon: Lexicon) -> Findings:
     return Findings(
         statements=tuple(out), negotiation=choose_negotiation(document.text, document.title, lexicon.topics)
     )
+
+
+def statements_dated(text: str, published: date, spans: list[tuple[int, int, bool]]) -> list[DateSaid | None]:
+    """The date each (start, end, is_turn) statement of a stored text was said, read again against a new
+    publication date as extraction reads it: a turn is said the day of its transcript; anything else is
+    dated by its own words within its turn (or the text), None where they give no date."""
+    index = DateIndex(text, published)
+    turns = [(start, end) for start, end, is_turn in spans if is_turn]
+    dates = []
+    for start, end, is_turn in spans:
+        if is_turn:
+            dates.append(DateSaid(published, "day"))
+        else:
+            within = max((lo for lo, hi in turns if lo <= start < hi), default=0)
+            dates.append(index.said(start, end, within))
+    return dates
+
+
+# What the services use of the statement stages' records.
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "DateSaid",
+    "DocumentInput",
+    "Findings",
+    "Found",
+    "Lexicon",
+    "NewActor",
+    "StanceSuggestion",
+    "StatementFinding",
+    "entry_text",
+    "extract_document",
+    "fetch_limits",
+    "file_entry",
+    "list_source",
+    "statements_dated",
+]

@@ -24,8 +24,8 @@ from positions.ingest.pdf import PDF_MAGIC
 from positions.ingest.records import FetchError, IngestError
 from positions.ingest.text import binary_kind
 from positions.models import Document, DocumentBand, IngestRun, Item, ItemState, Negotiation, Source
+from positions.pipeline import DocumentInput
 from positions.services import statements
-from positions.statements.records import DocumentInput
 from positions.vocabularies import SourceKind
 
 logger = logging.getLogger(__name__)

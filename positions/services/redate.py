@@ -22,12 +22,11 @@ from datetime import date
 
 from django.db import transaction
 
+from positions import pipeline
 from positions.models import Document, Stance, Statement, StatusChange
 from positions.services.curation import _audited, statement_correct
 from positions.services.merge import _fold_evidence, _live_twin
-from positions.statements.dates import DateIndex
-from positions.statements.records import DateSaid
-from positions.vocabularies import DatePrecision, StatementMode
+from positions.vocabularies import StatementMode
 
 
 @dataclass
@@ -67,22 +66,17 @@ def document_redate(*, document: Document, published: date | None, user=None) ->
     Document.objects.filter(pk=document.pk).update(published=published, date_implausible=False)
     if published is None:
         return RedateReport()
-    index = DateIndex(locked.text, published)
     statements = list(locked.statements.order_by("start"))
-    turns = [(s.start, s.end) for s in statements if s.mode == StatementMode.TURN]
-    dates = {}
-    for statement in statements:
-        if statement.mode == StatementMode.TURN:
-            dates[statement.pk] = DateSaid(published, DatePrecision.DAY)  # a turn is said the day of its transcript
-        else:
-            # what it reports is dated within its turn, as the extractor does
-            lo = max((start for start, end in turns if start <= statement.start < end), default=0)
-            dates[statement.pk] = index.said(statement.start, statement.end, lo)
+    spans = [(s.start, s.end, s.mode == StatementMode.TURN) for s in statements]
+    dated = pipeline.statements_dated(locked.text, published, spans)
+    dates = {statement.pk: said for statement, said in zip(statements, dated, strict=True)}
     reason = f"re-dated: document date {published.isoformat()} (was {was.isoformat() if was else 'none'})"
     return statements_machine_redate(statements=statements, dates=dates, user=user, reason=reason)
 
 
-def statements_machine_redate(*, statements, dates: dict[int, DateSaid], user, reason: str) -> RedateReport:
+def statements_machine_redate(
+    *, statements, dates: dict[int, pipeline.DateSaid | None], user, reason: str
+) -> RedateReport:
     """Give machine-dated statements the dates the date stage now reads (`dates` by statement id), then
     re-date the suggestions they are evidence for. Statements a person dated are kept and counted."""
     report = RedateReport()

@@ -26,9 +26,7 @@ from django.utils.text import Truncator, slugify
 
 from positions import pipeline, selectors
 from positions.models import Actor, Document, Issue, Party, Proposal, Role, Stance, Statement, StatusChange
-from positions.services import redate
-from positions.services.audit import history_bulk_record
-from positions.statements.records import (
+from positions.pipeline import (
     EXTRACTOR_VERSION,
     DateSaid,
     DocumentInput,
@@ -39,6 +37,8 @@ from positions.statements.records import (
     StanceSuggestion,
     StatementFinding,
 )
+from positions.services import redate
+from positions.services.audit import history_bulk_record
 from positions.vocabularies import DatePrecision, ProposalStatus, ReviewState
 
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
