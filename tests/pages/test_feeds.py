@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from positions.models import Party, Proposal, Stance, StatusChange
 from positions.vocabularies import ReviewState
 from tests import factories as f
-from tests.conftest import SHARED, real_changes
+from tests.conftest import BADINPUT, real_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,6 @@ def test_it_is_a_404_for_unknown_things(client, db):
 
 # --- hostile notes and titles: every xss_* file of the bad-input corpus, by its MANIFEST ---------
 
-BADINPUT = SHARED / "badinput"
 with (BADINPUT / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
     XSS_FILES = sorted(row["file"] for row in csv.DictReader(manifest, delimiter="\t") if "/xss_" in row["file"])
 ATOM = "{http://www.w3.org/2005/Atom}"
