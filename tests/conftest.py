@@ -160,6 +160,15 @@ class Worker:
 
 
 @pytest.fixture
+def uploads(settings, tmp_path, monkeypatch):
+    """One upload folder for this process and the worker it starts (ask for it before the worker)."""
+    folder = tmp_path / "uploads"
+    settings.UPLOAD_DIR = folder
+    monkeypatch.setenv("UPLOAD_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` subprocess on the configured broker, on a queue of its own, writing
     to the test database. Stopped before the test database is flushed."""

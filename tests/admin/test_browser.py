@@ -57,15 +57,6 @@ def sign_in(page, live_server, then: str) -> None:
 
 
 @pytest.fixture
-def uploads(settings, tmp_path, monkeypatch):
-    """One upload folder for this process and the worker it starts (so: before the worker)."""
-    folder = tmp_path / "uploads"
-    settings.UPLOAD_DIR = folder
-    monkeypatch.setenv("UPLOAD_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def worker(uploads, celery_worker_process, monkeypatch):
     """The real worker, sent the upload's tasks on its own queue."""
     queue = celery_worker_process.queue

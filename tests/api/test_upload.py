@@ -17,15 +17,6 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(50)
 
 
 @pytest.fixture
-def uploads(settings, tmp_path, monkeypatch):
-    """One upload folder for this process and the worker it starts."""
-    folder = tmp_path / "uploads"
-    settings.UPLOAD_DIR = folder
-    monkeypatch.setenv("UPLOAD_DIR", str(folder))
-    return folder
-
-
-@pytest.fixture
 def curator(client, db):
     client.force_login(User.objects.create_superuser("curator", "c@example.org", password=None))
     return client
