@@ -172,6 +172,10 @@ def uploads(settings, tmp_path, monkeypatch):
 def celery_worker_process(transactional_db, tmp_path):
     """A real `celery worker` subprocess on the configured broker, on a queue of its own, writing
     to the test database. Stopped before the test database is flushed."""
+    from tracker.celery import app
+
+    # Celery prefers a CELERY_BROKER_URL in the environment to the settings: both must name one broker.
+    assert app.conf.broker_url == settings.CELERY_BROKER_URL, "this process would send its tasks elsewhere"
     queue = f"test-{uuid.uuid4().hex[:12]}"
     log = tmp_path / "worker.log"
     env = {

@@ -246,9 +246,14 @@ def held_database(tmp_path, monkeypatch) -> launcher.EmbeddedPostgres:
     """The embedded database of a data folder, locked as a launcher in another terminal holds it."""
     monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("TRACKER_LAUNCH_MODE", raising=False)
+    # The launcher sets os.environ itself, as it must for the commands it runs; monkeypatch would not
+    # undo a variable it never saw (a CELERY_BROKER_URL left behind sent this process's tasks elsewhere).
+    environment = dict(os.environ)
     with (tmp_path / "pg.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         yield launcher.EmbeddedPostgres(tmp_path / "pg")
+    os.environ.clear()
+    os.environ.update(environment)
 
 
 def test_exec_takes_the_database_and_broker_a_running_tracker_published(held_database, monkeypatch):
