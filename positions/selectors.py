@@ -10,11 +10,16 @@ force. A row that repeats the value in force the day before is a restatement: it
 not a change. "Since" is the run's start; the changes list only the rows that start a run.
 """
 
+import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from typing import TypeVar
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Case, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from positions.models import (
     Actor,
@@ -30,6 +35,8 @@ from positions.models import (
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
 from positions.vocabularies import ReviewState
+
+T = TypeVar("T")
 
 _APPROVED_FIRST = Case(
     When(review_state=ReviewState.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -753,3 +760,36 @@ def party_by_slug(*, slug: str) -> Party | None:
 
 def proposal_by_id(*, proposal_id: int) -> Proposal | None:
     return Proposal.objects.filter(pk=proposal_id).first()
+
+
+# --- cached answers ---------------------------------------------------------------------------
+
+ANSWER_SECONDS = 24 * 3600  # a version names its data: an answer expires only to free the cache
+
+
+def data_version() -> str:
+    """Moves whenever a table the public reads read is written (DataWrite, filled by triggers): the
+    summed weight says how many writes this snapshot sees, the highest id tells a write that was rolled
+    back from the one committed after it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(weight), 0), coalesce(max(id), 0) FROM positions_datawrite")
+        weight, last = cursor.fetchone()
+    return f"{weight}.{last}"
+
+
+def answer_tag(*parts) -> str:
+    """The name of one answer: what was asked (`parts`: the view, its normalised query, who asks, in what
+    format), today's date (a default as_of is today, a citation says when it was retrieved) and the data
+    version. The same name means the same bytes: it is the ETag and the cache key."""
+    asked = repr((data_version(), timezone.localdate().isoformat(), parts))
+    return hashlib.sha256(asked.encode()).hexdigest()[:32]
+
+
+def cached_answer(tag: str, build: Callable[[], T]) -> T:
+    """The answer named `tag`, built once per data version (in the shared cache: Redis or the database)."""
+    key = f"answer:{tag}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = build()
+        cache.set(key, answer, ANSWER_SECONDS)
+    return answer

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from positions.models import Document
-from positions.services import heartbeat_record
+from positions.services import data_writes_compact, heartbeat_record
 from positions.services import ingest as ingest_service
 from positions.services import statements as statements_service
 
@@ -21,6 +21,12 @@ DB_RETRIES = 5
 def heartbeat() -> None:
     """Record that a worker is alive; beat sends it every minute and /healthz reads it."""
     heartbeat_record(worker=heartbeat.request.hostname or "unknown")
+
+
+@shared_task(name="positions.compact_data_writes", ignore_result=True, soft_time_limit=50, time_limit=60)
+def compact_data_writes() -> None:
+    """Keep the data version (what the cached answers are keyed on) one small sum; beat sends it hourly."""
+    data_writes_compact()
 
 
 @shared_task(name="positions.poll_due_sources", ignore_result=True, soft_time_limit=50, time_limit=60)

@@ -168,6 +168,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "positions.heartbeat", "schedule": 60.0},
+    "compact-data-writes": {"task": "positions.compact_data_writes", "schedule": 3600.0},
 }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A task not acknowledged within this time is given to another worker: keep it well above

@@ -4,8 +4,9 @@ Each view validates its query with a small input serializer, calls one selector 
 result through an output serializer whose explicit fields are the OpenAPI schema.
 """
 
+from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,7 +17,12 @@ from positions.api.permissions import is_curator
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
 from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, StatementKind
 
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer}
+NOT_MODIFIED = OpenApiResponse(
+    description="Not modified: If-None-Match named this answer's ETag, and the data it reads has not changed "
+    "since. Every 200 carries an ETag (with Cache-Control: no-cache) that names the question, the format and "
+    "the data version."
+)
+ERRORS = {304: NOT_MODIFIED, 400: ErrorSerializer, 404: ErrorSerializer}
 
 
 class _DateRangeFields:
@@ -226,6 +232,16 @@ def _query(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
+def _answer(request, parts: tuple, build) -> Response:
+    """The answer named by what was asked, its format and the data version (selectors.answer_tag): its
+    name is the ETag, and a client that sends it back in If-None-Match gets a 304 and no body."""
+    tag = selectors.answer_tag(*parts, request.accepted_renderer.format)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+    if headers["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
+        return Response(status=304, headers=headers)
+    return Response(selectors.cached_answer(tag, build), headers=headers)
+
+
 def _negotiation(slug: str):
     # A query value that names nothing is a 400 naming it, as in the filters (positions/api/filters.py).
     negotiation = selectors.negotiation_by_slug(slug=slug)
@@ -274,13 +290,17 @@ class CompareView(APIView):
         if slugs is not None and len(parties) < len(slugs):
             unknown = sorted(set(slugs) - {party.slug for party in parties})
             raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {', '.join(unknown)}."]})
-        comparison = selectors.positions_compare(
-            negotiation=negotiation,
-            as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
-            parties=parties,
-            include_pending=not query["approved_only"],
-        )
-        return Response(CompareSerializer(comparison).data)
+        as_of = as_of_or_default(query.get("as_of"), negotiation=negotiation)
+        include_pending = not query["approved_only"]
+
+        def build() -> dict:
+            comparison = selectors.positions_compare(
+                negotiation=negotiation, as_of=as_of, parties=parties, include_pending=include_pending
+            )
+            return CompareSerializer(comparison).data
+
+        asked = ("compare", negotiation.pk, as_of, tuple(party.pk for party in parties), include_pending)
+        return _answer(request, asked, build)
 
 
 class ChangesView(APIView):
@@ -306,12 +326,13 @@ class ChangesView(APIView):
     )
     def get(self, request):
         query = _query(ChangesQuerySerializer, request)
-        changes = selectors.positions_changes(
-            negotiation=_negotiation(query["negotiation"]),
-            date_from=query["from"],
-            date_to=query["to"],
-        )
-        return Response(ChangesSerializer(changes).data)
+        negotiation = _negotiation(query["negotiation"])
+
+        def build() -> dict:
+            changes = selectors.positions_changes(negotiation=negotiation, date_from=query["from"], date_to=query["to"])
+            return ChangesSerializer(changes).data
+
+        return _answer(request, ("changes", negotiation.pk, query["from"], query["to"]), build)
 
 
 class ProposalHistoryView(APIView):
@@ -323,10 +344,15 @@ class ProposalHistoryView(APIView):
         description="Its status changes and the parties' stances by effective date, then recorded_at, "
         "each with the quoted statements that ground it.",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The proposal's id.")],
-        responses={200: ProposalHistorySerializer, 404: ErrorSerializer},
+        responses={200: ProposalHistorySerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
     )
     def get(self, request, pk: int):
-        history = selectors.proposal_history(proposal_id=pk, curator=is_curator(request.user))
-        if history is None:
-            raise exceptions.NotFound("No such proposal.")
-        return Response(ProposalHistorySerializer(history).data)
+        curator = is_curator(request.user)
+
+        def build() -> dict:
+            history = selectors.proposal_history(proposal_id=pk, curator=curator)
+            if history is None:
+                raise exceptions.NotFound("No such proposal.")
+            return ProposalHistorySerializer(history).data
+
+        return _answer(request, ("history", int(pk), curator), build)

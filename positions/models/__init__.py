@@ -5,11 +5,12 @@ from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, Stance, StatusChange
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
-from positions.models.system import WorkerHeartbeat
+from positions.models.system import DataWrite, WorkerHeartbeat
 from positions.vocabularies import ItemState
 
 __all__ = [
     "Actor",
+    "DataWrite",
     "Document",
     "DocumentBand",
     "IngestRun",

@@ -14,3 +14,20 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} at {self.beat_at.isoformat()}"
+
+
+class DataWrite(models.Model):
+    """One row per SQL statement that wrote a table the public reads read, made by a trigger
+    (migration 0016), so that every write counts, the ORM's, a bulk one's and a raw one's alike.
+
+    The cached answers (positions.selectors.cached_answer) are keyed on the sum of `weight` and the
+    highest id, read in the reader's own snapshot: a write becomes part of the version exactly when it
+    becomes visible, and a write rolled back takes its row with it. `compact_data_writes` folds the
+    rows into one that carries their summed weight, so the sum never goes back."""
+
+    table = models.CharField(max_length=63)
+    weight = models.BigIntegerField(default=1)
+    written_at = models.DateTimeField(db_default=models.functions.Now())
+
+    def __str__(self) -> str:
+        return f"{self.table} ×{self.weight}"

@@ -3,23 +3,24 @@
 from django.urls import path
 
 from positions.pages import feeds, views
+from positions.pages.cached import cached_page
 
 app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("negotiations/<slug:slug>/", views.negotiation, name="negotiation"),
-    path("negotiations/<slug:slug>/matrix/", views.matrix, name="matrix"),
+    path("negotiations/<slug:slug>/matrix/", cached_page(views.matrix), name="matrix"),
     path("negotiations/<slug:slug>/matrix.csv", views.matrix_csv, name="matrix-csv"),
-    path("negotiations/<slug:slug>/changes/", views.changes, name="changes"),
+    path("negotiations/<slug:slug>/changes/", cached_page(views.changes), name="changes"),
     path("negotiations/<slug:slug>/changes.csv", views.changes_csv, name="changes-csv"),
-    path("negotiations/<slug:slug>/feed.atom", feeds.NegotiationChangesFeed(), name="negotiation-feed"),
-    path("proposals/<int:pk>/", views.proposal, name="proposal"),
+    path("negotiations/<slug:slug>/feed.atom", cached_page(feeds.NegotiationChangesFeed()), name="negotiation-feed"),
+    path("proposals/<int:pk>/", cached_page(views.proposal), name="proposal"),
     path("proposals/<int:pk>/evidence.csv", views.proposal_csv, name="proposal-csv"),
-    path("proposals/<int:pk>/feed.atom", feeds.ProposalChangesFeed(), name="proposal-feed"),
+    path("proposals/<int:pk>/feed.atom", cached_page(feeds.ProposalChangesFeed()), name="proposal-feed"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("parties/<slug:slug>/", views.party, name="party"),
-    path("parties/<slug:slug>/feed.atom", feeds.PartyChangesFeed(), name="party-feed"),
+    path("parties/<slug:slug>/feed.atom", cached_page(feeds.PartyChangesFeed()), name="party-feed"),
     path("actors/<slug:slug>/", views.actor, name="actor"),
     path("search/", views.search, name="search"),
     path("search.csv", views.search_csv, name="search-csv"),

@@ -1,0 +1,186 @@
+"""Cached answers: the data version moves with every write the reads could see, and compare, history,
+the matrix page and the feeds answer the same request on the same data from the cache, with an ETag
+that a client can send back for a 304."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import SimpleRateThrottle
+
+from positions import selectors
+from positions.models import DataWrite, Item, Negotiation, Party, Proposal, Stance
+from positions.services import data_writes_compact
+from positions.vocabularies import StanceValue
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SEED = "nato-russia-missile-defence"
+# Tables the cached answers do not read: the ingest's bookkeeping, the audit history, the heartbeat.
+UNCOUNTED = {"positions_datawrite", "positions_source", "positions_documentband", "positions_ingestrun"}
+UNCOUNTED |= {"positions_item", "positions_workerheartbeat"}
+
+
+@pytest.fixture(autouse=True)
+def unthrottled(monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+def test_every_table_the_reads_read_counts_its_writes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, EXISTS (
+                SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = 'positions_data_write'
+            )
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.relname LIKE 'positions\\_%'
+            """
+        )
+        tables = dict(cursor.fetchall())
+    counted = {name for name, has in tables.items() if has}
+    missing = set(tables) - counted - UNCOUNTED - {name for name in tables if name.startswith("positions_historical")}
+    assert not missing, f"a table without the trigger of migration 0016: {sorted(missing)}"
+    assert "positions_stance" in counted and "positions_item" not in counted
+
+
+def test_the_version_moves_with_every_kind_of_write_and_not_with_the_ingest_bookkeeping():
+    negotiation = f.negotiation()
+    seen = [selectors.data_version()]
+
+    def moved() -> bool:
+        seen.append(selectors.data_version())
+        return seen[-1] != seen[-2]
+
+    f.party()
+    assert moved(), "an ORM insert"
+    Party.objects.filter(pk__gt=0).update(kind="state")
+    assert moved(), "a queryset update"
+    Negotiation.objects.bulk_create([Negotiation(slug="bulk", title="Bulk")])
+    assert moved(), "a bulk insert"
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE positions_negotiation SET title = title || '.' WHERE id = %s", [negotiation.pk])
+    assert moved(), "raw SQL"
+    Negotiation.objects.filter(slug="bulk").delete()
+    assert moved(), "a delete"
+    Item.objects.filter(pk=0).update(attempts=1)
+    assert not moved(), "the ingest's items are not read by the answers"
+    assert len(set(seen)) == len(seen) - 1  # never back to an earlier version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_rolled_back_and_the_commit_after_it_give_two_versions():
+    before = selectors.data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        f.party()
+        inside = selectors.data_version()
+        raise RuntimeError("rolled back")
+    assert selectors.data_version() == before
+    f.party()
+    after = selectors.data_version()
+    assert len({before, inside, after}) == 3, "an answer built inside the rolled-back write is never served"
+
+
+def test_compacting_keeps_the_version_s_count_in_one_row():
+    for _ in range(5):
+        f.party()
+    weight, rows = selectors.data_version().split(".")[0], DataWrite.objects.count()
+    assert rows >= 5
+    assert data_writes_compact() == rows
+    assert DataWrite.objects.count() == 1
+    assert selectors.data_version().split(".")[0] == weight
+    assert data_writes_compact() == 0  # one row: nothing to fold
+
+
+def _russia_on_two_systems(client, **headers):
+    response = client.get("/api/v1/compare", {"negotiation": SEED, "as_of": "2012-06-01"}, **headers)
+    return response, response.json() if response.status_code == 200 else None
+
+
+def _cell(body: dict, title_part: str, party: str) -> dict:
+    row = next(p for p in body["proposals"] if title_part in p["title"])
+    return next(c for c in row["cells"] if c["party"] == party)
+
+
+def test_compare_answers_304_to_its_etag_and_a_new_answer_after_a_change(client, seeded):
+    first, body = _russia_on_two_systems(client)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"') and first["Cache-Control"] == "no-cache"
+    cell = _cell(body, "Two separate", "russia")
+
+    again, _ = _russia_on_two_systems(client, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+
+    # A curator's change: Russia now supports it, from a day before the date asked.
+    proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
+    Stance.objects.create(
+        proposal=proposal, party=Party.objects.get(slug="russia"), stance=StanceValue.SUPPORTS,
+        effective=date(2012, 5, 31), review_state="approved",
+    )  # fmt: skip
+    changed, body = _russia_on_two_systems(client, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert (cell["stance"], _cell(body, "Two separate", "russia")["stance"]) != (None, "supports")
+    assert _cell(body, "Two separate", "russia")["stance"] == "supports"
+
+
+def _reads(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+
+
+def test_a_cached_compare_costs_no_selector_queries(client, seeded):
+    params = {"negotiation": SEED, "as_of": "2011-12-06"}
+    with CaptureQueriesContext(connection) as built:
+        first = client.get("/api/v1/compare", params)
+    with CaptureQueriesContext(connection) as served:
+        second = client.get("/api/v1/compare", params)
+    assert first.json() == second.json() and first["ETag"] == second["ETag"]
+    built, served = _reads(built), _reads(served)
+    # Served: the negotiation and its parties (the query is checked every time) and the version.
+    assert len(served) == 3 and len(built) > 3, served
+    assert "positions_datawrite" in served[-1] and not any("positions_stance" in sql for sql in served)
+
+
+def test_the_etag_names_the_format_the_question_and_who_asks(client, seeded):
+    proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
+    url = f"/api/v1/proposals/{proposal.pk}/history"
+    public = client.get(url)["ETag"]
+    assert client.get(url, {"format": "api"})["ETag"] != public
+    assert client.get("/api/v1/compare", {"negotiation": SEED, "as_of": "2011-12-06"})["ETag"] != public
+    client.force_login(User.objects.create_superuser("curator", "curator@example.org", password=None))
+    assert client.get(url)["ETag"] != public  # curators see rejected rows
+    client.logout()
+    assert client.get(url)["ETag"] == public
+
+
+def test_a_bad_request_is_never_cached(client, seeded):
+    bad = client.get("/api/v1/compare", {"negotiation": SEED, "as_of": "06/12/2011"})
+    assert bad.status_code == 400 and not bad.has_header("ETag")
+    assert client.get("/api/v1/proposals/999999/history").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/negotiations/{slug}/matrix/?as_of=2012-06-01", "/negotiations/{slug}/feed.atom"])
+def test_a_page_answers_304_to_its_etag_and_shows_a_change_at_once(client, seeded, path):
+    url = path.format(slug=SEED)
+    first = client.get(url)
+    assert first.status_code == 200 and first.has_header("ETag")
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    assert client.get(url)["Content-Type"] == first["Content-Type"]
+
+    proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
+    Stance.objects.create(
+        proposal=proposal, party=Party.objects.get(slug="romania"), stance=StanceValue.AMBIGUOUS,
+        effective=date(2012, 5, 31), review_state="approved", note="cache test",
+    )  # fmt: skip
+    after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    assert after.content != first.content
+
+
+def test_beat_folds_the_counts_every_hour(settings):
+    from positions.tasks import compact_data_writes
+
+    entry = settings.CELERY_BEAT_SCHEDULE["compact-data-writes"]
+    assert entry == {"task": compact_data_writes.name, "schedule": 3600.0}
