@@ -244,11 +244,21 @@ def negotiation_by_slug(*, slug: str) -> Negotiation | None:
     return Negotiation.objects.filter(slug=slug).first()
 
 
-def negotiation_parties(*, negotiation: Negotiation, slugs: Iterable[str] | None = None) -> list[Party]:
-    """The negotiation's parties by name or, given slugs, those of them in the slugs' order.
+def negotiation_parties(
+    *, negotiation: Negotiation, slugs: Iterable[str] | None = None, own_order: bool = False
+) -> list[Party]:
+    """The negotiation's parties by name, or with `own_order` in the negotiation's own order, or, given
+    slugs, those of them in the slugs' order.
 
-    Slugs that are not parties to the negotiation are left out: the caller compares. One query.
+    The own order is the order the parties were linked to the negotiation: the order its seed lists
+    them (NATO, Russia, United States…), then any a curator added later. It does not depend on a date,
+    so a page's columns stand still while its date moves. Slugs that are not parties to the
+    negotiation are left out: the caller compares. One query.
     """
+    if own_order:
+        links = Negotiation.parties.through.objects.filter(negotiation=negotiation).select_related("party")
+        links = links.only("id", "party__id", "party__slug", "party__name").order_by("id")
+        return [link.party for link in links]
     parties = negotiation.parties.only("id", "slug", "name")
     if slugs is None:
         return list(parties.order_by("name"))
