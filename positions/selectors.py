@@ -480,10 +480,15 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
     }
 
 
-def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on the proposal, by row id: one query, no document text."""
+def _history_evidence(
+    model, *, proposals: list[Proposal], curator: bool, until: date | None = None
+) -> dict[int, list[dict]]:
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given), by
+    row id, by date said: one query, no document text."""
     owner = model._meta.model_name
-    links = model.evidence.through.objects.filter(**{f"{owner}__proposal": proposal})
+    links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
+    if until is not None:
+        links = links.filter(**{f"{owner}__effective__lte": until})
     if not curator:
         links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=curator, path="statement__speaker"))
@@ -538,7 +543,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         rows = rows_visible(model, curator=curator).filter(proposal=proposal)
         if model is Stance:
             rows = rows.select_related("party")
-        evidence = _history_evidence(model, proposal=proposal, curator=curator)
+        evidence = _history_evidence(model, proposals=[proposal], curator=curator)
         rows = list(rows)
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
         runs = {
@@ -573,6 +578,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "title": proposal.title,
         "negotiation": proposal.negotiation.slug,
         "issue": proposal.issue.key,
+        "issue_title": proposal.issue.title,
         "proponent": _party_ref(proposal.proponent),
         "kind": proposal.kind,
         "first_stated": proposal.first_stated,
@@ -623,6 +629,136 @@ def _subject_of(title: str, parties: list[Party]) -> str:
         title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title)
     title = re.sub(r"[\s–—/,&:-]+", " ", re.sub(r"\b(?:talks|negotiations?|and|on|the)\b", " ", title))
     return title.strip().lower()
+
+
+# --- Where an issue stands: a summary built only from the record -------------------------------
+
+
+def _said_first(statements: list[dict], party: str | None = None) -> dict | None:
+    """The earliest of these statements (they come by date said), the party's own speakers' first."""
+    own = [s for s in statements if party and s["party"] == party]
+    return (own or statements or [None])[0]
+
+
+def _said_latest(statements: list[dict]) -> dict | None:
+    return max(statements, key=lambda s: (s["said_on"], s["id"]), default=None)
+
+
+def _run_evidence(row, evidence: dict[int, list[dict]]) -> list[dict]:
+    """The statements grounding a row's run (`row.run`, from `_runs_in_force`), each once, by date said."""
+    found = {s["id"]: s for i in row.run for s in evidence.get(i, [])}
+    return sorted(found.values(), key=lambda s: (s["said_on"], s["id"]))
+
+
+def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True) -> dict | None:
+    """Where an issue stands on `as_of`, from the record alone: for each proposal of the issue tabled
+    by then (in the matrix's order), who put it forward and the statement that first grounds it; its
+    status run; each party's stance run (`since`, `last_stated`, the statements that began it and
+    last restated it), in the negotiation's own order, and the parties with none; and its real
+    changes (a value that differs from the one before it: a restatement is not a change), by date,
+    each with its statement. Every clause a page builds from it can link its quote. None when the
+    negotiation has no such issue. Seven queries whatever the size of the history.
+    """
+    issue = Issue.objects.filter(negotiation=negotiation, key=key).first()
+    if issue is None:
+        return None
+    parties = negotiation_parties(negotiation=negotiation, own_order=True)
+    order = {party.id: i for i, party in enumerate(parties)}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of).filter(issue=issue))
+    upto = {"proposal__in": proposals, "effective__lte": as_of}
+    histories = {
+        "status": list(StatusChange.objects.filter(_visible(include_pending), **upto)),
+        "stance": list(Stance.objects.filter(_visible(include_pending), **upto).select_related("party")),
+    }
+    evidence = {
+        "status": _history_evidence(StatusChange, proposals=proposals, curator=False, until=as_of),
+        "stance": _history_evidence(Stance, proposals=proposals, curator=False, until=as_of),
+    }
+    statuses = {row.proposal_id: row for row in _runs_in_force(histories["status"], "status")}
+    stances: dict[int, list] = {}
+    for row in _runs_in_force(histories["stance"], "stance"):
+        stances.setdefault(row.proposal_id, []).append(row)
+    changes: dict[int, list] = {}
+    for field, rows in histories.items():
+        for history in _histories(rows, field):
+            for row, previous, _ in history:
+                if previous is None or _restates(field, row, previous):
+                    continue  # a first value is the proposal's or the stance's own clause
+                party = getattr(row, "party", None)
+                change = {
+                    "date": row.effective,
+                    "type": field,
+                    "party": _party_ref(party),
+                    "previous": getattr(previous, field),
+                    "value": getattr(row, field),
+                    "review_state": row.review_state,
+                    "statement": _said_first(evidence[field].get(row.id, []), party and party.slug),
+                }
+                changes.setdefault(row.proposal_id, []).append(((row.effective, _party_name(row), row.id), change))
+
+    summary = []
+    for proposal in proposals:
+        proponent = proposal.proponent
+        grounds = [
+            s
+            for row in histories["status"]
+            if row.proposal_id == proposal.id
+            for s in evidence["status"].get(row.id, [])
+        ]
+        grounds += [
+            s
+            for row in histories["stance"]
+            if row.proposal_id == proposal.id and row.party_id == proponent.id
+            for s in evidence["stance"].get(row.id, [])
+        ]
+        status = statuses.get(proposal.id)
+        held = sorted(stances.get(proposal.id, []), key=lambda r: (order.get(r.party_id, len(order)), r.party.name))
+        answered = {row.party_id for row in held}
+        summary.append(
+            {
+                "id": proposal.id,
+                "slug": proposal.slug,
+                "title": proposal.title,
+                "kind": proposal.kind,
+                "proponent": _party_ref(proponent),
+                "first_stated": proposal.first_stated,
+                "first_statement": _said_first(sorted(grounds, key=lambda s: (s["said_on"], s["id"])), proponent.slug),
+                "status": status
+                and {
+                    "status": status.status,
+                    "since": status.since,
+                    "review_state": status.review_state,
+                    "statement": _said_first(_run_evidence(status, evidence["status"])),
+                },
+                "stances": [_stance_clause(row, evidence["stance"]) for row in held],
+                "no_stance": [_party_ref(party) for party in parties if party.id not in answered],
+                "changes": [change for _, change in sorted(changes.get(proposal.id, []), key=lambda c: c[0])],
+            }
+        )
+    return {
+        "negotiation": negotiation.slug,
+        "issue": {"key": issue.key, "title": issue.title, "description": issue.description},
+        "as_of": as_of,
+        "proposals": summary,
+    }
+
+
+def _stance_clause(row: Stance, evidence: dict[int, list[dict]]) -> dict:
+    """A party's stance run as a summary's clause: since when, with the statement that began it (the
+    party's own first), and when last stated, with that statement."""
+    began = _said_first(evidence.get(row.run[0], []), row.party.slug) or _said_first(
+        _run_evidence(row, evidence), row.party.slug
+    )
+    latest = _said_latest(_run_evidence(row, evidence))
+    return {
+        "party": _party_ref(row.party),
+        "stance": row.stance,
+        "since": row.since,
+        "last_stated": latest["said_on"] if latest else row.effective,
+        "review_state": row.review_state,
+        "since_statement": began,
+        "last_statement": latest,
+    }
 
 
 # --- The pages for students: what each page shows, in a fixed number of queries ------------------
