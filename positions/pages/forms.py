@@ -12,6 +12,7 @@ def date_field(label: str) -> DayField:
 class AsOfForm(forms.Form):
     as_of = date_field("As of")
     hide_unreviewed = forms.BooleanField(required=False, label="Hide unreviewed positions")
+    all_parties = forms.BooleanField(required=False, label="Show parties with no stance")
 
 
 class ChangesForm(forms.Form):

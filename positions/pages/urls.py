@@ -11,6 +11,7 @@ urlpatterns = [
     path("negotiations/<slug:slug>/", views.negotiation, name="negotiation"),
     path("negotiations/<slug:slug>/matrix/", views.matrix, name="matrix"),
     path("negotiations/<slug:slug>/matrix.csv", views.matrix_csv, name="matrix-csv"),
+    path("negotiations/<slug:slug>/issues/<slug:key>/", views.issue, name="issue"),
     path("negotiations/<slug:slug>/changes/", views.changes, name="changes"),
     path("negotiations/<slug:slug>/changes.csv", views.changes_csv, name="changes-csv"),
     path("negotiations/<slug:slug>/feed.atom", feeds.NegotiationChangesFeed(), name="negotiation-feed"),
