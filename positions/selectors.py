@@ -11,11 +11,26 @@ not a change. "Since" is the run's start; the changes list only the rows that st
 """
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 
-from django.db.models import Case, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
+from positions.filters import InvalidFilters, StatementFilter
 from positions.models import (
     Actor,
     Document,
@@ -29,7 +44,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import ReviewState
+from positions.vocabularies import CAMEO_ROOT, ReviewState
 
 _APPROVED_FIRST = Case(
     When(review_state=ReviewState.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -227,6 +242,91 @@ def statements_rows(*, matching: QuerySet[Statement], fields: list, curator: boo
     rows = Statement.objects.filter(pk__in=matching.values("pk"))
     rows = rows.annotate(shown_speaker=speaker_shown(curator=curator))
     return rows.order_by("said_on", "id").values_list(*fields)
+
+
+def statements_matching(*, filters: Mapping[str, str], curator: bool) -> QuerySet[Statement]:
+    """The statements a reader may see that match the statement filters (positions/filters.py: the
+    API's list and exports take the same ones), full-text search included. Raises InvalidFilters,
+    naming each bad value, when one is malformed or names nothing."""
+    filterset = StatementFilter(filters, queryset=statements_visible(curator=curator))
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
+
+
+# --- Statements as a table: the query of the CSV exports (the API's and the search page's) ---------
+
+EXPORT_CHUNK_SIZE = 2000  # rows per fetch from the server-side cursor
+
+CAMEO = Case(
+    *(When(kind=kind, then=Value(code)) for kind, code in CAMEO_ROOT.items()),
+    default=Value(""),
+    output_field=CharField(),
+)
+# A correlated subquery, not a join: a join would be narrowed by a `topic=` filter on the same
+# relation, and the row would list only the topic asked for.
+TOPIC_KEYS = Subquery(
+    Statement.topics.through.objects.filter(statement_id=OuterRef("pk"))
+    .values("statement_id")
+    .annotate(keys=StringAgg("issue__key", delimiter=";", order_by="issue__key"))
+    .values("keys"),
+    output_field=CharField(),
+)
+
+# (header, what the database returns for it). csv writes None as "" and a date as
+# str(date), which is its ISO form. The speaker is `shown_speaker`: the one the reader may see.
+STATEMENT_COLUMNS = [
+    ("statement_id", "id"),
+    ("said_on", "said_on"),
+    ("said_precision", "said_precision"),
+    ("document_id", "document_id"),
+    ("document_url", "document__url"),
+    ("document_title", "document__title"),
+    ("publisher", "document__publisher"),
+    ("published", "document__published"),
+    ("speaker_id", "shown_speaker__id"),
+    ("speaker", "shown_speaker__name"),
+    ("party_id", "party_id"),
+    ("party", "party__name"),
+    ("addressee", "addressee__name"),
+    ("mode", "mode"),
+    ("cue", "cue"),
+    ("kind", "kind"),
+    ("cameo", CAMEO),
+    ("topics", TOPIC_KEYS),
+    ("proposal_id", "proposal_id"),
+    ("confidence", "confidence"),
+    ("review_state", "review_state"),
+    ("extractor_version", "extractor_version"),
+    ("start", "start"),
+    ("end", "end"),
+    ("quote", "quote"),
+]
+EVENT_COLUMNS = [
+    ("event_id", "id"),
+    ("date", "said_on"),
+    ("source_actor", Coalesce("shown_speaker__name", "party__name")),
+    ("source_party", "party__name"),
+    ("target", "addressee__name"),
+    ("cameo_code", CAMEO),
+    ("kind", "kind"),
+    ("quote", "quote"),
+    ("url", "document__url"),
+    ("document_id", "document_id"),
+]
+
+
+def statements_table(
+    *,
+    matching: QuerySet[Statement],
+    columns: list[tuple] = STATEMENT_COLUMNS,
+    curator: bool,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
+) -> tuple[list[str], Iterator[tuple]]:
+    """The headers of `columns` and, lazily, one row of them per matching statement, by said_on then id,
+    read from a server-side cursor `chunk_size` rows at a time: one query, flat memory, whatever the size."""
+    rows = statements_rows(matching=matching, fields=[source for _, source in columns], curator=curator)
+    return [header for header, _ in columns], rows.iterator(chunk_size=chunk_size)
 
 
 def rows_visible(model, *, curator: bool) -> QuerySet:

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from positions import selectors
-from positions.api.filters import StatementFilter
 from positions.pages import csv as csv_out
 from positions.pages.forms import AsOfForm, ChangesForm, error_lines
 from positions.pages.highlight import highlighted_text, statement_label
@@ -381,11 +380,12 @@ def actor(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _search(request: HttpRequest):
-    # The API's statement filters, full-text search included: one definition of what matches.
-    filterset = StatementFilter(request.GET, queryset=selectors.statements_visible(curator=False))
-    if not filterset.is_valid():
-        return None, bad_request(request, error_lines(filterset.form))
-    return filterset.qs.order_by("said_on", "id"), None
+    # The statement filters the API's list takes too, full-text search included: one definition of what matches.
+    try:
+        matching = selectors.statements_matching(filters=request.GET, curator=False)
+    except selectors.InvalidFilters as invalid:
+        return None, bad_request(request, error_lines(invalid))
+    return matching.order_by("said_on", "id"), None
 
 
 def search(request: HttpRequest) -> HttpResponse:
