@@ -12,15 +12,30 @@ not a change. "Since" is the run's start; the changes list only the rows that st
 
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from typing import TypeVar
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Case, FilteredRelation, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from positions.filters import InvalidFilters, StatementFilter
 from positions.models import (
     Actor,
     Document,
@@ -34,7 +49,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import ReviewState
+from positions.vocabularies import CAMEO_ROOT, ReviewState
 
 T = TypeVar("T")
 
@@ -236,6 +251,91 @@ def statements_rows(*, matching: QuerySet[Statement], fields: list, curator: boo
     return rows.order_by("said_on", "id").values_list(*fields)
 
 
+def statements_matching(*, filters: Mapping[str, str], curator: bool) -> QuerySet[Statement]:
+    """The statements a reader may see that match the statement filters (positions/filters.py: the
+    API's list and exports take the same ones), full-text search included. Raises InvalidFilters,
+    naming each bad value, when one is malformed or names nothing."""
+    filterset = StatementFilter(filters, queryset=statements_visible(curator=curator))
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset.errors)
+    return filterset.qs
+
+
+# --- Statements as a table: the query of the CSV exports (the API's and the search page's) ---------
+
+EXPORT_CHUNK_SIZE = 2000  # rows per fetch from the server-side cursor
+
+CAMEO = Case(
+    *(When(kind=kind, then=Value(code)) for kind, code in CAMEO_ROOT.items()),
+    default=Value(""),
+    output_field=CharField(),
+)
+# A correlated subquery, not a join: a join would be narrowed by a `topic=` filter on the same
+# relation, and the row would list only the topic asked for.
+TOPIC_KEYS = Subquery(
+    Statement.topics.through.objects.filter(statement_id=OuterRef("pk"))
+    .values("statement_id")
+    .annotate(keys=StringAgg("issue__key", delimiter=";", order_by="issue__key"))
+    .values("keys"),
+    output_field=CharField(),
+)
+
+# (header, what the database returns for it). csv writes None as "" and a date as
+# str(date), which is its ISO form. The speaker is `shown_speaker`: the one the reader may see.
+STATEMENT_COLUMNS = [
+    ("statement_id", "id"),
+    ("said_on", "said_on"),
+    ("said_precision", "said_precision"),
+    ("document_id", "document_id"),
+    ("document_url", "document__url"),
+    ("document_title", "document__title"),
+    ("publisher", "document__publisher"),
+    ("published", "document__published"),
+    ("speaker_id", "shown_speaker__id"),
+    ("speaker", "shown_speaker__name"),
+    ("party_id", "party_id"),
+    ("party", "party__name"),
+    ("addressee", "addressee__name"),
+    ("mode", "mode"),
+    ("cue", "cue"),
+    ("kind", "kind"),
+    ("cameo", CAMEO),
+    ("topics", TOPIC_KEYS),
+    ("proposal_id", "proposal_id"),
+    ("confidence", "confidence"),
+    ("review_state", "review_state"),
+    ("extractor_version", "extractor_version"),
+    ("start", "start"),
+    ("end", "end"),
+    ("quote", "quote"),
+]
+EVENT_COLUMNS = [
+    ("event_id", "id"),
+    ("date", "said_on"),
+    ("source_actor", Coalesce("shown_speaker__name", "party__name")),
+    ("source_party", "party__name"),
+    ("target", "addressee__name"),
+    ("cameo_code", CAMEO),
+    ("kind", "kind"),
+    ("quote", "quote"),
+    ("url", "document__url"),
+    ("document_id", "document_id"),
+]
+
+
+def statements_table(
+    *,
+    matching: QuerySet[Statement],
+    columns: list[tuple] = STATEMENT_COLUMNS,
+    curator: bool,
+    chunk_size: int = EXPORT_CHUNK_SIZE,
+) -> tuple[list[str], Iterator[tuple]]:
+    """The headers of `columns` and, lazily, one row of them per matching statement, by said_on then id,
+    read from a server-side cursor `chunk_size` rows at a time: one query, flat memory, whatever the size."""
+    rows = statements_rows(matching=matching, fields=[source for _, source in columns], curator=curator)
+    return [header for header, _ in columns], rows.iterator(chunk_size=chunk_size)
+
+
 def rows_visible(model, *, curator: bool) -> QuerySet:
     """Stances or status changes a reader may see (rejected ones are for curators only)."""
     return model.objects.all() if curator else model.objects.exclude(review_state=ReviewState.REJECTED)
@@ -251,11 +351,21 @@ def negotiation_by_slug(*, slug: str) -> Negotiation | None:
     return Negotiation.objects.filter(slug=slug).first()
 
 
-def negotiation_parties(*, negotiation: Negotiation, slugs: Iterable[str] | None = None) -> list[Party]:
-    """The negotiation's parties by name or, given slugs, those of them in the slugs' order.
+def negotiation_parties(
+    *, negotiation: Negotiation, slugs: Iterable[str] | None = None, own_order: bool = False
+) -> list[Party]:
+    """The negotiation's parties by name, or with `own_order` in the negotiation's own order, or, given
+    slugs, those of them in the slugs' order.
 
-    Slugs that are not parties to the negotiation are left out: the caller compares. One query.
+    The own order is the order the parties were linked to the negotiation: the order its seed lists
+    them (NATO, Russia, United States…), then any a curator added later. It does not depend on a date,
+    so a page's columns stand still while its date moves. Slugs that are not parties to the
+    negotiation are left out: the caller compares. One query.
     """
+    if own_order:
+        links = Negotiation.parties.through.objects.filter(negotiation=negotiation).select_related("party")
+        links = links.only("id", "party__id", "party__slug", "party__name").order_by("id")
+        return [link.party for link in links]
     parties = negotiation.parties.only("id", "slug", "name")
     if slugs is None:
         return list(parties.order_by("name"))
@@ -477,10 +587,15 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
     }
 
 
-def _history_evidence(model, *, proposal: Proposal, curator: bool) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on the proposal, by row id: one query, no document text."""
+def _history_evidence(
+    model, *, proposals: list[Proposal], curator: bool, until: date | None = None
+) -> dict[int, list[dict]]:
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given), by
+    row id, by date said: one query, no document text."""
     owner = model._meta.model_name
-    links = model.evidence.through.objects.filter(**{f"{owner}__proposal": proposal})
+    links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
+    if until is not None:
+        links = links.filter(**{f"{owner}__effective__lte": until})
     if not curator:
         links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=curator, path="statement__speaker"))
@@ -535,7 +650,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         rows = rows_visible(model, curator=curator).filter(proposal=proposal)
         if model is Stance:
             rows = rows.select_related("party")
-        evidence = _history_evidence(model, proposal=proposal, curator=curator)
+        evidence = _history_evidence(model, proposals=[proposal], curator=curator)
         rows = list(rows)
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
         runs = {
@@ -570,6 +685,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "title": proposal.title,
         "negotiation": proposal.negotiation.slug,
         "issue": proposal.issue.key,
+        "issue_title": proposal.issue.title,
         "proponent": _party_ref(proposal.proponent),
         "kind": proposal.kind,
         "first_stated": proposal.first_stated,
@@ -620,6 +736,136 @@ def _subject_of(title: str, parties: list[Party]) -> str:
         title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title)
     title = re.sub(r"[\s–—/,&:-]+", " ", re.sub(r"\b(?:talks|negotiations?|and|on|the)\b", " ", title))
     return title.strip().lower()
+
+
+# --- Where an issue stands: a summary built only from the record -------------------------------
+
+
+def _said_first(statements: list[dict], party: str | None = None) -> dict | None:
+    """The earliest of these statements (they come by date said), the party's own speakers' first."""
+    own = [s for s in statements if party and s["party"] == party]
+    return (own or statements or [None])[0]
+
+
+def _said_latest(statements: list[dict]) -> dict | None:
+    return max(statements, key=lambda s: (s["said_on"], s["id"]), default=None)
+
+
+def _run_evidence(row, evidence: dict[int, list[dict]]) -> list[dict]:
+    """The statements grounding a row's run (`row.run`, from `_runs_in_force`), each once, by date said."""
+    found = {s["id"]: s for i in row.run for s in evidence.get(i, [])}
+    return sorted(found.values(), key=lambda s: (s["said_on"], s["id"]))
+
+
+def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True) -> dict | None:
+    """Where an issue stands on `as_of`, from the record alone: for each proposal of the issue tabled
+    by then (in the matrix's order), who put it forward and the statement that first grounds it; its
+    status run; each party's stance run (`since`, `last_stated`, the statements that began it and
+    last restated it), in the negotiation's own order, and the parties with none; and its real
+    changes (a value that differs from the one before it: a restatement is not a change), by date,
+    each with its statement. Every clause a page builds from it can link its quote. None when the
+    negotiation has no such issue. Seven queries whatever the size of the history.
+    """
+    issue = Issue.objects.filter(negotiation=negotiation, key=key).first()
+    if issue is None:
+        return None
+    parties = negotiation_parties(negotiation=negotiation, own_order=True)
+    order = {party.id: i for i, party in enumerate(parties)}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of).filter(issue=issue))
+    upto = {"proposal__in": proposals, "effective__lte": as_of}
+    histories = {
+        "status": list(StatusChange.objects.filter(_visible(include_pending), **upto)),
+        "stance": list(Stance.objects.filter(_visible(include_pending), **upto).select_related("party")),
+    }
+    evidence = {
+        "status": _history_evidence(StatusChange, proposals=proposals, curator=False, until=as_of),
+        "stance": _history_evidence(Stance, proposals=proposals, curator=False, until=as_of),
+    }
+    statuses = {row.proposal_id: row for row in _runs_in_force(histories["status"], "status")}
+    stances: dict[int, list] = {}
+    for row in _runs_in_force(histories["stance"], "stance"):
+        stances.setdefault(row.proposal_id, []).append(row)
+    changes: dict[int, list] = {}
+    for field, rows in histories.items():
+        for history in _histories(rows, field):
+            for row, previous, _ in history:
+                if previous is None or _restates(field, row, previous):
+                    continue  # a first value is the proposal's or the stance's own clause
+                party = getattr(row, "party", None)
+                change = {
+                    "date": row.effective,
+                    "type": field,
+                    "party": _party_ref(party),
+                    "previous": getattr(previous, field),
+                    "value": getattr(row, field),
+                    "review_state": row.review_state,
+                    "statement": _said_first(evidence[field].get(row.id, []), party and party.slug),
+                }
+                changes.setdefault(row.proposal_id, []).append(((row.effective, _party_name(row), row.id), change))
+
+    summary = []
+    for proposal in proposals:
+        proponent = proposal.proponent
+        grounds = [
+            s
+            for row in histories["status"]
+            if row.proposal_id == proposal.id
+            for s in evidence["status"].get(row.id, [])
+        ]
+        grounds += [
+            s
+            for row in histories["stance"]
+            if row.proposal_id == proposal.id and row.party_id == proponent.id
+            for s in evidence["stance"].get(row.id, [])
+        ]
+        status = statuses.get(proposal.id)
+        held = sorted(stances.get(proposal.id, []), key=lambda r: (order.get(r.party_id, len(order)), r.party.name))
+        answered = {row.party_id for row in held}
+        summary.append(
+            {
+                "id": proposal.id,
+                "slug": proposal.slug,
+                "title": proposal.title,
+                "kind": proposal.kind,
+                "proponent": _party_ref(proponent),
+                "first_stated": proposal.first_stated,
+                "first_statement": _said_first(sorted(grounds, key=lambda s: (s["said_on"], s["id"])), proponent.slug),
+                "status": status
+                and {
+                    "status": status.status,
+                    "since": status.since,
+                    "review_state": status.review_state,
+                    "statement": _said_first(_run_evidence(status, evidence["status"])),
+                },
+                "stances": [_stance_clause(row, evidence["stance"]) for row in held],
+                "no_stance": [_party_ref(party) for party in parties if party.id not in answered],
+                "changes": [change for _, change in sorted(changes.get(proposal.id, []), key=lambda c: c[0])],
+            }
+        )
+    return {
+        "negotiation": negotiation.slug,
+        "issue": {"key": issue.key, "title": issue.title, "description": issue.description},
+        "as_of": as_of,
+        "proposals": summary,
+    }
+
+
+def _stance_clause(row: Stance, evidence: dict[int, list[dict]]) -> dict:
+    """A party's stance run as a summary's clause: since when, with the statement that began it (the
+    party's own first), and when last stated, with that statement."""
+    began = _said_first(evidence.get(row.run[0], []), row.party.slug) or _said_first(
+        _run_evidence(row, evidence), row.party.slug
+    )
+    latest = _said_latest(_run_evidence(row, evidence))
+    return {
+        "party": _party_ref(row.party),
+        "stance": row.stance,
+        "since": row.since,
+        "last_stated": latest["said_on"] if latest else row.effective,
+        "review_state": row.review_state,
+        "since_statement": began,
+        "last_statement": latest,
+    }
 
 
 # --- The pages for students: what each page shows, in a fixed number of queries ------------------

@@ -243,7 +243,7 @@ def _answer(request, parts: tuple, build) -> Response:
 
 
 def _negotiation(slug: str):
-    # A query value that names nothing is a 400 naming it, as in the filters (positions/api/filters.py).
+    # A query value that names nothing is a 400 naming it, as in the filters (positions/filters.py).
     negotiation = selectors.negotiation_by_slug(slug=slug)
     if negotiation is None:
         raise exceptions.ValidationError({"negotiation": [f"No negotiation {slug!r}."]})

@@ -1,13 +1,12 @@
 """CSV downloads of statements: a tidy table and CAMEO-style event data, streamed row by row.
 
-Both take the statement list's filters. One query whatever the size: topics are aggregated
-in SQL and rows come from a server-side cursor in chunks, so memory stays flat however many
-statements match. Cells go through the project's one CSV writer (positions/csv_writer.py).
+Both take the statement list's filters (positions/filters.py). The query and its columns are the
+selectors' (`statements_table`), shared with the search page's download: one query whatever the
+size, topics aggregated in SQL, rows from a server-side cursor in chunks, so memory stays flat
+however many statements match. Cells go through the project's one CSV writer (positions/csv_writer.py).
 """
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,71 +16,20 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
 from positions.api.errors import ErrorSerializer
-from positions.api.filters import StatementFilter
 from positions.api.permissions import is_curator
 from positions.csv_writer import csv_response
+from positions.filters import StatementFilter
 from positions.models import Statement
-from positions.selectors import statements_rows, statements_visible
-from positions.vocabularies import CAMEO_ROOT
-
-CHUNK_SIZE = 2000  # rows per fetch from the server-side cursor
-
-CAMEO = Case(
-    *(When(kind=kind, then=Value(code)) for kind, code in CAMEO_ROOT.items()),
-    default=Value(""),
-    output_field=CharField(),
-)
-# A correlated subquery, not a join: a join would be narrowed by a `topic=` filter on the same
-# relation, and the row would list only the topic asked for.
-TOPIC_KEYS = Subquery(
-    Statement.topics.through.objects.filter(statement_id=OuterRef("pk"))
-    .values("statement_id")
-    .annotate(keys=StringAgg("issue__key", delimiter=";", order_by="issue__key"))
-    .values("keys"),
-    output_field=CharField(),
+from positions.selectors import (
+    EVENT_COLUMNS,
+    EXPORT_CHUNK_SIZE,
+    STATEMENT_COLUMNS,
+    statements_table,
+    statements_visible,
 )
 
-# (header, what the database returns for it). csv writes None as "" and a date as
-# str(date), which is its ISO form. The speaker is `shown_speaker`: the one the reader may see.
-STATEMENT_COLUMNS = [
-    ("statement_id", "id"),
-    ("said_on", "said_on"),
-    ("said_precision", "said_precision"),
-    ("document_id", "document_id"),
-    ("document_url", "document__url"),
-    ("document_title", "document__title"),
-    ("publisher", "document__publisher"),
-    ("published", "document__published"),
-    ("speaker_id", "shown_speaker__id"),
-    ("speaker", "shown_speaker__name"),
-    ("party_id", "party_id"),
-    ("party", "party__name"),
-    ("addressee", "addressee__name"),
-    ("mode", "mode"),
-    ("cue", "cue"),
-    ("kind", "kind"),
-    ("cameo", CAMEO),
-    ("topics", TOPIC_KEYS),
-    ("proposal_id", "proposal_id"),
-    ("confidence", "confidence"),
-    ("review_state", "review_state"),
-    ("extractor_version", "extractor_version"),
-    ("start", "start"),
-    ("end", "end"),
-    ("quote", "quote"),
-]
-EVENT_COLUMNS = [
-    ("event_id", "id"),
-    ("date", "said_on"),
-    ("source_actor", Coalesce("shown_speaker__name", "party__name")),
-    ("source_party", "party__name"),
-    ("target", "addressee__name"),
-    ("cameo_code", CAMEO),
-    ("kind", "kind"),
-    ("quote", "quote"),
-    ("url", "document__url"),
-    ("document_id", "document_id"),
-]
+# Rows per fetch from the server-side cursor of the exports' query (positions/selectors.py).
+CHUNK_SIZE = EXPORT_CHUNK_SIZE
 
 CSV_OK = OpenApiResponse(
     OpenApiTypes.STR,
@@ -93,10 +41,9 @@ CSV_ERRORS = {(400, "application/json"): OpenApiResponse(ErrorSerializer, descri
 
 
 def statements_csv(matching: QuerySet[Statement], *, columns: list[tuple], curator: bool, filename: str):
-    """Stream `columns` for each matching statement: the API's exports and the search page's download."""
-    rows = statements_rows(matching=matching, fields=[source for _, source in columns], curator=curator)
-    headers = [header for header, _ in columns]
-    return csv_response(headers, rows.iterator(chunk_size=CHUNK_SIZE), filename=filename, stream=True)
+    """Stream `columns` for each matching statement."""
+    headers, rows = statements_table(matching=matching, columns=columns, curator=curator, chunk_size=CHUNK_SIZE)
+    return csv_response(headers, rows, filename=filename, stream=True)
 
 
 class FixedContentNegotiation(BaseContentNegotiation):

@@ -17,6 +17,7 @@ from positions.api import serializers as out
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
+from positions.filters import StatementFilter
 from positions.models import (
     Actor,
     Document,
@@ -211,7 +212,7 @@ class StatementViewSet(ReviewActions, WritableMixin, ReadOnly):
 
     serializer_class = out.StatementSerializer
     write_serializer_class = out.StatementWriteSerializer
-    filterset_class = filters.StatementFilter
+    filterset_class = StatementFilter
     ordering_fields = ["said_on", "id", "confidence"]
     ordering = ["said_on", "id"]
 

@@ -1,13 +1,14 @@
 """CSV downloads of what a page shows: the matrix, the changes, a proposal's evidence, search results.
 
-The statement search streams through the API export, so a student's download from the page and
-from /api/v1/exports/statements.csv have the same shape. Every cell goes through the project's one
-CSV writer (positions/csv_writer.py), which keeps a formula a text.
+The statement search streams the selectors' export query (`statements_table`), the one behind
+/api/v1/exports/statements.csv, so a student's download from the page and from the API have the
+same shape. Every cell goes through the project's one CSV writer (positions/csv_writer.py), which
+keeps a formula a text.
 """
 
 from django.http import HttpResponse, StreamingHttpResponse
 
-from positions.api import exports
+from positions import selectors
 from positions.csv_writer import csv_response
 
 MATRIX_HEADERS = [
@@ -134,4 +135,5 @@ def evidence_csv(history: dict, *, filename: str) -> HttpResponse:
 
 def statements_csv(matching, *, filename: str) -> StreamingHttpResponse:
     """Every statement the search matches (not just the page shown), streamed like the API export."""
-    return exports.statements_csv(matching, columns=exports.STATEMENT_COLUMNS, curator=False, filename=filename)
+    headers, rows = selectors.statements_table(matching=matching, curator=False)
+    return csv_response(headers, rows, filename=filename, stream=True)

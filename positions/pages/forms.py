@@ -3,6 +3,7 @@
 from django import forms
 
 from positions.days import DayField
+from positions.filters import InvalidFilters
 
 
 def date_field(label: str) -> DayField:
@@ -12,6 +13,7 @@ def date_field(label: str) -> DayField:
 class AsOfForm(forms.Form):
     as_of = date_field("As of")
     hide_unreviewed = forms.BooleanField(required=False, label="Hide unreviewed positions")
+    all_parties = forms.BooleanField(required=False, label="Show parties with no stance")
 
 
 class ChangesForm(forms.Form):
@@ -29,8 +31,8 @@ class ChangesForm(forms.Form):
         return data
 
 
-def error_lines(form: forms.Form) -> list[str]:
-    """The form's errors as sentences for the 400 page: "as_of: Enter a valid date."."""
+def error_lines(form: forms.Form | InvalidFilters) -> list[str]:
+    """The errors of a form (or of statement filters) as sentences for the 400 page: "as_of: Enter a valid date."."""
     lines = []
     for field, errors in form.errors.items():
         for error in errors:

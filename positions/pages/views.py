@@ -14,11 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from positions import selectors
-from positions.api.filters import StatementFilter
 from positions.pages import csv as csv_out
 from positions.pages.forms import AsOfForm, ChangesForm, error_lines
 from positions.pages.highlight import highlighted_text, statement_label
-from positions.pages.labels import status_word, value_word
+from positions.pages.labels import legend, proposal_verb, stance_word, status_word, value_word
 from positions.pages.timeline import Mark, timeline_svg
 from positions.vocabularies import StatementKind
 
@@ -78,7 +77,7 @@ def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "negotiation": negotiation,
         "as_of": as_of,
-        "parties": selectors.negotiation_parties(negotiation=negotiation),
+        "parties": selectors.negotiation_parties(negotiation=negotiation, own_order=True),
         "issues": selectors.negotiation_issues(negotiation=negotiation),
         "proposals": proposals,
         "changes": _changes_for_display(changes),
@@ -95,16 +94,18 @@ def _matrix(request: HttpRequest, slug: str):
     today = timezone.localdate()
     as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
     hide = form.cleaned_data["hide_unreviewed"]
-    parties = selectors.negotiation_parties(negotiation=negotiation)
+    # The columns keep the negotiation's own order at every date: a student comparing two dates
+    # finds each party where it was.
+    parties = selectors.negotiation_parties(negotiation=negotiation, own_order=True)
     comparison = selectors.positions_compare(
         negotiation=negotiation, as_of=as_of, parties=parties, include_pending=not hide
     )
     issues = {issue.key: issue for issue in selectors.negotiation_issues(negotiation=negotiation)}
-    _most_engaged_first(comparison, parties)
     return {
         "negotiation": negotiation,
         "as_of": as_of,
         "hide": hide,
+        "all_parties": form.cleaned_data["all_parties"],
         "form": form,
         "parties": parties,
         "comparison": comparison,
@@ -112,21 +113,24 @@ def _matrix(request: HttpRequest, slug: str):
     }, None
 
 
-def _most_engaged_first(comparison: dict, parties: list) -> None:
-    """Reorder the columns (in place): parties with the most stances first, then by name, so the
-    main protagonists lead and bystanders with empty columns trail."""
-    counts = [sum(1 for row in comparison["proposals"] if row["cells"][i]["stance"]) for i in range(len(parties))]
-    order = sorted(range(len(parties)), key=lambda i: (-counts[i], parties[i].name))
-    parties[:] = [parties[i] for i in order]
-    comparison["parties"] = [comparison["parties"][i] for i in order]
-    for row in comparison["proposals"]:
-        row["cells"] = [row["cells"][i] for i in order]
+def _empty_columns(data: dict, *, collapse: bool) -> list:
+    """The parties with no stance on any proposal shown; with `collapse`, their columns are left out
+    (in place) and the others keep their order."""
+    rows = data["comparison"]["proposals"]
+    kept = [i for i in range(len(data["parties"])) if any(row["cells"][i]["stance"] for row in rows)]
+    empty = [party for i, party in enumerate(data["parties"]) if i not in kept]
+    if collapse:
+        data["parties"] = [data["parties"][i] for i in kept]
+        for row in rows:
+            row["cells"] = [row["cells"][i] for i in kept]
+    return empty
 
 
 def matrix(request: HttpRequest, slug: str) -> HttpResponse:
     data, error = _matrix(request, slug)
     if error:
         return error
+    empty = _empty_columns(data, collapse=not data["all_parties"])
     groups: list[dict] = []
     for row in data["comparison"]["proposals"]:
         row["status_word"] = status_word(row["status"]["status"] if row["status"] else None)
@@ -138,10 +142,15 @@ def matrix(request: HttpRequest, slug: str) -> HttpResponse:
         groups[-1]["rows"].append(row)
     as_of, negotiation = data["as_of"], data["negotiation"]
     params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if data["hide"] else None}
-    permalink = _permalink(request, params)
+    shown = {**params, "all_parties": "on" if data["all_parties"] else None}
+    permalink = _permalink(request, shown)
     earlier = max(negotiation.started or date.min, _year_before(as_of))
+    toggle = {**params, "all_parties": None if data["all_parties"] else "on"}
     context = {
         **data,
+        "empty_parties": empty,
+        "toggle_query": urlencode({k: v for k, v in toggle.items() if v}),
+        "legend": legend(),
         "groups": groups,
         "permalink": permalink,
         "csv_query": urlencode({k: v for k, v in params.items() if v}),
@@ -248,7 +257,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     history = _history(pk)
     negotiation = _negotiation(history["negotiation"])
     events = history["events"]
-    members = selectors.negotiation_parties(negotiation=negotiation)
+    members = selectors.negotiation_parties(negotiation=negotiation, own_order=True)
     order = {party.id: i for i, party in enumerate(members)}
     names = {party.slug: party.name for party in members}
     seen = {e["party"]["id"]: e["party"] for e in events if e["party"]}
@@ -286,10 +295,49 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         "svg": svg,
         "events": events,
         "linked": [s for s in linked if s.id not in shown],
+        "legend": legend(),
         "permalink": permalink,
         "cite": _cite(f"{history['title']} ({negotiation.title}): timeline and evidence", permalink),
     }
     return render(request, "pages/proposal.html", context)
+
+
+def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Where an issue stands on a date: each clause built from the record, with its quote."""
+    negotiation = _negotiation(slug)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    today = timezone.localdate()
+    as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
+    hide = form.cleaned_data["hide_unreviewed"]
+    summary = selectors.issue_summary(negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide)
+    if summary is None:
+        raise Http404("No such issue.")
+    for item in summary["proposals"]:
+        item["verb"] = proposal_verb(item["kind"])
+        if item["status"]:
+            item["status"]["word"] = status_word(item["status"]["status"])
+        for clause in item["stances"]:
+            clause["word"] = stance_word(clause["stance"])
+        for change in item["changes"]:
+            change["previous_word"] = value_word(change["type"], change["previous"])
+            change["value_word"] = value_word(change["type"], change["value"])
+    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if hide else None}
+    permalink = _permalink(request, params)
+    title = summary["issue"]["title"]
+    context = {
+        "negotiation": negotiation,
+        "summary": summary,
+        "issue": summary["issue"],
+        "as_of": as_of,
+        "hide": hide,
+        "legend": legend(),
+        "matrix_query": urlencode({k: v for k, v in params.items() if v}),
+        "permalink": permalink,
+        "cite": _cite(f"{negotiation.title}: {title}, where it stands as of {as_of.isoformat()}", permalink),
+    }
+    return render(request, "pages/issue.html", context)
 
 
 def proposal_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -332,11 +380,12 @@ def actor(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _search(request: HttpRequest):
-    # The API's statement filters, full-text search included: one definition of what matches.
-    filterset = StatementFilter(request.GET, queryset=selectors.statements_visible(curator=False))
-    if not filterset.is_valid():
-        return None, bad_request(request, error_lines(filterset.form))
-    return filterset.qs.order_by("said_on", "id"), None
+    # The statement filters the API's list takes too, full-text search included: one definition of what matches.
+    try:
+        matching = selectors.statements_matching(filters=request.GET, curator=False)
+    except selectors.InvalidFilters as invalid:
+        return None, bad_request(request, error_lines(invalid))
+    return matching.order_by("said_on", "id"), None
 
 
 def search(request: HttpRequest) -> HttpResponse:

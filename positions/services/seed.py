@@ -69,8 +69,13 @@ def _upsert(report: SeedReport, model, lookup: dict, values: dict, m2m: dict | N
         outcome = "updated" if changed else "unchanged"
     for name, wanted in (m2m or {}).items():
         manager = getattr(obj, name)
-        if {o.pk for o in manager.all()} != {o.pk for o in wanted}:
-            manager.set(wanted)
+        # The links keep the file's order (a negotiation's own order of its parties, which the pages
+        # show): they are made one by one, in that order, and made again when the order changes.
+        links = manager.through.objects.filter(**{manager.source_field_name: obj}).order_by("id")
+        if list(links.values_list(f"{manager.target_field_name}_id", flat=True)) != [o.pk for o in wanted]:
+            manager.clear()
+            for item in wanted:
+                manager.add(item)
             if outcome == "unchanged":
                 outcome = "updated"
     report.count(model, outcome)

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from positions.models import Proposal, Statement
+from tests.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +119,89 @@ def test_the_site_has_an_icon(live_server, page):
     icon = page.request.get(f"{live_server.url}/favicon.ico")  # asked for by browsers whatever a page links
     assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
     assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+# --- Pages that read right: the columns stand still, dates stay whole, each issue says where it stands ---
+
+SEED_ORDER = ["NATO", "Russia", "United States", "Poland", "Romania", "Czech Republic", "Turkey"]
+# Every date and "since …" on the page that a line break split: its text's boxes sit on more than one line.
+BROKEN_DATES = """() => [...document.querySelectorAll('main time, main .since, main .last-stated')].filter((e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    const boxes = [...range.getClientRects()].filter((box) => box.width > 0);
+    const lines = new Set(boxes.map((box) => Math.round(box.bottom)));
+    return lines.size > 1;
+}).map((e) => e.textContent)"""
+
+
+def columns(page) -> list[str]:
+    return [name.strip() for name in page.locator("table.matrix thead th").all_inner_texts()[1:]]
+
+
+def shoot(page, name: str, **kw) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), **kw)
+
+
+def test_the_party_columns_keep_the_negotiations_order_at_every_date(live_server, seeded, page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    matrix = f"{live_server.url}/negotiations/{SEED}/matrix/"
+    shown = {}
+    for as_of in ("2010-06-01", "2011-12-06"):
+        page.goto(f"{matrix}?as_of={as_of}&all_parties=on")
+        shown[as_of] = columns(page)
+    assert shown["2010-06-01"] == shown["2011-12-06"] == SEED_ORDER
+
+    # By default the parties with no stance yet are collapsed, named above the table, and a link (no
+    # script needed) shows their columns again; the choice stays when the date changes.
+    page.goto(f"{matrix}?as_of=2010-06-01")
+    assert columns(page) == ["Russia", "United States"]
+    expect(page.locator("#empty-parties")).to_contain_text("NATO, Poland, Romania, Czech Republic, Turkey")
+    page.get_by_role("link", name="Show their columns").click()
+    expect(page).to_have_url(re.compile(r"all_parties=on"))
+    assert columns(page) == SEED_ORDER
+    page.get_by_label("As of").fill("2011-12-06")
+    page.get_by_label("As of").press("Enter")
+    expect(page.locator("#as-of")).to_have_text("2011-12-06")
+    assert columns(page) == SEED_ORDER
+    page.get_by_role("link", name="Collapse their columns").click()
+    expect(page).not_to_have_url(re.compile(r"all_parties"))
+    assert columns(page) == ["NATO", "Russia", "United States", "Poland"]
+
+    assert page.evaluate(BROKEN_DATES) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    shoot(page, "matrix-1366.png", full_page=True)
+
+
+def test_the_matrix_keeps_dates_whole_and_fits_a_390_px_phone(live_server, seeded, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    for query in ("as_of=2011-12-06", "as_of=2011-12-06&all_parties=on", "as_of=2010-06-01"):
+        page.goto(f"{live_server.url}/negotiations/{SEED}/matrix/?{query}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, query
+        assert page.evaluate(BROKEN_DATES) == [], query
+    page.goto(f"{live_server.url}/negotiations/{SEED}/matrix/?as_of=2011-12-06")
+    shoot(page, "matrix-390.png", full_page=True)
+    page.get_by_role("region", name="Comparison matrix").scroll_into_view_if_needed()
+    shoot(page, "matrix-390-table.png")
+
+
+def test_an_issue_says_where_it_stands_each_clause_with_its_quote(live_server, seeded, page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/negotiations/{SEED}/")
+    page.get_by_role("link", name="Legal guarantees", exact=False).first.click()
+    expect(page).to_have_url(re.compile(rf"/negotiations/{SEED}/issues/legal-guarantees/$"))
+    summary = page.locator('article[data-proposal="legally-binding-guarantees"]')
+    expect(summary.locator("li.clause-proposed")).to_contain_text("Russia demanded it")
+    assert page.evaluate(BROKEN_DATES) == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("section.issue-summary").screenshot(path=str(SCREENSHOTS / "issue-summary-legal-guarantees.png"))
+
+    quote = summary.locator("li.clause-stance a.quote-link").first
+    statement_id = int(quote.get_attribute("href").rsplit("#s", 1)[1])
+    quote.click()
+    expect(page.locator(f"mark#s{statement_id}")).to_be_visible()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/negotiations/{SEED}/issues/legal-guarantees/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(BROKEN_DATES) == []

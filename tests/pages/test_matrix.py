@@ -176,3 +176,39 @@ def test_the_proposals_evidence_csv_marks_a_restatement_with_its_runs_start(clie
         ("2010-01-01", "2010-01-01", "False"),
         ("2011-01-01", "2010-01-01", "True"),
     ]
+
+
+def party_columns(page) -> list[str]:
+    return [th.text_content().strip() for th in page.xpath('//table[@class="matrix"]/thead/tr/th')[1:]]
+
+
+SEED_ORDER = ["NATO", "Russia", "United States", "Poland", "Romania", "Czech Republic", "Turkey"]
+
+
+@pytest.mark.parametrize("as_of", ["2010-06-01", "2011-12-06", "2013-12-31"])
+def test_its_columns_keep_the_negotiations_own_order_at_every_date(client, seeded, as_of):
+    everyone = html.fromstring(client.get(MATRIX, {"as_of": as_of, "all_parties": "on"}).content)
+    assert party_columns(everyone) == SEED_ORDER
+    # By default the parties with no stance on any proposal of the date are collapsed: the others keep
+    # their places relative to each other, and the collapsed ones are named, with a way to show them.
+    page = html.fromstring(client.get(MATRIX, {"as_of": as_of}).content)
+    shown = party_columns(page)
+    collapsed = [a.text_content() for a in page.xpath('//p[@id="empty-parties"]/a[not(@class="toggle")]')]
+    assert shown == [name for name in SEED_ORDER if name not in collapsed]
+    with_stance = {
+        name
+        for name in SEED_ORDER
+        if Stance.objects.filter(party__name=name, effective__lte=as_of, proposal__first_stated__lte=as_of).exists()
+    }
+    assert set(shown) == with_stance
+    if collapsed:
+        toggle = page.xpath('//p[@id="empty-parties"]/a[@class="toggle"]/@href')[0]
+        assert "all_parties=on" in toggle and f"as_of={as_of}" in toggle
+
+
+def test_it_collapses_the_parties_with_no_stance_on_2010_06_01(client, seeded):
+    page = html.fromstring(client.get(MATRIX, {"as_of": "2010-06-01"}).content)
+    assert party_columns(page) == ["Russia", "United States"]
+    note = " ".join(page.xpath('//p[@id="empty-parties"]')[0].text_content().split())
+    assert "NATO, Poland, Romania, Czech Republic, Turkey" in note
+    assert page.xpath('//input[@id="all_parties" and not(@checked)]')

@@ -192,6 +192,7 @@ def test_every_page_is_labelled_for_assistive_technology(client, seeded):
         f"/negotiations/{SEED}/",
         f"/negotiations/{SEED}/matrix/?as_of=2011-12-06",
         f"/negotiations/{SEED}/changes/",
+        f"/negotiations/{SEED}/issues/legal-guarantees/",
         f"/proposals/{proposal.id}/",
         f"/documents/{statement.document_id}/",
         "/parties/russia/",

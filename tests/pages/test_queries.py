@@ -70,6 +70,7 @@ class World:
             f"/negotiations/{n}/",
             f"/negotiations/{n}/matrix/?as_of=2013-01-01",
             f"/negotiations/{n}/matrix.csv?as_of=2013-01-01",
+            f"/negotiations/{n}/issues/{self.issue.key}/?as_of=2013-01-01",
             f"/negotiations/{n}/changes/?from=2009-01-01&to=2013-01-01",
             f"/negotiations/{n}/changes.csv?from=2009-01-01&to=2013-01-01",
             f"/negotiations/{n}/feed.atom",

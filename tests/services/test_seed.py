@@ -68,6 +68,21 @@ def test_it_leaves_the_same_rows_when_loaded_twice(seed_data):
     assert sum(c["inserted"] for c in first.outcomes.values()) == sum(after_first[m.__name__] for m in MODELS)
 
 
+def test_it_keeps_the_negotiations_own_order_of_its_parties(seed_data):
+    negotiation_seed(data=seed_data)
+    negotiation = Negotiation.objects.get(slug=seed_data["negotiation"]["slug"])
+    listed = seed_data["negotiation"]["parties"]
+    assert [p.name for p in selectors.negotiation_parties(negotiation=negotiation, own_order=True)] == listed
+    assert listed != sorted(listed)  # not the names' order by chance
+
+    moved = copy.deepcopy(seed_data)
+    moved["negotiation"]["parties"] = listed[1:] + listed[:1]
+    report = negotiation_seed(data=moved)
+    assert report.outcomes["Negotiation"]["updated"] == 1
+    shown = [p.name for p in selectors.negotiation_parties(negotiation=negotiation, own_order=True)]
+    assert shown == [*listed[1:], listed[0]]
+
+
 def test_the_command_reports_what_it_did_and_nothing_the_second_time(db):
     out = StringIO()
     call_command("seed", stdout=out)
