@@ -9,15 +9,12 @@ The API declares them as its views' filter sets; the pages read through `selecto
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 
 from positions.days import DayField
 from positions.models import Actor, Document, Issue, Negotiation, Party, Proposal, Statement
 from positions.vocabularies import ReviewState, StatementKind, StatementMode
-
-# The same expression as the GIN index on Statement (migration 0005): the planner uses it.
-QUOTE_SEARCH = SearchVector("quote", config="english")
 
 
 class DayFilter(django_filters.DateFilter):
@@ -122,7 +119,7 @@ class StatementFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         query = SearchQuery(value, config="english", search_type="websearch")
-        return queryset.annotate(search=QUOTE_SEARCH).filter(search=query)
+        return queryset.filter(quote_search=query)
 
 
 class InvalidFilters(ValueError):

@@ -15,6 +15,7 @@ from positions import selectors
 from positions.api import filters
 from positions.api import serializers as out
 from positions.api.errors import ErrorSerializer
+from positions.api.pagination import LongListPagination
 from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
 from positions.filters import StatementFilter
@@ -213,6 +214,7 @@ class StatementViewSet(ReviewActions, WritableMixin, ReadOnly):
     serializer_class = out.StatementSerializer
     write_serializer_class = out.StatementWriteSerializer
     filterset_class = StatementFilter
+    pagination_class = LongListPagination
     ordering_fields = ["said_on", "id", "confidence"]
     ordering = ["said_on", "id"]
 
