@@ -230,3 +230,16 @@ def test_it_holds_the_founding_cast_and_vocabulary(seeded):
     assert (rasmussen.start, rasmussen.end) == (date(2009, 8, 1), date(2014, 9, 30))
     assert Actor.objects.get(name="Russian Foreign Ministry").kind == "body"
     assert Proposal.objects.count() >= 10
+
+
+def test_a_statements_precision_is_loaded_with_its_day(seed_data):
+    dated = copy.deepcopy(seed_data)
+    item = dated["statements"][0]
+    item |= {"said_on": item["said_on"][:8] + "01", "said_precision": "month"}
+    negotiation_seed(data=dated)
+    statement = Statement.objects.get(quote=item["quote"], speaker__name=item["speaker"])
+    assert (statement.said_on.isoformat(), statement.said_precision) == (item["said_on"], "month")
+    assert statement.history.earliest().history_change_reason == "seed"
+    assert Statement.objects.exclude(pk=statement.pk).exclude(said_precision="day").count() == sum(
+        1 for s in dated["statements"][1:] if s.get("said_precision", "day") != "day"
+    )
