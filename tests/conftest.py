@@ -54,6 +54,12 @@ DATA = BASE_DIR / "tests" / "data"
 CORPUS = DATA / "corpus"
 BADINPUT = DATA / "badinput"
 SEED_GOLD = DATA / "seed" / "2011-12-06_itar-tass_rasmussen-two-separate-systems.json"
+# The seed's positions as of the report's date on the report's proposals hold the report's (gold) and two that
+# other sources state: Lavrov's of September 2011 and Tauscher's of October 2011 (issue 15).
+SEED_GOLD_ELSEWHERE = {
+    ("Russia", "Political commitment that neither system undermines the strategic balance", "opposes"),
+    ("United States", "Political commitment that neither system undermines the strategic balance", "supports"),
+}
 # What stays outside: PolNeAR (its text is for evaluation only), the seed's news report, score.py and the
 # third-party web pages of the bad inputs. A clone has no ../shared; CI has it and must not skip.
 SHARED = BASE_DIR.parent / "shared"

@@ -3,6 +3,10 @@
 The seed's statements are evidence, not articles: each seed Document holds only the quoted
 passages (`excerpt=True`), one after another, so that every statement still satisfies
 quote == document.text[start:end] and keeps its source's title, publisher, date and URL.
+
+A corrected file loaded over an older one leaves what a fresh load leaves: the rows an earlier load
+made that the file no longer has (a stance whose date moved, a statement whose quote changed, the
+excerpt document that held it, a role whose start moved) go, unless a person has touched them.
 """
 
 import hashlib
@@ -11,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models, transaction
+from django.db.models import Q
 
 from positions.models import (
     Actor,
@@ -26,10 +31,11 @@ from positions.models import (
     StatusChange,
 )
 from positions.services.seed_check import SeedProblem, seed_problems
-from positions.vocabularies import ReviewState
+from positions.vocabularies import DatePrecision, ReviewState
 
 EXCERPT_SEPARATOR = "\n\n[…]\n\n"
 SEED_VIA = "seed"
+PRUNED = f"{SEED_VIA}: no longer in the file"
 
 
 class SeedError(ValueError):
@@ -50,6 +56,7 @@ class SeedReport:
     def lines(self) -> list[str]:
         return [
             f"{name}: {c['inserted']} inserted, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['removed']} removed" if c["removed"] else "")
             for name, c in self.outcomes.items()
         ]
 
@@ -58,9 +65,12 @@ def _upsert(report: SeedReport, model, lookup: dict, values: dict, m2m: dict | N
     """Insert or update one row; report inserted / updated / unchanged."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
-        obj = model.objects.create(**lookup, **values)
+        obj = model(**lookup, **values)
+        obj._change_reason = SEED_VIA  # the audit trail names the seed as the writer (see _people_touched)
+        obj.save()
         outcome = "inserted"
     else:
+        obj._change_reason = SEED_VIA
         changed = [name for name, value in values.items() if getattr(obj, name) != value]
         for name in changed:
             setattr(obj, name, values[name])
@@ -153,7 +163,10 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             },
         )
         actors[item["name"]] = actor
-        for role in item.get("roles") or []:
+        # Before the upsert: a role whose start moved would otherwise overlap its old row (role_same_post_no_overlap).
+        roles = item.get("roles") or []
+        _prune_roles(report, actor, [(parties[r["party"]].pk, r["title"], _day(r["start"])) for r in roles])
+        for role in roles:
             _upsert(
                 report,
                 Role,
@@ -169,8 +182,12 @@ def negotiation_seed(*, data: dict) -> SeedReport:
     for item in data.get("sources") or []:
         _seed_source(report, item, negotiation)
 
+    # Found before anything moves: afterwards an old statement may no longer be anyone's evidence.
+    earlier = set(_seed_statements(negotiation).values_list("pk", flat=True))
     statements = _seed_evidence(report, data, parties=parties, issues=issues, actors=actors)
 
+    kept: dict[type, set[int]] = {StatusChange: set(), Stance: set()}
+    proposals = {}
     for item in data["proposals"]:
         proposal = _upsert(
             report,
@@ -185,16 +202,18 @@ def negotiation_seed(*, data: dict) -> SeedReport:
                 "first_stated": _day(item["first_stated"]),
             },
         )
+        proposals[item["slug"]] = proposal
         for change in item.get("statuses") or []:
-            _upsert(
+            row = _upsert(
                 report,
                 StatusChange,
                 {"proposal": proposal, "effective": _day(change["effective"]), "status": change["status"]},
                 {"note": change.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
                 m2m={"evidence": [statements[key] for key in change["evidence"]]},
             )
+            kept[StatusChange].add(row.pk)
         for stance in item.get("stances") or []:
-            _upsert(
+            row = _upsert(
                 report,
                 Stance,
                 {
@@ -206,13 +225,93 @@ def negotiation_seed(*, data: dict) -> SeedReport:
                 {"note": stance.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
                 m2m={"evidence": [statements[key] for key in stance["evidence"]]},
             )
-        entries = (item.get("statuses") or []) + (item.get("stances") or [])
-        for key in {key for entry in entries for key in entry["evidence"]}:
-            statement = statements[key]
-            if statement.proposal_id is None:
-                statement.proposal = proposal
-                statement.save(update_fields=["proposal"])
+            kept[Stance].add(row.pk)
+
+    _link_statements(data, statements, proposals)
+    for model, ids in kept.items():
+        rows = model.objects.filter(proposal__negotiation=negotiation, recorded_via=SEED_VIA).exclude(pk__in=ids)
+        _prune(report, model, rows)
+    _prune_evidence(report, earlier - {s.pk for s in statements.values()})
+    dropped = negotiation.proposals.exclude(pk__in=[p.pk for p in proposals.values()])
+    _prune(report, Proposal, dropped.filter(stances=None, status_changes=None, statements=None))
     return report
+
+
+def _link_statements(data: dict, statements: dict[str, Statement], proposals: dict[str, Proposal]) -> None:
+    """Each statement is linked to the first proposal, in file order, whose history cites it (none: no link).
+    A link a person set stays; one an earlier load set follows the file."""
+    wanted: dict[str, Proposal] = {}
+    for item in data["proposals"]:
+        for entry in (item.get("statuses") or []) + (item.get("stances") or []):
+            for key in entry["evidence"]:
+                wanted.setdefault(key, proposals[item["slug"]])
+    touched = _people_touched(Statement, [s.pk for s in statements.values()])
+    for key, statement in statements.items():
+        proposal = wanted.get(key)
+        if statement.proposal_id == (proposal.pk if proposal else None):
+            continue
+        if statement.proposal_id is None or not (statement.corrected or statement.pk in touched):
+            statement.proposal = proposal
+            statement._change_reason = SEED_VIA
+            statement.save(update_fields=["proposal"])
+
+
+def _people_touched(model, ids) -> set[int]:
+    """Of the rows `ids`, those a person or another process has written: a history record with a user, or with
+    a reason that is not the seed's. Rows written only by seed loads (no reason before the seed gave one) are
+    the seed's to change or remove."""
+    history = model.history.filter(id__in=list(ids)).filter(
+        Q(history_user__isnull=False)
+        | (Q(history_change_reason__isnull=False) & ~Q(history_change_reason__startswith=SEED_VIA))
+    )
+    return set(history.values_list("id", flat=True))
+
+
+def _prune(report: SeedReport, model, rows) -> None:
+    """Remove the seed-made rows of `rows` that nobody else has touched, one by one so each leaves a history record."""
+    rows = list(rows)
+    touched = _people_touched(model, [row.pk for row in rows])
+    if model in (StatusChange, Stance):
+        touched |= {row.pk for row in rows if row.recorded_by_id is not None}
+    for row in rows:
+        if row.pk in touched:
+            continue
+        row._change_reason = PRUNED
+        row.delete()
+        report.count(model, "removed")
+
+
+def _prune_roles(report: SeedReport, actor: Actor, wanted: list[tuple]) -> None:
+    """The file lists all of an actor's roles: the seed-made others go (a start the file moved, a post it dropped)."""
+    listed = set(wanted)
+    stale = [r for r in actor.roles.all() if (r.party_id, r.title, r.start) not in listed]
+    _prune(report, Role, stale)
+
+
+def _seed_statements(negotiation: Negotiation):
+    """The statements of the negotiation's excerpt documents that a seed load made: no extractor, not corrected."""
+    of_negotiation = (
+        Q(topics__negotiation=negotiation)
+        | Q(proposal__negotiation=negotiation)
+        | Q(stances__proposal__negotiation=negotiation)
+        | Q(status_changes__proposal__negotiation=negotiation)
+    )
+    return Statement.objects.filter(
+        of_negotiation, document__excerpt=True, document__source=None, extractor_version="", corrected=False
+    ).distinct()
+
+
+def _prune_evidence(report: SeedReport, gone: set[int]) -> None:
+    """Statements an earlier load made that the file no longer has (their span, speaker or document changed), unless
+    something still cites them; then the excerpt documents left without a statement."""
+    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None).select_related("document")
+    rows = list(rows)
+    documents = {row.document for row in rows}
+    _prune(report, Statement, rows)
+    for document in documents:
+        if document.excerpt and document.source_id is None and not document.statements.exists():
+            document.delete()  # Document keeps no history: the statements' records say what went
+            report.count(Document, "removed")
 
 
 def _seed_source(report: SeedReport, item: dict, negotiation: Negotiation) -> None:
@@ -270,6 +369,7 @@ def _seed_evidence(report: SeedReport, data: dict, *, parties, issues, actors) -
                     "cue": item.get("cue", ""),
                     "addressee": parties[item["addressee"]] if item.get("addressee") else None,
                     "said_on": _day(item["said_on"]),
+                    "said_precision": item.get("said_precision", DatePrecision.DAY),
                     "kind": item["kind"],
                     "confidence": 1.0,
                     "extractor_version": "",

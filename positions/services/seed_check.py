@@ -10,6 +10,7 @@ from datetime import date
 from positions.days import parse_day
 from positions.vocabularies import (
     ActorKind,
+    DatePrecision,
     PartyKind,
     ProposalKind,
     ProposalStatus,
@@ -199,7 +200,9 @@ def seed_problems(*, data) -> list[SeedProblem]:
         for name, table, what in references:
             if item.get(name):
                 check.known(item[name], f"{path}.{name}", table, what)
-        check.day(item, path, "said_on")
+        said_on = check.day(item, path, "said_on")
+        check.choice(item, path, "said_precision", DatePrecision, required=False)
+        _check_precision(check, said_on, item.get("said_precision"), f"{path}.said_on")
         check.choice(item, path, "mode", StatementMode)
         check.choice(item, path, "kind", StatementKind)
         for index, key in enumerate(check.strings(item, path, "topics")):
@@ -225,6 +228,16 @@ def seed_problems(*, data) -> list[SeedProblem]:
             check.choice(entry, entry_path, "stance", StanceValue)
             _check_recorded(check, entry, entry_path, statements)
     return check.problems
+
+
+def _check_precision(check: _Checker, day: date | None, precision, path: str) -> None:
+    """A date known to the month is stored as the month's first day, one known to the year as 1 January."""
+    if day is None:
+        return
+    if precision == DatePrecision.MONTH and day.day != 1:
+        check.add(path, f"{day.isoformat()} is known to the month: write the month's first day")
+    elif precision == DatePrecision.YEAR and (day.month, day.day) != (1, 1):
+        check.add(path, f"{day.isoformat()} is known to the year: write 1 January")
 
 
 def _check_recorded(check: _Checker, entry: dict, path: str, statements: set) -> None:

@@ -17,7 +17,7 @@ from positions.api.comparison import ChangesView, CompareView, ProposalHistoryVi
 from positions.models import Proposal
 from positions.vocabularies import ReviewState
 from tests import factories as f
-from tests.conftest import SEED_GOLD
+from tests.conftest import SEED_GOLD, SEED_GOLD_ELSEWHERE
 
 # The views' own URLs, so these tests do not wait for the rest of the API.
 urlpatterns = [
@@ -91,7 +91,7 @@ def test_it_reproduces_the_seed_articles_gold_positions_as_of_its_date(client, s
         for cell in proposal["cells"]
         if cell["stance"] is not None
     }
-    assert found == {(p["party"], p["proposal"], p["stance"]) for p in gold["positions"]}
+    assert found == {(p["party"], p["proposal"], p["stance"]) for p in gold["positions"]} | SEED_GOLD_ELSEWHERE
     proponents = {p["title"]: p["proponent"]["name"] for p in body["proposals"]}
     for position in gold["positions"]:
         if position.get("role") == "proponent":
@@ -106,13 +106,15 @@ def test_each_cell_carries_its_evidence_and_the_latest_statement(client, seeded)
     assert keys == sorted(keys)
 
     two_systems = next(p for p in body["proposals"] if p["title"] == TWO_SYSTEMS)
-    assert two_systems["status"] == {"status": "tabled", "since": "2011-12-06", "review_state": "approved"}
+    # Tabled by Rasmussen on 2011-01-19, restated in June and December (issue 15): since the run's start.
+    assert two_systems["status"] == {"status": "tabled", "since": "2011-01-19", "review_state": "approved"}
     nato = next(c for c in two_systems["cells"] if c["party"] == "nato")
-    assert (nato["stance"], nato["since"], nato["review_state"], nato["statements"]) == (
+    assert (nato["stance"], nato["since"], nato["last_stated"], nato["review_state"], nato["statements"]) == (
         "supports",
+        "2011-01-19",
         "2011-12-06",
         "approved",
-        2,
+        5,  # the run's evidence: 2 statements of 19 Jan, 1 of 8 June, 2 of 6 Dec 2011
     )
     assert set(nato["latest_statement"]) == {"id", "quote", "said_on", "speaker", "url", "document"}
     assert nato["latest_statement"]["speaker"] == "Anders Fogh Rasmussen"
@@ -324,7 +326,7 @@ def test_it_lists_the_seeds_changes_with_what_was_in_force_before(client, seeded
     single = Proposal.objects.get(title__startswith="Single joint").id
     summary = {(s["proposal"], s["party"]): (s["before"], s["after"]) for s in body["summary"]}
     assert summary[(epaa, "russia")] == ("conditional", "opposes")
-    assert summary[(guarantees.id, None)] == (None, "tabled")
+    assert summary[(guarantees.id, None)] == (None, "rejected")  # tabled 2011-04-18, refused 2011-07-04
     assert summary[(single, None)] == ("tabled", "rejected")
     assert all(before != after for before, after in summary.values())
     new_start = Proposal.objects.get(title__startswith="New START treaty").id

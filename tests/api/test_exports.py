@@ -98,7 +98,7 @@ def test_it_exports_every_public_statement_as_a_tidy_table(client, seeded):
     header, rows = download(client, STATEMENTS)
 
     assert header == STATEMENT_HEADER
-    assert len(rows) == 119
+    assert len(rows) == 173
     assert ids(rows) == expected_ids(Statement.objects.all())
     assert all(row["review_state"] != ReviewState.REJECTED for row in rows)
     topics = {
@@ -200,11 +200,11 @@ def test_a_rejected_statement_is_exported_to_curators_only(client, seeded):
     for url, column in ((STATEMENTS, "statement_id"), (EVENTS, "event_id")):
         _, rows = download(client, url)
         assert rejected.pk not in ids(rows, column)
-        assert len(rows) == 118
+        assert len(rows) == 172
 
     client.force_login(User.objects.create_superuser("c", "c@example.org", password=None))
     _, rows = download(client, STATEMENTS)
-    assert len(rows) == 119
+    assert len(rows) == 173
     assert rows[0]["statement_id"] == str(rejected.pk)
     assert rows[0]["review_state"] == "rejected"
     _, only_rejected = download(client, STATEMENTS, {"review_state": "rejected"})

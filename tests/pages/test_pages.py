@@ -156,7 +156,8 @@ def test_it_downloads_the_matrix_as_on_screen(client, seeded):
     tabled = Proposal.objects.filter(first_stated__lte=date(2011, 12, 6)).count()
     assert len(rows) == tabled * 7  # every cell of the matrix: proposals × the seed's seven parties
     nato = next(r for r in rows if r["proposal"].startswith("Two separate") and r["party"] == "NATO")
-    assert (nato["stance"], nato["stance_since"], nato["status"]) == ("supports", "2011-12-06", "tabled")
+    # Rasmussen set it out on 2011-01-19 (issue 15): the run, and the status, begin there.
+    assert (nato["stance"], nato["stance_since"], nato["status"]) == ("supports", "2011-01-19", "tabled")
     assert nato["latest_quote"] and nato["document_id"]
 
 
@@ -165,8 +166,9 @@ def test_it_downloads_changes_evidence_and_search_results(client, seeded):
     epaa = [
         r for r in changes if r["proposal"] == "European Phased Adaptive Approach (EPAA)" and r["party"] == "Russia"
     ]
-    # Russia restated "conditional" on 2011-09-27: evidence, not a change, so no row (deliberately changed).
-    assert [(r["date"], r["previous"], r["value"]) for r in epaa] == [("2011-12-06", "conditional", "opposes")]
+    # Russia restated "conditional" on 2011-09-27: evidence, not a change, so no row (deliberately changed);
+    # opposition dates from Medvedev's countermeasures of 2011-11-23 (issue 15), not the report of 2011-12-06.
+    assert [(r["date"], r["previous"], r["value"]) for r in epaa] == [("2011-11-23", "conditional", "opposes")]
 
     proposal = Proposal.objects.get(slug="legally-binding-guarantees")
     evidence = rows_of(client.get(f"/proposals/{proposal.id}/evidence.csv"))

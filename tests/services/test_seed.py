@@ -3,6 +3,7 @@
 import copy
 import json
 import re
+import subprocess
 from datetime import date
 from io import StringIO
 
@@ -27,7 +28,7 @@ from positions.models import (
 )
 from positions.services import negotiation_seed
 from positions.services.seed import SeedError
-from tests.conftest import BASE_DIR, CORPUS, DATA, SEED_GOLD, shared
+from tests.conftest import BASE_DIR, CORPUS, DATA, SEED_GOLD, SEED_GOLD_ELSEWHERE, shared
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +175,7 @@ def test_it_reproduces_the_seed_articles_positions_as_of_its_date(seeded):
         for s in selectors.stances_as_of(negotiation=negotiation, as_of=date(2011, 12, 6))
         if s.proposal.title in titles
     }
-    assert found == {(p["party"], p["proposal"], p["stance"]) for p in gold["positions"]}
+    assert found == {(p["party"], p["proposal"], p["stance"]) for p in gold["positions"]} | SEED_GOLD_ELSEWHERE
 
     proponents = dict(Proposal.objects.filter(title__in=titles).values_list("title", "proponent__name"))
     for position in gold["positions"]:
@@ -245,3 +246,158 @@ def test_it_holds_the_founding_cast_and_vocabulary(seeded):
     assert (rasmussen.start, rasmussen.end) == (date(2009, 8, 1), date(2014, 9, 30))
     assert Actor.objects.get(name="Russian Foreign Ministry").kind == "body"
     assert Proposal.objects.count() >= 10
+
+
+def test_a_statements_precision_is_loaded_with_its_day(seed_data):
+    dated = copy.deepcopy(seed_data)
+    item = dated["statements"][0]
+    item |= {"said_on": item["said_on"][:8] + "01", "said_precision": "month"}
+    negotiation_seed(data=dated)
+    statement = Statement.objects.get(quote=item["quote"], speaker__name=item["speaker"])
+    assert (statement.said_on.isoformat(), statement.said_precision) == (item["said_on"], "month")
+    assert statement.history.earliest().history_change_reason == "seed"
+    assert Statement.objects.exclude(pk=statement.pk).exclude(said_precision="day").count() == sum(
+        1 for s in dated["statements"][1:] if s.get("said_precision", "day") != "day"
+    )
+
+
+# The seed as first published, before issue 15 corrected its dates (statements, stances, statuses and a role).
+OLD_SEED_COMMIT = "2a6543d"
+
+
+def seed_state() -> dict[str, list]:
+    """Every row the seed writes, by natural keys and values (no ids, no timestamps), for comparing two databases."""
+
+    def said(s: Statement) -> tuple:
+        return (s.document.content_hash, s.start, s.speaker.slug if s.speaker else None)
+
+    def evidence(row) -> list:
+        return sorted(said(s) for s in row.evidence.all())
+
+    recorded = ("note", "recorded_via", "review_state")
+    state = {
+        "Party": [(p.name, p.slug, p.kind, p.aliases, p.metonyms) for p in Party.objects.all()],
+        "Negotiation": [
+            (n.slug, n.title, n.description, n.started, n.ended, sorted(p.name for p in n.parties.all()))
+            for n in Negotiation.objects.all()
+        ],
+        "Issue": [
+            (i.negotiation.slug, i.key, i.title, i.description, i.keywords, i.parent.key if i.parent else None)
+            for i in Issue.objects.select_related("negotiation", "parent")
+        ],
+        "Actor": [(a.slug, a.name, a.kind, a.aliases, a.review_state) for a in Actor.objects.all()],
+        "Role": [
+            (r.actor.slug, r.party.name, r.title, r.start, r.end, r.speaks_for_party)
+            for r in Role.objects.select_related("actor", "party")
+        ],
+        "Source": [(s.name, s.kind, s.url, s.poll_interval, s.is_active) for s in Source.objects.all()],
+        "Document": [
+            (d.content_hash, d.title, d.publisher, d.published, d.url, d.language, d.text, d.excerpt)
+            for d in Document.objects.all()
+        ],
+        "Statement": [
+            (
+                *said(s),
+                s.end,
+                s.party.name if s.party else None,
+                s.addressee.name if s.addressee else None,
+                s.quote,
+                s.mode,
+                s.cue,
+                s.said_on,
+                s.said_precision,
+                s.kind,
+                s.confidence,
+                s.review_state,
+                sorted(t.key for t in s.topics.all()),
+                s.proposal.slug if s.proposal else None,
+            )
+            for s in Statement.objects.select_related("document", "speaker", "party", "addressee", "proposal")
+        ],
+        "Proposal": [
+            (p.negotiation.slug, p.slug, p.title, p.description, p.issue.key, p.proponent.name, p.kind, p.first_stated)
+            for p in Proposal.objects.select_related("negotiation", "issue", "proponent")
+        ],
+        "StatusChange": [
+            (c.proposal.slug, c.effective, c.status, *(getattr(c, f) for f in recorded), evidence(c))
+            for c in StatusChange.objects.select_related("proposal")
+        ],
+        "Stance": [
+            (s.proposal.slug, s.party.name, s.effective, s.stance, *(getattr(s, f) for f in recorded), evidence(s))
+            for s in Stance.objects.select_related("proposal", "party")
+        ],
+    }
+    return {name: sorted(rows, key=repr) for name, rows in state.items()}
+
+
+def seed_rows_deleted() -> None:
+    for model in (Stance, StatusChange, Statement, Document, Proposal, Role, Actor, Issue, Source, Negotiation, Party):
+        model.objects.all().delete()
+
+
+@pytest.fixture
+def old_seed(tmp_path) -> dict:
+    try:
+        shown = subprocess.run(
+            ["git", "show", f"{OLD_SEED_COMMIT}:fixtures/nato-russia-missile-defence.json"],
+            cwd=BASE_DIR,
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"the old seed needs the project's git history: {exc}")
+    path = tmp_path / "old-seed.json"
+    path.write_bytes(shown.stdout)
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_the_corrected_seed_over_the_old_one_leaves_what_a_fresh_load_leaves(old_seed, seed_data):
+    negotiation_seed(data=old_seed)
+    report = negotiation_seed(data=seed_data)
+    over_old = seed_state()
+    removed = {name: c["removed"] for name, c in report.outcomes.items() if c["removed"]}
+    # The old file's moved stances and statuses, its re-dated or re-quoted evidence and Tauscher's old start go.
+    assert {"Stance", "StatusChange", "Statement", "Document", "Role"} <= set(removed), report.lines()
+
+    seed_rows_deleted()
+    negotiation_seed(data=seed_data)
+    assert seed_state() == over_old
+
+
+def test_a_reload_keeps_what_a_person_touched_and_what_still_cites_it(old_seed, seed_data):
+    from django.contrib.auth import get_user_model
+
+    from positions.services.curation import recorded_correct, review_set
+
+    negotiation_seed(data=old_seed)
+    curator = get_user_model().objects.create(username="curator")
+    # Both rows are gone from the corrected file: one a curator re-noted, one a curator approved again.
+    noted = Stance.objects.get(
+        proposal__slug="legally-binding-guarantees", party__name="NATO", effective=date(2011, 12, 6)
+    )
+    recorded_correct(row=noted, data={"note": "Checked against Kommersant."}, user=curator)
+    reviewed = StatusChange.objects.get(proposal__slug="joint-sectoral-system", status="rejected")
+    review_set(row=reviewed, state="rejected", user=curator)
+    review_set(row=reviewed, state="approved", user=curator)
+    cited = set(reviewed.evidence.values_list("pk", flat=True))
+
+    untouched = StatusChange.objects.get(proposal__slug="new-start-treaty", status="implemented").pk
+    negotiation_seed(data=seed_data)
+    assert not StatusChange.objects.filter(pk=untouched).exists()  # moved to 2011-02-05 by the file: gone
+    assert Stance.objects.filter(pk=noted.pk).exists() and StatusChange.objects.filter(pk=reviewed.pk).exists()
+    assert set(StatusChange.objects.get(pk=reviewed.pk).evidence.values_list("pk", flat=True)) == cited
+    again = negotiation_seed(data=seed_data)
+    assert all(c["removed"] == 0 and c["inserted"] == 0 for c in again.outcomes.values()), again.lines()
+
+
+def test_a_stance_whose_date_moved_goes_and_leaves_its_record(seed_data):
+    negotiation_seed(data=seed_data)
+    moved = copy.deepcopy(seed_data)
+    entry = next(p for p in moved["proposals"] if p["slug"] == "new-start-treaty")["stances"][-1]
+    before = entry["effective"]
+    entry["effective"] = "2011-12-31"
+    report = negotiation_seed(data=moved)
+    assert report.outcomes["Stance"]["removed"] == 1, report.lines()
+    gone = Stance.history.filter(history_type="-").get()
+    assert (gone.effective.isoformat(), gone.history_change_reason) == (before, "seed: no longer in the file")
+    assert Stance.objects.filter(proposal__slug="new-start-treaty", effective=date(2011, 12, 31)).exists()

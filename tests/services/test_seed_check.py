@@ -68,3 +68,20 @@ def test_it_names_missing_fields_wrong_types_vocabulary_and_duplicates(example):
 
 def test_a_file_that_is_not_an_object_is_one_problem():
     assert problems([1, 2]) == ["$: the file must hold one JSON object"]
+
+
+def test_a_said_on_known_to_the_month_or_year_is_its_first_day(example):
+    dated = copy.deepcopy(example)
+    dated["statements"][0] |= {"said_on": "2015-04-01", "said_precision": "month"}
+    dated["statements"][1] |= {"said_on": "2015-01-01", "said_precision": "year"}
+    dated["statements"][2] |= {"said_precision": "approximate"}
+    assert problems(dated) == []
+
+    dated["statements"][0] |= {"said_on": "2015-04-02"}
+    dated["statements"][1] |= {"said_on": "2015-07-01"}
+    dated["statements"][2] |= {"said_precision": "roughly"}
+    assert problems(dated) == [
+        "statements[0].said_on: 2015-04-02 is known to the month: write the month's first day",
+        "statements[1].said_on: 2015-07-01 is known to the year: write 1 January",
+        "statements[2].said_precision: 'roughly' is not one of day, month, year, approximate",
+    ]
