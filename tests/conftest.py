@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -145,10 +145,73 @@ def seed_data() -> dict:
 
 @pytest.fixture
 def seeded(db, seed_data):
+    """The founding negotiation loaded by the seed service. Loading it writes some 3,000 rows one by one
+    with their audit history (seconds); a test process loads it once for real and copies the rows it
+    wrote into the next empty databases with COPY, which PostgreSQL reads in a fraction of that."""
+    global _SEED_ROWS
     from positions.services import negotiation_seed
 
-    negotiation_seed(data=seed_data)
+    if _SEED_ROWS is None or not _copy_rows_in(_SEED_ROWS):
+        empty = {table for table, rows in _row_counts().items() if rows == 0}
+        negotiation_seed(data=seed_data)
+        _SEED_ROWS = _copy_rows_out({table for table, rows in _row_counts().items() if rows} & empty)
     return seed_data
+
+
+_SEED_ROWS: dict[str, tuple[str, bytes, int]] | None = None
+UNCOPIED = {"positions_datawrite", "django_cache"}  # the triggers write the first; the second is no data
+
+
+def _row_counts() -> dict[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = sorted({name for (name,) in cursor.fetchall()} - UNCOPIED)
+        cursor.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables))
+        return dict(cursor.fetchall())
+
+
+def _copy_rows_out(tables: set[str]) -> dict[str, tuple[str, bytes, int]]:
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in sorted(tables):
+            cursor.execute(
+                "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) FROM pg_attribute "
+                "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = ''",
+                [table],
+            )
+            columns = cursor.fetchone()[0]
+            data = bytearray()
+            with cursor.copy(f'COPY (SELECT {columns} FROM "{table}") TO STDOUT') as copy:
+                for block in copy:
+                    data += block
+            cursor.execute(f'SELECT count(*) FROM "{table}"')
+            rows[table] = (columns, bytes(data), cursor.fetchone()[0])
+    return rows
+
+
+def _copy_rows_in(rows: dict[str, tuple[str, bytes, int]]) -> bool:
+    """The rows copied out after the real load, into tables that must be empty (else False: load it)."""
+    counts = _row_counts()
+    if any(counts.get(table) != 0 for table in rows):
+        return False
+    with transaction.atomic(), connection.cursor() as cursor:  # foreign keys are checked at its end (deferred)
+        for table, (columns, data, _) in rows.items():
+            with cursor.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
+                copy.write(data)
+            cursor.execute(
+                "SELECT attname, pg_get_serial_sequence(%s, attname) FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attnum > 0 AND NOT attisdropped AND pg_get_serial_sequence(%s, attname) IS NOT NULL",
+                [table, table, table],
+            )
+            for column, sequence in cursor.fetchall():  # ids made after this must not meet the copied ones
+                cursor.execute(
+                    f'SELECT setval(%s, GREATEST((SELECT max("{column}") FROM "{table}"), '
+                    f"(SELECT last_value FROM {sequence})))",
+                    [sequence],
+                )
+    copied = _row_counts()
+    assert all(copied[table] == n for table, (_, _, n) in rows.items()), "the seed's rows were not all copied"
+    return True
 
 
 def test_database_url() -> str:

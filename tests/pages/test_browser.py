@@ -205,3 +205,20 @@ def test_an_issue_says_where_it_stands_each_clause_with_its_quote(live_server, s
     page.goto(f"{live_server.url}/negotiations/{SEED}/issues/legal-guarantees/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.evaluate(BROKEN_DATES) == []
+
+
+def test_a_stance_holds_since_its_first_statement_in_the_matrix_and_in_compare(live_server, seeded, page):
+    # Issue 15, acceptance 2: on the day of the seed's news report, the runs began long before it.
+    page.goto(f"{live_server.url}/negotiations/{SEED}/matrix/?as_of=2011-12-06")
+    sectoral = page.locator('tr[data-proposal="joint-sectoral-system"] td[data-party="russia"]')
+    separate = page.locator('tr[data-proposal="two-separate-systems"] td[data-party="nato"]')
+    expect(sectoral.locator(".stance")).to_have_text("supports")
+    expect(sectoral.locator(".since")).to_have_text("since 2010-11-20")  # tabled at the Lisbon NRC summit
+    expect(separate.locator(".stance")).to_have_text("supports")
+    expect(separate.locator(".since")).to_have_text("since 2011-01-19")  # Rasmussen, two coordinated systems
+
+    answer = page.request.get(f"{live_server.url}/api/v1/compare?negotiation={SEED}&as_of=2011-12-06").json()
+    cells = {(p["slug"], c["party"]): c for p in answer["proposals"] for c in p["cells"]}
+    assert cells["joint-sectoral-system", "russia"]["since"] == "2010-11-20"
+    assert cells["two-separate-systems", "nato"]["since"] == "2011-01-19"
+    assert cells["two-separate-systems", "nato"]["last_stated"] == "2011-12-06"  # restated, the run kept
