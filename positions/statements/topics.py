@@ -1,12 +1,10 @@
 """What a statement is about: whether it bears on the negotiation at all, and which of its issues.
 
 Both are learned, from features that say how a statement uses the negotiation's own vocabulary (the
-issues' keywords, titles and descriptions, and what the negotiation is about as a whole): a model
-fitted on one negotiation reads another's issues as well. The issue model also learns, for each issue
-it was fitted on, which of a statement's words go with it; it sees every example with and without
-those words, so that on issues it never saw the general features decide as well as they do alone.
-The issues come only from the negotiation the document belongs to; with several in the lexicon and
-none given, the one whose keywords the document uses most.
+issues' keywords, titles and descriptions, and what the negotiation is about as a whole) rather than
+from the words themselves: a model fitted on one negotiation reads another's issues as well. The
+issues come only from the negotiation the document belongs to; with several in the lexicon and none
+given, the one whose keywords the document uses most.
 """
 
 import math
@@ -21,7 +19,6 @@ RELEVANT = 0.4  # probability from which a statement bears on the negotiation
 ISSUE = 0.35  # probability from which an issue is one of its topics
 WORD_WEIGHT = 1.0  # a statement's own words, beside what the issues' vocabulary says of them
 ISSUE_PRIOR = 1.0  # the issue itself as a feature: some issues are topics far more often than others
-ISSUE_WORDS = 1.5  # the statement's own words as features of one issue (0.716 → 0.745 topic F1 out of fold)
 STOP_WORDS = (
     "a an the and or of to in on for by with from at as is are was were be been that this these those it its not "
     "no than which who what when where if into over under between their there our we they would will should "
@@ -162,8 +159,7 @@ def issue_features(scope: Scope, key: str, quote: str, window: str, parent: str)
     all_q = Counter(k for k, _w in scope.hits(quote))
     w_n = sum(1 for k, _w in scope.hits(window) if k == key) if window else 0
     p_n = sum(1 for k, _w in scope.hits(parent) if k == key) if parent else 0
-    own = _words(quote)
-    overlap = len(own & scope.issue_words[key])
+    overlap = len(_words(quote) & scope.issue_words[key])
     f = {
         "bias": 1.0,
         f"qi={_bucket(len(set(q_hits)))}": 1.0,
@@ -183,17 +179,7 @@ def issue_features(scope: Scope, key: str, quote: str, window: str, parent: str)
         f["qi_share"] = all_q.get(key, 0) / sum(all_q.values())
     f["docshare"] = scope.doc_counts.get(key, 0) / max(1, sum(scope.doc_counts.values()))
     f["overlap_log"] = math.log1p(overlap)
-    for stem in own:
-        f[f"{ISSUE_WORD}{key}|{stem}"] = ISSUE_WORDS  # learned per issue: silent on another negotiation's
     return f
-
-
-ISSUE_WORD = "key|s="
-
-
-def general(features: dict[str, float]) -> dict[str, float]:
-    """An issue example without its issue's own words: what the model has to go on for an issue it never saw."""
-    return {name: value for name, value in features.items() if not name.startswith(ISSUE_WORD)}
 
 
 class Judge:

@@ -159,7 +159,7 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
     """Relevance, issue and kind examples from what the extractor finds, labelled by the gold it matches."""
     from positions.statements import extract
     from positions.statements.kinds import kind_features
-    from positions.statements.topics import Scope, general, issue_features, statement_features
+    from positions.statements.topics import Scope, issue_features, statement_features
 
     out = {"relevance": ([], []), "issues": ([], []), "kinds": ([], [])}
     for read in reads:
@@ -174,11 +174,8 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
             if gold is None:
                 continue
             for key in scope.keys:
-                # each example twice, the second without the issue's own words (topics.general)
-                features = issue_features(scope, key, quote, window, parent)
-                label = "1" if key in (gold.get("topics") or ()) else "0"
-                out["issues"][0].extend((features, general(features)))
-                out["issues"][1].extend((label, label))
+                out["issues"][0].append(issue_features(scope, key, quote, window, parent))
+                out["issues"][1].append("1" if key in (gold.get("topics") or ()) else "0")
             if gold.get("kind"):
                 out["kinds"][0].append(
                     kind_features(doc.sequences, c.start, c.end, c.cue_lemma, c.mode, doc.text[c.start : c.end])

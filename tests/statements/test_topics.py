@@ -12,7 +12,6 @@ from positions.statements.topics import (
     Judge,
     Scope,
     choose_negotiation,
-    general,
     issue_features,
     statement_features,
 )
@@ -106,15 +105,6 @@ def test_its_issue_features_are_finite_numbers_that_name_the_issue():
     assert f["qi_share"] == pytest.approx(2 / 3)
     with pytest.raises(ValueError, match="not an issue"):
         issue_features(scope(), "enrichment", QUOTE, "", "")  # not an issue of this document's negotiation
-
-
-def test_its_issue_features_hold_the_statements_words_for_that_issue_and_general_drops_them():
-    f = issue_features(scope(), "legal-guarantees", QUOTE, "", "")
-    words = [name for name in f if name.startswith("key|s=")]
-    assert words and all(name.startswith("key|s=legal-guarantees|") for name in words)
-    rest = general(f)
-    assert rest == {name: value for name, value in f.items() if name not in words}
-    assert rest["key=legal-guarantees"] > 0  # the issue itself stays: only its words go
 
 
 def binary(weights: dict[str, float], intercept: float) -> LinearModel:
