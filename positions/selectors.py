@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    F,
     FilteredRelation,
     IntegerField,
     OuterRef,
@@ -33,6 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -1057,6 +1059,59 @@ def count_capped(*, rows: QuerySet, cap: int | None = None) -> tuple[int, bool]:
         return counted, True
     plan = json.loads(rows.order_by().explain(format="json"))
     return max(int(plan[0]["Plan"]["Plan Rows"]), counted), False
+
+
+class BadCursor(ValueError):
+    """A keyset cursor that does not name a place in this list (altered, or from another ordering)."""
+
+
+def keyset_order(*, rows: QuerySet) -> list[str]:
+    """The order of a long list's pages: `rows`' own (a leading "-" for descending), ended by the primary key
+    in the direction of the last field, so that every row has one place and ties do not move between pages."""
+    order = [str(f) for f in rows.query.order_by] or ["id"]
+    if not any(f.lstrip("-") in ("pk", "id") for f in order):
+        order.append("-id" if order[-1].startswith("-") else "id")
+    return order
+
+
+def keyset_after(*, rows: QuerySet, order: list[str], values: list) -> QuerySet:
+    """The rows after the one whose `order` fields hold `values` (as keyset_order and keyset_values give them):
+    (a > x) or (a = x and b > y) or …, each comparison turned for a descending field. With an index on the
+    ordering, PostgreSQL reads from that place on instead of skipping the rows before it."""
+    if len(values) != len(order):
+        raise BadCursor("the cursor belongs to another ordering")
+    model = rows.model
+    typed = []
+    for field, value in zip(order, values, strict=True):
+        name = field.lstrip("-")
+        try:
+            model_field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            typed.append(model_field.to_python(value))
+        except Exception as error:  # a FieldDoesNotExist or a ValidationError: either way, not our cursor
+            raise BadCursor(f"the cursor's {name} is not valid") from error
+    descending = {f.startswith("-") for f in order}
+    if len(descending) == 1:
+        # one direction: a row comparison, "(said_on, id) > (x, y)", which PostgreSQL reads off the index
+        columns = Tuple(*(F(f.lstrip("-")) for f in order))
+        after = (TupleLessThan if descending.pop() else TupleGreaterThan)(columns, typed)
+        return rows.filter(after).order_by(*order)
+    after = Q()
+    for k, field in enumerate(order):
+        name = field.lstrip("-")
+        step = Q(**{f"{name}__{'lt' if field.startswith('-') else 'gt'}": typed[k]})
+        for earlier, value in zip(order[:k], typed[:k], strict=True):
+            step &= Q(**{earlier.lstrip("-"): value})
+        after |= step
+    return rows.filter(after).order_by(*order)
+
+
+def keyset_values(*, row, order: list[str]) -> list:
+    """The values of `row` that mark its place in `order`, as JSON can hold them."""
+    out = []
+    for field in order:
+        value = getattr(row, field.lstrip("-"))
+        out.append(value.isoformat() if hasattr(value, "isoformat") else value)
+    return out
 
 
 def page_rows(*, rows: QuerySet, start: int, stop: int) -> list:

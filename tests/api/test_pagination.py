@@ -64,3 +64,64 @@ def test_a_search_reads_the_stored_vector(client, thirty):
     assert found["count"] == 2 and all(s["quote"].endswith("missile defence day 7.") for s in found["results"])
     searched = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
     assert searched and all('"quote_search" @@' in sql and "to_tsvector" not in sql for sql in searched)
+
+
+def _walk(client, params):
+    """Every page of a cursor walk, following `next` as a client does."""
+    pages, body = [], client.get(API, {**params, "cursor": ""}).json()
+    pages.append(body)
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        pages.append(body)
+    return pages
+
+
+@pytest.mark.parametrize("ordering", [None, "-said_on", "confidence", "-id"])
+def test_a_cursor_walk_gives_every_row_once_in_the_list_s_order(client, thirty, ordering):
+    # the pages by number and the cursor walk agree: both end the ordering with the id, so ties have an order
+    params = {"page_size": 7, **({"ordering": ordering} if ordering else {})}
+    expected = []
+    page = 1
+    while True:
+        body = client.get(API, {**params, "page": page}).json()
+        expected += [s["id"] for s in body["results"]]
+        if not body["next"]:
+            break
+        page += 1
+    pages = _walk(client, params)
+    walked = [s["id"] for p in pages for s in p["results"]]
+    assert walked == expected and sorted(walked) == sorted(thirty)
+    assert [len(p["results"]) for p in pages] == [7, 7, 7, 7, 2]
+    assert all(p["previous"] is None and p["count"] == 30 and p["count_exact"] for p in pages)
+
+
+def test_a_cursor_page_starts_after_the_last_row_however_the_list_changed(client, thirty):
+    first = client.get(API, {"page_size": 10, "cursor": ""}).json()
+    Statement.objects.filter(pk__in=thirty[:5]).delete()  # rows before the cursor go: nothing shifts
+    second = client.get(first["next"]).json()
+    assert [s["id"] for s in second["results"]] == thirty[10:20]
+
+
+def test_the_cursor_page_is_found_by_a_keyset_comparison_not_an_offset(client, thirty):
+    first = client.get(API, {"page_size": 5, "cursor": ""}).json()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(first["next"]).status_code == 200
+    cut = [q["sql"] for q in queries.captured_queries if "LIMIT 6" in q["sql"]]
+    assert len(cut) == 1 and "OFFSET" not in cut[0]
+    assert '("positions_statement"."said_on", "positions_statement"."id") >' in cut[0]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cursor": "not base64 ~~"},
+        {"cursor": "WzEsMiwzXQ"},  # [1,2,3]: another ordering's length
+        {"cursor": "WyJub3QgYSBkYXkiLDFd"},  # ["not a day",1]
+        {"cursor": "", "page": "2"},
+    ],
+)
+def test_a_bad_cursor_is_a_400_that_says_what_to_do(client, thirty, params):
+    response = client.get(API, params)
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert list(fields) == ["cursor"] and fields["cursor"][0].startswith(("Not a cursor", "Give `cursor`"))
