@@ -39,6 +39,7 @@ from positions.pipeline import (
 )
 from positions.services import redate
 from positions.services.audit import history_bulk_record
+from positions.services.webhooks import changes_announce
 from positions.vocabularies import DatePrecision, ProposalStatus, ReviewState
 
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
@@ -247,6 +248,7 @@ def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_Referen
             note=f"Suggested by the extractor from what {statement.speaker or party} said.",
         )
         report.stances["suggested"] += 1
+        changes_announce(stances=[row.pk])
     elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
         report.stances["declined"] += 1  # a curator decided on this one: leave it as they left it
         return
@@ -282,6 +284,7 @@ def _table(proposal: Proposal | None, statement: Statement, confidence: float, r
             note=f"Suggested by the extractor: its proponent put it forward ({statement.speaker or statement.party}).",
         )
         report.statuses["suggested"] += 1
+        changes_announce(statuses=[row.pk])
     elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
         report.statuses["declined"] += 1
         return
