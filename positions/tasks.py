@@ -108,6 +108,15 @@ def deliver_webhook(self, delivery_id: int) -> None:
         raise self.retry(countdown=attempted.retry_in)
 
 
+@shared_task(name="positions.requeue_stalled_deliveries", ignore_result=True, soft_time_limit=50, time_limit=60)
+def requeue_stalled_deliveries() -> None:
+    stalled = webhooks_service.deliveries_stalled()
+    if stalled:
+        logger.warning("requeueing %d stalled webhook deliveries", len(stalled))
+    for delivery_id in stalled:
+        deliver_webhook.delay(delivery_id)
+
+
 def _queue_items(item_ids) -> None:
     ids = list(item_ids)
     transaction.on_commit(lambda: [process_item.delay(item_id) for item_id in ids])

@@ -177,6 +177,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_BEAT_SCHEDULE |= {
     "poll-due-sources": {"task": "positions.poll_due_sources", "schedule": 60.0},
     "requeue-stalled-items": {"task": "positions.requeue_stalled_items", "schedule": 300.0},
+    "requeue-stalled-deliveries": {"task": "positions.requeue_stalled_deliveries", "schedule": 300.0},
 }
 # How old the last worker heartbeat may be before /healthz calls the worker silent.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)

@@ -323,7 +323,9 @@ def delivery_attempt(*, delivery_id: int) -> Attempted:
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + timedelta(seconds=1))
     if not Delivery.objects.filter(open_claim, due, pk=delivery_id, state=DeliveryState.PENDING).update(claimed_at=now):
         return Attempted("skipped")
-    delivery = Delivery.objects.select_related("subscription").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("subscription").filter(pk=delivery_id).first()
+    if delivery is None:
+        return Attempted("skipped")  # unsubscribed meanwhile: the delivery went with the subscription
     subscription = delivery.subscription
     if not subscription.active:
         Delivery.objects.filter(pk=delivery_id).update(state=DeliveryState.CANCELLED, finished_at=now, claimed_at=None)
@@ -333,8 +335,10 @@ def delivery_attempt(*, delivery_id: int) -> Attempted:
     answer = _send(delivery, subscription)
     duration_ms = round((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        subscription = Subscription.objects.select_for_update().filter(pk=subscription.pk).first()
+        if delivery is None or subscription is None:
+            return Attempted("skipped")  # unsubscribed while it was being sent
         delivery.attempts += 1
         DeliveryAttempt.objects.create(
             delivery=delivery,
@@ -355,6 +359,22 @@ def delivery_attempt(*, delivery_id: int) -> Attempted:
             delivery.finished_at = timezone.now()
         delivery.save(update_fields=["attempts", "state", "claimed_at", "finished_at", "next_attempt_at"])
     return Attempted(outcome, retry_in)
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def deliveries_stalled() -> list[int]:
+    """Pending deliveries whose task was lost (a worker crash on a broker that does not redeliver): due for
+    ten minutes and nobody sending them. Queued again by the beat, they are sent once: the claim and
+    `next_attempt_at` stop a late original."""
+    now = timezone.now()
+    stale_claim = now - timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 60)
+    overdue = Q(next_attempt_at__lt=now - STALLED_AFTER) | Q(
+        next_attempt_at__isnull=True, created_at__lt=now - STALLED_AFTER
+    )
+    rows = Delivery.objects.filter(overdue, Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale_claim))
+    return list(rows.filter(state=DeliveryState.PENDING).order_by("pk").values_list("pk", flat=True)[:1000])
 
 
 def _send(delivery: Delivery, subscription: Subscription) -> _Answer:

@@ -202,6 +202,35 @@ def test_a_retry_waits_its_turn_and_an_early_copy_of_its_task_sends_nothing(owne
     assert 55 <= (second.next_attempt_at - timezone.now()).total_seconds() <= 60  # then twice as long
 
 
+def test_a_delivery_of_a_deleted_subscription_is_skipped(owner, receiver, world):
+    negotiation, _nato, russia, centres, _ = world
+    subscription = subscribe(owner, receiver, negotiation=negotiation)
+    [delivery_id] = webhooks.deliveries_create(stance_ids=[f.stance(party=russia, proposal=centres).pk])
+    webhooks.subscription_delete(subscription=subscription, user=owner)
+
+    assert webhooks.delivery_attempt(delivery_id=delivery_id).outcome == "skipped"
+    assert receiver.received == [] and not Delivery.objects.exists()
+
+
+def test_a_delivery_whose_task_was_lost_is_found_for_the_beat_to_queue_again(owner, receiver, world):
+    negotiation, _nato, russia, centres, exercises = world
+    subscribe(owner, receiver, negotiation=negotiation)
+    lost, waiting = webhooks.deliveries_create(
+        stance_ids=[f.stance(party=russia, proposal=centres).pk, f.stance(party=russia, proposal=exercises).pk]
+    )
+    long_ago = timezone.now() - timedelta(minutes=11)
+    Delivery.objects.filter(pk=lost).update(created_at=long_ago)
+    Delivery.objects.filter(pk=waiting).update(
+        created_at=long_ago, next_attempt_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert webhooks.deliveries_stalled() == [lost]
+
+    Delivery.objects.filter(pk=lost).update(claimed_at=timezone.now())  # a worker is sending it
+    assert webhooks.deliveries_stalled() == []
+    Delivery.objects.filter(pk=waiting).update(next_attempt_at=long_ago)  # its retry never came
+    assert webhooks.deliveries_stalled() == [waiting]
+
+
 def test_a_success_ends_the_failing_streak(owner, receiver, world):
     receiver.statuses = [500]
     negotiation, _nato, russia, centres, _ = world
@@ -319,3 +348,9 @@ def test_curators_writes_are_announced_after_the_commit(
         curation.rows_review(rows=Statement.objects.filter(pk=statement.pk), state="approved", user=curator)
 
     assert sent == [([stance.pk], [], []), ([stance.pk], [], []), ([], [], [statement.pk])]
+
+
+def test_beat_looks_for_stalled_deliveries_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stalled-deliveries"]
+    assert entry == {"task": "positions.requeue_stalled_deliveries", "schedule": 300.0}
+    assert tasks.requeue_stalled_deliveries.name == entry["task"]
