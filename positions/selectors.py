@@ -41,6 +41,7 @@ from django.utils import timezone
 from positions.filters import InvalidFilters, StatementFilter
 from positions.models import (
     Actor,
+    Delivery,
     Document,
     Issue,
     Negotiation,
@@ -50,6 +51,7 @@ from positions.models import (
     Stance,
     Statement,
     StatusChange,
+    Subscription,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
 from positions.vocabularies import CAMEO_ROOT, ReviewState
@@ -927,6 +929,92 @@ def changes_history(
     changes.sort(key=lambda c: c[0], reverse=True)
     entries = [entry for _, entry in changes]
     return entries[:limit] if limit is not None else entries
+
+
+def changes_of_rows(*, stance_ids: Iterable[int] = (), status_ids: Iterable[int] = ()) -> list[dict]:
+    """The changes these stances and status changes make in the public record as it stands: the entries
+    of `changes_history` (plus the proposal's negotiation and the row's evidence ids) for those of the
+    rows that are visible and start a run. A row that restates the value in force, or was rejected, or
+    is gone, changed nothing. Three queries per kind of row, whatever their number."""
+    found = []
+    for field, model, ids in (("stance", Stance, set(stance_ids)), ("status", StatusChange, set(status_ids))):
+        if not ids:
+            continue
+        touched = rows_visible(model, curator=False).filter(pk__in=ids)
+        if field == "stance":
+            groups = Q(pk__in=[])
+            for proposal_id, party_id in touched.values_list("proposal_id", "party_id").distinct():
+                groups |= Q(proposal_id=proposal_id, party_id=party_id)
+            rows = rows_visible(model, curator=False).filter(groups).select_related("proposal", "party")
+        else:
+            proposals = touched.values("proposal_id")
+            rows = rows_visible(model, curator=False).filter(proposal_id__in=proposals).select_related("proposal")
+        announced = []
+        for history in _histories(rows, field):
+            for row, previous, _ in history:
+                if row.id in ids and not _restates(field, row, previous):
+                    announced.append((row, previous))
+        evidence: dict[int, list[int]] = {}
+        owner = model._meta.model_name
+        links = model.evidence.through.objects.filter(**{f"{owner}_id__in": [row.id for row, _ in announced]})
+        links = links.exclude(statement__review_state=ReviewState.REJECTED).order_by(
+            "statement__said_on", "statement_id"
+        )
+        for row_id, statement_id in links.values_list(f"{owner}_id", "statement_id"):
+            evidence.setdefault(row_id, []).append(statement_id)
+        for row, previous in announced:
+            change = _change(field, row, previous, evidence.get(row.id, []))
+            change.update(id=row.id, recorded_at=row.recorded_at, note=row.note)
+            change["negotiation"] = row.proposal.negotiation_id
+            found.append(change)
+    return found
+
+
+def statements_announced(*, ids: Iterable[int]) -> list[dict]:
+    """Approved statements among these ids, each with what a subscriber follows it by: its party, its
+    proposal and the negotiations of its proposal and topics. Four queries."""
+    statements = (
+        Statement.objects.filter(pk__in=list(ids), review_state=ReviewState.APPROVED)
+        .select_related("party", "proposal", "document")
+        .defer("document__text", "document__minhash")
+        .prefetch_related(
+            _public_speakers(), Prefetch("topics", queryset=Issue.objects.only("id", "key", "negotiation_id"))
+        )
+        .order_by("pk")
+    )
+    found = []
+    for statement in statements:
+        negotiations = {topic.negotiation_id for topic in statement.topics.all()}
+        if statement.proposal is not None:
+            negotiations.add(statement.proposal.negotiation_id)
+        document = statement.document
+        found.append(
+            {
+                "id": statement.id,
+                "quote": statement.quote,
+                "said_on": statement.said_on,
+                "said_precision": statement.said_precision,
+                "kind": statement.kind,
+                "speaker": statement.speaker.name if statement.speaker else None,
+                "party": _party_ref(statement.party),
+                "proposal": statement.proposal
+                and {"id": statement.proposal.id, "slug": statement.proposal.slug, "title": statement.proposal.title},
+                "topics": sorted(topic.key for topic in statement.topics.all()),
+                "document": {"id": document.id, "title": document.title, "url": document.url},
+                "negotiations": sorted(negotiations),
+            }
+        )
+    return found
+
+
+def subscriptions_of(*, owner) -> QuerySet[Subscription]:
+    """An API user's own subscriptions, with what they follow."""
+    return Subscription.objects.filter(owner=owner).select_related("negotiation", "party", "proposal").order_by("id")
+
+
+def deliveries_of(*, subscription: Subscription) -> QuerySet[Delivery]:
+    """A subscription's delivery log, newest first, each delivery with its attempts."""
+    return subscription.deliveries.prefetch_related("attempt_log").order_by("-created_at", "-id")
 
 
 def _light(statements: QuerySet[Statement]) -> QuerySet[Statement]:

@@ -10,6 +10,7 @@ from positions.models import Document
 from positions.services import data_writes_compact, heartbeat_record
 from positions.services import ingest as ingest_service
 from positions.services import statements as statements_service
+from positions.services import webhooks as webhooks_service
 
 logger = logging.getLogger(__name__)
 RETRY_BACKOFF_SECONDS = 30
@@ -80,6 +81,40 @@ def extract_document(document_id: int) -> None:
         return
     report = statements_service.document_statements_extract(document=document)
     logger.info("document %s: %s", document_id, report.line())
+
+
+@shared_task(name="positions.webhook_changes", ignore_result=True, soft_time_limit=50, time_limit=60)
+def webhook_changes(stance_ids: list[int], status_ids: list[int], statement_ids: list[int]) -> None:
+    """Make the deliveries of what these rows changed, one per subscriber, and send them."""
+    delivery_ids = webhooks_service.deliveries_create(
+        stance_ids=stance_ids, status_ids=status_ids, statement_ids=statement_ids
+    )
+    transaction.on_commit(lambda: [deliver_webhook.delay(pk) for pk in delivery_ids])
+
+
+@shared_task(
+    name="positions.deliver_webhook",
+    bind=True,
+    ignore_result=True,
+    # The delivery counts its own attempts (WEBHOOK_MAX_ATTEMPTS), across redeliveries too.
+    max_retries=None,
+    soft_time_limit=settings.WEBHOOK_TIMEOUT_SECONDS + 20,
+    time_limit=settings.WEBHOOK_TIMEOUT_SECONDS + 30,
+)
+def deliver_webhook(self, delivery_id: int) -> None:
+    attempted = webhooks_service.delivery_attempt(delivery_id=delivery_id)
+    logger.info("webhook delivery %s: %s", delivery_id, attempted.outcome)
+    if attempted.retry_in is not None:
+        raise self.retry(countdown=attempted.retry_in)
+
+
+@shared_task(name="positions.requeue_stalled_deliveries", ignore_result=True, soft_time_limit=50, time_limit=60)
+def requeue_stalled_deliveries() -> None:
+    stalled = webhooks_service.deliveries_stalled()
+    if stalled:
+        logger.warning("requeueing %d stalled webhook deliveries", len(stalled))
+    for delivery_id in stalled:
+        deliver_webhook.delay(delivery_id)
 
 
 def _queue_items(item_ids) -> None:

@@ -103,6 +103,21 @@ class ItemState(models.TextChoices):
     FAILED = "failed", "failed"
 
 
+class EventType(models.TextChoices):
+    """What a webhook announces (docs/webhooks.md)."""
+
+    STANCE = "stance.changed", "a party's stance changed"
+    STATUS = "status.changed", "a proposal's status changed"
+    STATEMENT = "statement.approved", "a statement was approved"
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", "pending"
+    DELIVERED = "delivered", "delivered"
+    FAILED = "failed", "failed"  # attempts used up, or the target refused
+    CANCELLED = "cancelled", "cancelled"  # the subscription was paused or deleted before it went out
+
+
 def choice_check(field: str, choices: type[models.TextChoices], name: str) -> models.CheckConstraint:
     """A check constraint that keeps `field` inside its vocabulary at the database level."""
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)

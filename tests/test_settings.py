@@ -37,6 +37,11 @@ def start_django(**env_changes: str | None) -> subprocess.CompletedProcess:
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' must be one of"),
         ({"CACHE_URL": "memcached://127.0.0.1"}, "CACHE_URL='memcached://127.0.0.1'"),
         ({"SIGNIN_FAILURE_LIMIT": "0"}, "SIGNIN_FAILURE_LIMIT=0 is below the minimum"),
+        (
+            {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0", "WEBHOOK_RETRY_MAX_SECONDS": "3600"},
+            "WEBHOOK_RETRY_MAX_SECONDS=3600 must be shorter than the broker's visibility timeout (3600 s)",
+        ),
+        ({"WEBHOOK_RETRY_SECONDS": "60", "WEBHOOK_RETRY_MAX_SECONDS": "30"}, "WEBHOOK_RETRY_MAX_SECONDS=30 is below"),
     ],
 )
 def test_it_refuses_to_start_on_a_bad_value(changes, message):

@@ -177,6 +177,7 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 CELERY_BEAT_SCHEDULE |= {
     "poll-due-sources": {"task": "positions.poll_due_sources", "schedule": 60.0},
     "requeue-stalled-items": {"task": "positions.requeue_stalled_items", "schedule": 300.0},
+    "requeue-stalled-deliveries": {"task": "positions.requeue_stalled_deliveries", "schedule": 300.0},
 }
 # How old the last worker heartbeat may be before /healthz calls the worker silent.
 WORKER_HEARTBEAT_MAX_AGE = env_int("WORKER_HEARTBEAT_MAX_AGE", 180, minimum=60)
@@ -216,6 +217,30 @@ if INGEST_CLAIM_SECONDS <= CELERY_TASK_TIME_LIMIT:
         f"INGEST_CLAIM_SECONDS={INGEST_CLAIM_SECONDS} must be longer than "
         f"CELERY_TASK_TIME_LIMIT={CELERY_TASK_TIME_LIMIT}."
     )
+
+# --- Webhooks (docs/webhooks.md) -------------------------------------------------------------
+
+# A delivery is tried at most this many times, waiting RETRY_SECONDS, then twice as long each time, up to
+# RETRY_MAX_SECONDS between two tries. The defaults keep one delivery trying for 27 hours, past the pause
+# window: a receiver down for a day is paused even when nothing else changes.
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 60, minimum=1)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30, minimum=1)
+WEBHOOK_RETRY_MAX_SECONDS = env_int(
+    "WEBHOOK_RETRY_MAX_SECONDS", max(1800, WEBHOOK_RETRY_SECONDS), minimum=WEBHOOK_RETRY_SECONDS
+)
+# Redis hands a task that waits for its countdown to another worker once the visibility timeout passes.
+_redis = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+_visibility = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] if _redis else None
+if _visibility and _visibility <= WEBHOOK_RETRY_MAX_SECONDS:
+    raise ImproperlyConfigured(
+        f"WEBHOOK_RETRY_MAX_SECONDS={WEBHOOK_RETRY_MAX_SECONDS} must be shorter than the broker's visibility "
+        f"timeout ({_visibility} s), or waiting retries would be delivered twice."
+    )
+# A subscription whose deliveries have failed for this long without one going through is paused.
+WEBHOOK_PAUSE_AFTER_SECONDS = env_int("WEBHOOK_PAUSE_AFTER_SECONDS", 86_400, minimum=1)
+# One POST's whole time (connect, send, answer), and how much of the answer is kept in the log.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_RESPONSE_EXCERPT = env_int("WEBHOOK_RESPONSE_EXCERPT", 500, minimum=0)
 
 # --- Web ------------------------------------------------------------------------------------
 
@@ -276,6 +301,9 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "positions.vocabularies.ProposalStatus",
         "ReviewStateEnum": "positions.vocabularies.ReviewState",
         "DatePrecisionEnum": "positions.vocabularies.DatePrecision",
+        "DeliveryStateEnum": "positions.vocabularies.DeliveryState",
+        "StateEnum": "positions.vocabularies.ItemState",  # its name before deliveries had a state too
+        "EventTypeEnum": "positions.vocabularies.EventType",
     },
 }
 # Throttling counts requests in the cache, which every web process must share: Redis when

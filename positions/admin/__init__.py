@@ -1,3 +1,3 @@
-"""The curators' desk: the review queue, people and proposals (with merging), and ingest monitoring."""
+"""The curators' desk: the review queue, people and proposals (with merging), ingest monitoring and webhooks."""
 
-from positions.admin import ingest, people, review  # noqa: F401  (each module registers its admins)
+from positions.admin import ingest, people, review, webhooks  # noqa: F401  (each module registers its admins)

@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from positions.api import views
 from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView
 from positions.api.exports import EventsCSVView, StatementsCSVView
+from positions.api.subscriptions import SubscriptionViewSet
 
 SLASH = "/?"
 router = DefaultRouter()
@@ -28,6 +29,7 @@ router.register("documents", views.DocumentViewSet, basename="document")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ingest-runs", views.IngestRunViewSet, basename="ingestrun")
 router.register("ingest-items", views.ItemViewSet, basename="item")
+router.register("subscriptions", SubscriptionViewSet, basename="subscription")
 
 urlpatterns = [
     re_path(rf"^compare{SLASH}$", CompareView.as_view(), name="api-compare"),

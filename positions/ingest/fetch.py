@@ -120,6 +120,40 @@ def fetch(
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
 
+def post(
+    url: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    limits: FetchLimits,
+    resolver: Resolver = socket.getaddrinfo,
+) -> FetchResult:
+    """POST `body` with the same guards as `fetch` (checked address, timeouts, deadline); answers whatever
+    status the server gave, with at most `limits.max_bytes` of its body (the rest is left unread, not an
+    error). Redirects are not followed: a POST that moves is the receiver's mistake, and a Location
+    could point anywhere. Raises a FetchError subclass on a refusal or a network failure."""
+    deadline = time.monotonic() + limits.total_timeout
+    url = url.strip()
+    host, port, addresses = check_url(url, limits=limits, resolver=resolver)
+    sent = _request_headers(url, host=host, port=port, limits=limits, conditions=headers)
+    sent |= {"Accept-Encoding": "identity", "Content-Length": str(len(body))}
+    hop = _exchange(
+        url,
+        host=host,
+        port=port,
+        addresses=addresses,
+        headers=sent,
+        limits=limits,
+        deadline=deadline,
+        method="POST",
+        body=body,
+    )
+    with hop as (response, watchdog):
+        answered = {name.lower(): response.headers[name] for name in response.headers}
+        excerpt = _read_excerpt(response, cap=limits.max_bytes, watchdog=watchdog, url=url)
+    return FetchResult(url=url, final_url=url, status=response.status, headers=answered, body=excerpt)
+
+
 # --- checking a URL ---------------------------------------------------------------------------
 
 
@@ -316,8 +350,10 @@ def _exchange(
     headers: dict[str, str],
     limits: FetchLimits,
     deadline: float,
+    method: str = "GET",
+    body: bytes | None = None,
 ) -> Iterator[tuple[BaseHTTPResponse, _Watchdog]]:
-    """Connects to a checked address, sends the GET, yields the response with its body unread."""
+    """Connects to a checked address, sends the request, yields the response with its body unread."""
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchTimeout(f"gave up: more than {limits.total_timeout:g} s for the whole fetch", url=url)
@@ -332,7 +368,7 @@ def _exchange(
     try:
         parts = urlsplit(url)
         target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=TARGET_SAFE)
-        conn.request("GET", target, headers=headers, preload_content=False, decode_content=False)
+        conn.request(method, target, body=body, headers=headers, preload_content=False, decode_content=False)
         response = conn.getresponse()
         yield response, watchdog
         if watchdog.fired:
@@ -545,6 +581,16 @@ def _read_body(response: BaseHTTPResponse, *, url: str, limits: FetchLimits, wat
         raise FetchTimeout(f"no complete response within {watchdog.seconds:.3g} s", url=url)
     pipeline.close()
     return bytes(collect.body)
+
+
+def _read_excerpt(response: BaseHTTPResponse, *, cap: int, watchdog: _Watchdog, url: str) -> bytes:
+    """The first `cap` bytes of a body as they came (no decoding): enough to show what a server said."""
+    excerpt = bytearray()
+    while len(excerpt) < cap and (chunk := response.read1(min(READ_CHUNK, cap - len(excerpt)), decode_content=False)):
+        excerpt += chunk
+        if watchdog.expired():
+            raise FetchTimeout(f"no complete response within {watchdog.seconds:.3g} s", url=url)
+    return bytes(excerpt)
 
 
 def _size(count: int) -> str:

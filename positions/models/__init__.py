@@ -6,11 +6,14 @@ from positions.models.proposals import Proposal, Stance, StatusChange
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
 from positions.models.system import DataWrite, WorkerHeartbeat
+from positions.models.webhooks import Delivery, DeliveryAttempt, Subscription
 from positions.vocabularies import ItemState
 
 __all__ = [
     "Actor",
     "DataWrite",
+    "Delivery",
+    "DeliveryAttempt",
     "Document",
     "DocumentBand",
     "IngestRun",
@@ -25,5 +28,6 @@ __all__ = [
     "Stance",
     "Statement",
     "StatusChange",
+    "Subscription",
     "WorkerHeartbeat",
 ]

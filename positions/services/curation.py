@@ -1,13 +1,15 @@
 """Curators' writes (API and admin): statements, stances and status changes, their correction and review.
 
 Every write names its user and a reason, so the audit trail (django-simple-history) says who did
-what; a correction keeps what the extractor said in `machine` and marks the row `corrected`.
+what; a correction keeps what the extractor said in `machine` and marks the row `corrected`. Every
+write is announced to the webhooks' subscribers once it commits (`services.webhooks`).
 """
 
 from django.db import transaction
 
 from positions.models import Actor, Stance, Statement, StatusChange
 from positions.services.audit import history_bulk_record
+from positions.services.webhooks import changes_announce, rows_announce
 from positions.vocabularies import DatePrecision, ReviewState
 
 CURATOR_VIA = "api"
@@ -33,6 +35,7 @@ def statement_create(*, data: dict, user) -> Statement:
     )
     statement.save()
     statement.topics.set(topics)
+    changes_announce(statements=[statement.pk])
     return statement
 
 
@@ -59,6 +62,7 @@ def statement_correct(*, statement: Statement, data: dict, user, reason: str = "
     if topics is not None:
         _set_without_history(statement.topics, statement, topics)
     _audited(statement, user=user, reason=reason).save()
+    changes_announce(statements=[statement.pk])
     return statement
 
 
@@ -75,6 +79,7 @@ def recorded_create(
     )
     row.save()
     row.evidence.set(evidence)
+    rows_announce(model=model, ids=[row.pk])
     return row
 
 
@@ -87,6 +92,7 @@ def recorded_correct(*, row: Stance | StatusChange, data: dict, user) -> Stance 
     if evidence is not None:
         _set_without_history(row.evidence, row, evidence)
     _audited(row, user=user, reason="corrected").save()
+    rows_announce(model=type(row), ids=[row.pk])
     return row
 
 
@@ -107,6 +113,7 @@ def review_set(*, row: Reviewable, state: str, user) -> None:
         return
     row.review_state = state
     _audited(row, user=user, reason=REVIEW_REASONS[state]).save(update_fields=["review_state"])
+    rows_announce(model=type(row), ids=[row.pk])
 
 
 @transaction.atomic
@@ -121,4 +128,5 @@ def rows_review(*, rows, state: str, user) -> int:
     if changed:
         model.objects.bulk_update(changed, ["review_state"])
         history_bulk_record(rows=changed, model=model, user=user, reason=REVIEW_REASONS[state], update=True)
+        rows_announce(model=model, ids=[row.pk for row in changed])
     return len(changed)

@@ -39,6 +39,7 @@ from positions.pipeline import (
 )
 from positions.services import redate
 from positions.services.audit import history_bulk_record
+from positions.services.webhooks import changes_announce
 from positions.vocabularies import DatePrecision, ProposalStatus, ReviewState
 
 EXTRACTOR_VIA = f"extractor {EXTRACTOR_VERSION}"
@@ -54,6 +55,8 @@ class ExtractReport:
     stances: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     statuses: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     new_actors: list[str] = field(default_factory=list)
+    suggested_stance_ids: list[int] = field(default_factory=list)  # announced to webhooks' subscribers
+    suggested_status_ids: list[int] = field(default_factory=list)
 
     def line(self) -> str:
         s, t = self.statements, self.stances
@@ -183,6 +186,7 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
             _suggest(suggestion, statement, refs, report)
         if finding.tabled:
             _table(refs.proposal_row(finding.tabled), statement, finding.statement.confidence, report)
+    changes_announce(stances=report.suggested_stance_ids, statuses=report.suggested_status_ids)
     return report
 
 
@@ -247,6 +251,7 @@ def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_Referen
             note=f"Suggested by the extractor from what {statement.speaker or party} said.",
         )
         report.stances["suggested"] += 1
+        report.suggested_stance_ids.append(row.pk)
     elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
         report.stances["declined"] += 1  # a curator decided on this one: leave it as they left it
         return
@@ -282,6 +287,7 @@ def _table(proposal: Proposal | None, statement: Statement, confidence: float, r
             note=f"Suggested by the extractor: its proponent put it forward ({statement.speaker or statement.party}).",
         )
         report.statuses["suggested"] += 1
+        report.suggested_status_ids.append(row.pk)
     elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
         report.statuses["declined"] += 1
         return

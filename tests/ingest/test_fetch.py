@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from positions.ingest.fetch import check_url, fetch
+from positions.ingest.fetch import check_url, fetch, post
 from positions.ingest.records import (
     MB,
     FetchError,
@@ -199,6 +199,12 @@ class Handler(BaseHTTPRequestHandler):
         with suppress(OSError):
             route(self, rest[0] if rest else "")
 
+    def do_POST(self) -> None:
+        self.server.posted.append(
+            (self.path, dict(self.headers.items()), self.rfile.read(int(self.headers["Content-Length"])))
+        )
+        self.do_GET()
+
     def log_message(self, format: str, *args) -> None:
         pass
 
@@ -211,6 +217,7 @@ class CountingServer(ThreadingHTTPServer):
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), Handler)
         self.accepted = 0
+        self.posted: list[tuple[str, dict[str, str], bytes]] = []
 
     def get_request(self):
         request = super().get_request()
@@ -619,3 +626,56 @@ def test_check_url_refuses_userinfo(url):
 def test_check_url_refuses_malformed_urls(url, reason):
     with pytest.raises(UrlRefused, match=re.escape(reason)):
         check_url(url, limits=allowed())
+
+
+# --- POST (webhook deliveries) -----------------------------------------------------------------
+
+
+def test_it_posts_a_body_with_its_headers_and_returns_the_answer(served):
+    result = post(served.url("/echo"), body=b'{"a":1}', headers={"X-Signature": "t=1,v1=ab"}, limits=allowed())
+
+    assert result.status == 200
+    [(path, headers, body)] = served.server.posted
+    assert (path, body) == ("/echo", b'{"a":1}')
+    assert headers["X-Signature"] == "t=1,v1=ab" and headers["Content-Length"] == "7"
+    assert json.loads(result.body)["X-Signature"] == "t=1,v1=ab"
+
+
+def test_post_answers_an_error_status_instead_of_raising(served):
+    result = post(served.url("/status/500"), body=b"{}", headers={}, limits=allowed())
+
+    assert (result.status, result.body) == (500, b"nope")
+
+
+def test_post_refuses_a_loopback_target_without_the_allow_list_and_never_connects(served, net):
+    with pytest.raises(UrlRefused, match=r"refused: 127\.0\.0\.1 is not a public address"):
+        post(served.url("/echo"), body=b"{}", headers={}, limits=limits())
+
+    assert served.server.accepted == 0 and net.connects == []
+
+
+def test_post_does_not_follow_a_redirect(served, net):
+    result = post(served.url("/to-metadata"), body=b"{}", headers={}, limits=allowed())
+
+    assert result.status == 302
+    assert {host for host, _port in net.connects} == {"127.0.0.1"}
+
+
+def test_post_keeps_the_start_of_a_large_answer_and_leaves_the_rest_unread(served):
+    started = time.monotonic()
+    result = post(served.url("/big"), body=b"{}", headers={}, limits=allowed(max_bytes=1000))
+
+    assert result.status == 200 and result.body == b"x" * 1000
+    assert time.monotonic() - started < 5
+
+
+def test_post_refuses_a_header_value_with_a_line_break(served):
+    with pytest.raises(FetchError, match="malformed X-Signature header"):
+        post(served.url("/echo"), body=b"{}", headers={"X-Signature": "a\r\nHost: evil"}, limits=allowed())
+
+    assert served.server.accepted == 0
+
+
+def test_post_abandons_a_server_trickling_its_answer(served):
+    with pytest.raises(FetchTimeout):
+        post(served.url("/slow-body"), body=b"{}", headers={}, limits=allowed(read_timeout=2.0, total_timeout=3.0))

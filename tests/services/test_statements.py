@@ -373,3 +373,27 @@ def test_a_curator_s_date_is_a_day_unless_they_say_otherwise(document):
     row.refresh_from_db()
     assert (row.said_on, row.said_precision) == (date(2011, 6, 1), "month")
     assert ("said_precision", "day", "month") in row.machine_changes()
+
+
+def test_its_new_suggestions_are_announced_to_webhooks_once_after_the_commit(
+    document, monkeypatch, django_capture_on_commit_callbacks
+):
+    from positions import tasks
+    from positions.models import Subscription
+
+    owner = get_user_model().objects.create_user("subscriber")
+    Subscription.objects.create(
+        owner=owner, target_url="https://hooks.example/", secret="s", party=Party.objects.first()
+    )
+    sent = []
+    monkeypatch.setattr(tasks.webhook_changes, "delay", lambda *ids: sent.append(ids))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = document_statements_extract(document=document)
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        document_statements_extract(document=document)
+
+    suggested = Stance.objects.filter(recorded_via__startswith="extractor")
+    assert report.stances["suggested"] == suggested.count() > 0 and len(callbacks) == 1
+    assert sent == [(sorted(suggested.values_list("pk", flat=True)), report.suggested_status_ids, [])]
+    assert again == []  # nothing new: nothing announced
