@@ -352,7 +352,8 @@ def _relate(suggestion: RelationSuggestion, statement: Statement, refs: "_Refere
             live.machine = {**(live.machine or {}), "effective": statement.said_on.isoformat()}
             live._change_reason = _reason(f"{EXTRACTOR_VIA}: said earlier")
             live.save(update_fields=["effective", "effective_precision", "machine"])
-    live.evidence.add(statement)
+    if not live.evidence.filter(pk=statement.pk).exists():  # an add of nothing would still write a history record
+        live.evidence.add(statement)
 
 
 def _suggestions_withdraw(
