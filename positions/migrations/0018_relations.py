@@ -1,5 +1,7 @@
 """Proposal relations (issue 19): typed, dated links between proposals with evidence and a review state, and
-their audit history. The pages and the API read them: both tables get the data-write trigger of 0016."""
+their audit history. The pages and the API read them: both tables get the data-write trigger of 0016. Curators
+review and correct them as they do stances (view, add, change; never delete: a rejected row stays).
+"""
 
 import django.db.models.deletion
 import simple_history.models
@@ -7,6 +9,29 @@ from django.conf import settings
 from django.db import migrations, models
 
 READ_TABLES = ("positions_proposalrelation", "positions_proposalrelation_evidence")
+CURATOR_CODENAMES = ["view_proposalrelation", "add_proposalrelation", "change_proposalrelation"]
+
+
+def curator_relations_grant(apps, schema_editor=None):
+    """The Curator group (0009) may review relations; also used by tests after a flush."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group = apps.get_model("auth", "Group").objects.filter(name="Curator").first()
+    if group is not None:
+        permissions = apps.get_model("auth", "Permission").objects.filter(
+            content_type__app_label="positions", codename__in=CURATOR_CODENAMES
+        )
+        group.permissions.add(*permissions)
+
+
+def curator_relations_revoke(apps, schema_editor):
+    group = apps.get_model("auth", "Group").objects.filter(name="Curator").first()
+    if group is not None:
+        group.permissions.remove(*group.permissions.filter(codename__in=CURATOR_CODENAMES))
 
 
 class Migration(migrations.Migration):
@@ -328,4 +353,5 @@ class Migration(migrations.Migration):
             ],
             reverse_sql=[f"DROP TRIGGER IF EXISTS positions_data_write ON {table};" for table in READ_TABLES],
         ),
+        migrations.RunPython(curator_relations_grant, curator_relations_revoke),
     ]

@@ -214,13 +214,13 @@ def proposals_merge(*, keep: Proposal, merged: Proposal, user) -> MergeReport:
 
 def _relations_move(*, keep: Proposal, merged: Proposal, report: MergeReport, user, reason: str) -> None:
     """The merged proposal's relations become the kept one's; one between the two of them, now a proposal
-    and itself, goes; one the kept proposal already has (same other end and type) takes its evidence."""
-    report.moved["relations"], report.folded["relations"] = 0, 0
+    and itself, goes; one the kept proposal already has (same other end and type) takes its evidence.
+    Counted in the report only when there are any."""
     for relation in ProposalRelation.objects.filter(Q(from_proposal=merged) | Q(to_proposal=merged)):
         ends = [keep.pk if pk == merged.pk else pk for pk in (relation.from_proposal_id, relation.to_proposal_id)]
         if ends[0] == ends[1]:
             _audited(relation, user=user, reason=reason).delete()
-            report.folded["relations"] += 1
+            report.folded["relations"] = report.folded.get("relations", 0) + 1
             continue
         twin = None
         if relation.review_state != ReviewState.REJECTED:
@@ -234,10 +234,10 @@ def _relations_move(*, keep: Proposal, merged: Proposal, report: MergeReport, us
         if twin is None:
             relation.from_proposal_id, relation.to_proposal_id = ends
             _audited(relation, user=user, reason=reason).save(update_fields=["from_proposal", "to_proposal"])
-            report.moved["relations"] += 1
+            report.moved["relations"] = report.moved.get("relations", 0) + 1
         else:
             _fold_evidence(into=twin, duplicate=relation, user=user, reason=reason)
-            report.folded["relations"] += 1
+            report.folded["relations"] = report.folded.get("relations", 0) + 1
 
 
 def _live_twin(model, row, **same):
