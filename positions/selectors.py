@@ -590,13 +590,13 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
 
 
 def _history_evidence(
-    model, *, proposals: list[Proposal] | None = None, curator: bool, until: date | None = None, ids=None
+    model, *, proposals: list[Proposal] | None = None, curator: bool, until: date | None = None, rows: Q | None = None
 ) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on these proposals (in force by `until`, when given), or of
-    the rows `ids`, by row id, by date said: one query, no document text."""
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given), or of the
+    rows `rows` says (a condition on the evidence links), by row id, by date said: one query, no document text."""
     owner = model._meta.model_name
-    if ids is not None:
-        links = model.evidence.through.objects.filter(**{f"{owner}_id__in": ids})
+    if rows is not None:
+        links = model.evidence.through.objects.filter(rows)
     else:
         links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
     if until is not None:
@@ -730,7 +730,9 @@ def _relations(
     if types is not None:
         rows = rows.filter(relation__in=list(types))
     rows = list(rows.select_related("from_proposal", "to_proposal").order_by("effective", "recorded_at", "id"))
-    evidence = _history_evidence(ProposalRelation, ids=[row.id for row in rows], curator=curator) if rows else {}
+    # By the proposal, not by the rows' ids: one query whether there are relations or not.
+    linked = Q(proposalrelation__from_proposal=proposal) | Q(proposalrelation__to_proposal=proposal)
+    evidence = _history_evidence(ProposalRelation, rows=linked, curator=curator)
     out = []
     for row in rows:
         outgoing = row.from_proposal_id == proposal.id
