@@ -75,11 +75,18 @@ def relations_svg(*, title: str, edges: list[Edge]) -> SafeString:
             parts.append(_box(edge.other, COLUMNS[column], y, pending=edge.pending))
             parts.append(_arrow(edge, y + BOX_HEIGHT / 2, middle))
     words = "; ".join(_sentence(title, edge) for edge in edges) or "none recorded"
+    # A side with no proposal takes no room: the graph is as wide as what it shows.
+    left = 0 if incoming else COLUMNS[1] - COLUMNS[0]
+    right = WIDTH if outgoing else COLUMNS[1] + BOX_WIDTH + COLUMNS[0]
     return format_html(
-        '<svg class="relations-graph" viewBox="0 0 {} {}" role="img" aria-labelledby="rel-title rel-desc" '
-        'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
+        '<svg class="relations-graph" viewBox="{} 0 {} {}" width="{}" height="{}" role="img" '
+        'aria-labelledby="rel-title rel-desc" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="system-ui, sans-serif" font-size="12">'
         '<title id="rel-title">{}</title><desc id="rel-desc">{}</desc>{}</svg>',
-        WIDTH,
+        left,
+        right - left,
+        round(height),
+        right - left,
         round(height),
         f"Related proposals: {title}",
         f"Relations: {words}. The same facts are listed beside the graph as text.",

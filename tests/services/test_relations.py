@@ -164,3 +164,20 @@ def pipeline_input(document: Document):
     from positions.services.statements import document_input
 
     return document_input(document)
+
+
+def test_a_suggested_relation_follows_its_evidence_when_a_curator_re_dates_it(setting):
+    from positions.models import Statement
+    from positions.services.redate import statements_redate
+
+    _, _, document = setting
+    document_findings_import(document=document, findings=findings(document))
+    row = ProposalRelation.objects.get()
+    report = statements_redate(
+        statements=Statement.objects.filter(document=document),
+        said_on=date(2010, 11, 1),
+        said_precision="month",
+        user=None,
+    )
+    row.refresh_from_db()
+    assert (row.effective, row.effective_precision, report.relations) == (date(2010, 11, 1), "month", 1)
