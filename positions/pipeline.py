@@ -3,7 +3,7 @@
 list a source ─▶ fetch (guarded) ─▶ parse feed ─▶ entries
 entry ─▶ fetch page (guarded) ─▶ extract text ─▶ canonical URL, hash, fingerprint ─▶ stored Document
 Document ─▶ layout, spans and sources ─▶ speaker, party ─▶ date said ─▶ relevance, topics, kind
-         ─▶ proposal, suggested stances and statuses, new actors
+         ─▶ proposal, suggested stances and statuses, relations between proposals, new actors
            (`extract_document` returns frozen findings; services/statements.py imports them)
 stored Document, new date ─▶ the date each statement was said (`statements_dated`, for re-dating)
 
@@ -33,9 +33,11 @@ from positions.statements.records import (
     Found,
     Lexicon,
     NewActor,
+    RelationSuggestion,
     StanceSuggestion,
     StatementFinding,
 )
+from positions.statements.relations import relations
 from positions.statements.topics import choose_negotiation
 
 FILE_PREFIX = "file:"
@@ -152,7 +154,8 @@ def entry_text(*, key: str, url: str, title: str, summary: str, published: date 
 
 def extract_document(document: DocumentInput, lexicon: Lexicon) -> Findings:
     """The statements of a document, attributed, dated and classified, with what each suggests: the
-    proposal it bears on, stances, a proposal tabled, a speaker to enter (no database, no network)."""
+    proposal it bears on, stances, a proposal tabled, relations it states between two proposals, a speaker
+    to enter (no database, no network)."""
     index = ProposalIndex(lexicon.proposals)
     entries = {p.key: p for p in lexicon.proposals}
     out = []
@@ -169,6 +172,7 @@ def extract_document(document: DocumentInput, lexicon: Lexicon) -> Findings:
                 stances=tuple(stances),
                 tabled=tabled,
                 new_actor=new_actor(found),
+                relations=tuple(relations(found, index)),
             )
         )
     return Findings(
@@ -201,6 +205,7 @@ __all__ = [
     "Found",
     "Lexicon",
     "NewActor",
+    "RelationSuggestion",
     "StanceSuggestion",
     "StatementFinding",
     "entry_text",

@@ -47,6 +47,7 @@ from positions.models import (
     Negotiation,
     Party,
     Proposal,
+    ProposalRelation,
     Role,
     Stance,
     Statement,
@@ -54,7 +55,7 @@ from positions.models import (
     Subscription,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import CAMEO_ROOT, ReviewState
+from positions.vocabularies import CAMEO_ROOT, RELATION_WORDS, ReviewState
 
 T = TypeVar("T")
 
@@ -593,12 +594,15 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
 
 
 def _history_evidence(
-    model, *, proposals: list[Proposal], curator: bool, until: date | None = None
+    model, *, proposals: list[Proposal] | None = None, curator: bool, until: date | None = None, rows: Q | None = None
 ) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on these proposals (in force by `until`, when given), by
-    row id, by date said: one query, no document text."""
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given), or of the
+    rows `rows` says (a condition on the evidence links), by row id, by date said: one query, no document text."""
     owner = model._meta.model_name
-    links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
+    if rows is not None:
+        links = model.evidence.through.objects.filter(rows)
+    else:
+        links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
     if until is not None:
         links = links.filter(**{f"{owner}__effective__lte": until})
     if not curator:
@@ -645,7 +649,8 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
     each with the start of its run (`since`), whether it restates the value in force the day before
     (`restatement`) and its evidence statements and their documents, a stance's party's own first.
     None when there is no such proposal. Rejected rows and statements are for curators only (a
-    rejected row never was in force: no run, no restatement). Five queries whatever the number of events.
+    rejected row never was in force: no run, no restatement). Its relations to other proposals are events
+    too (type "relation", see `proposal_relations`). Seven queries whatever the number of events.
     """
     proposal = Proposal.objects.select_related("negotiation", "issue", "proponent").filter(pk=proposal_id).first()
     if proposal is None:
@@ -681,8 +686,25 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
                 "note": row.note,
                 "recorded_at": row.recorded_at,
                 "evidence": statements,
+                "relation": None,
             }
             events.append((row.effective, row.recorded_at, row.id, event))
+    for relation in _relations(proposal=proposal, curator=curator):
+        event = {
+            "id": relation["id"],
+            "date": relation["since"],
+            "type": "relation",
+            "party": None,
+            "value": relation["type"],
+            "since": relation["since"],
+            "restatement": False,
+            "review_state": relation["review_state"],
+            "note": relation["note"],
+            "recorded_at": relation["recorded_at"],
+            "evidence": relation["evidence"],
+            "relation": {k: relation[k] for k in ("direction", "label", "proposal", "since_precision")},
+        }
+        events.append((relation["since"], relation["recorded_at"], relation["id"], event))
     events.sort(key=lambda e: e[:3])
     return {
         "id": proposal.id,
@@ -696,6 +718,61 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "first_stated": proposal.first_stated,
         "events": [event for *_, event in events],
     }
+
+
+def _proposal_ref(proposal: Proposal) -> dict:
+    return {"id": proposal.id, "slug": proposal.slug, "title": proposal.title, "kind": proposal.kind}
+
+
+def _relations(
+    *, proposal: Proposal, curator: bool, states: Iterable[str] | None = None, types: Iterable[str] | None = None
+) -> list[dict]:
+    """The relations from and to `proposal` (see `proposal_relations`): two queries."""
+    rows = rows_visible(ProposalRelation, curator=curator).filter(Q(from_proposal=proposal) | Q(to_proposal=proposal))
+    if states is not None:
+        rows = rows.filter(review_state__in=list(states))
+    if types is not None:
+        rows = rows.filter(relation__in=list(types))
+    rows = list(rows.select_related("from_proposal", "to_proposal").order_by("effective", "recorded_at", "id"))
+    # By the proposal, not by the rows' ids: one query whether there are relations or not.
+    linked = Q(proposalrelation__from_proposal=proposal) | Q(proposalrelation__to_proposal=proposal)
+    evidence = _history_evidence(ProposalRelation, rows=linked, curator=curator)
+    out = []
+    for row in rows:
+        outgoing = row.from_proposal_id == proposal.id
+        other = row.to_proposal if outgoing else row.from_proposal
+        out.append(
+            {
+                "id": row.id,
+                "type": row.relation,
+                "direction": "outgoing" if outgoing else "incoming",
+                "label": RELATION_WORDS[row.relation][0 if outgoing else 1],
+                "proposal": _proposal_ref(other),
+                "since": row.effective,
+                "since_precision": row.effective_precision,
+                "review_state": row.review_state,
+                "note": row.note,
+                "recorded_at": row.recorded_at,
+                "evidence": evidence.get(row.id, []),
+            }
+        )
+    return out
+
+
+def proposal_relations(
+    *, proposal_id: int, curator: bool = False, states: Iterable[str] | None = None, types: Iterable[str] | None = None
+) -> dict | None:
+    """A proposal and its relations to other proposals, both ways, by the day each holds from: the relation's
+    type, its direction (`outgoing`: this proposal bears on the other; `incoming`: the other on this one), the
+    words for it from this proposal's side, the other proposal, since when, the review state and the evidence
+    statements. Pending relations are shown (marked by their review state), rejected ones and rejected
+    statements to curators only; `states` and `types` keep only those review states and types. None when
+    there is no such proposal. Three queries whatever the number of relations."""
+    proposal = Proposal.objects.filter(pk=proposal_id).first()
+    if proposal is None:
+        return None
+    found = _relations(proposal=proposal, curator=curator, states=states, types=types)
+    return {**_proposal_ref(proposal), "relations": found}
 
 
 def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
@@ -728,7 +805,7 @@ def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
         parties=tuple(PartyEntry(p.name, tuple(p.aliases), tuple(p.metonyms)) for p in parties),
         topics=tuple(TopicEntry(i.key, i.title, i.description, tuple(i.keywords), i.negotiation.slug) for i in issues),
         proposals=tuple(
-            ProposalEntry(p.slug, p.title, p.issue.key, p.proponent.name, p.description) for p in proposals
+            ProposalEntry(p.slug, p.title, p.issue.key, p.proponent.name, p.description, p.kind) for p in proposals
         ),
         subjects=tuple(filter(None, (_subject_of(n.title, parties) for n in negotiations))),
     )

@@ -87,6 +87,34 @@ class StanceValue(models.TextChoices):
     AMBIGUOUS = "ambiguous", "ambiguous"
 
 
+class RelationType(models.TextChoices):
+    """How one proposal bears on another (a ProposalRelation goes from the first to the second)."""
+
+    COUNTER_TO = "counter_to", "counter to"
+    SUPERSEDES = "supersedes", "supersedes"
+    CONDITIONAL_ON = "conditional_on", "conditional on"
+    BACKS = "backs", "backs"
+    ALTERNATIVE_TO = "alternative_to", "alternative to"
+
+
+# Each relation read from either end: "A counters B" on A's page, "countered by A" on B's.
+RELATION_WORDS = {
+    RelationType.COUNTER_TO: ("counters", "countered by"),
+    RelationType.SUPERSEDES: ("supersedes", "superseded by"),
+    RelationType.CONDITIONAL_ON: ("is conditional on", "is a condition of"),
+    RelationType.BACKS: ("backs", "backed by"),
+    RelationType.ALTERNATIVE_TO: ("is an alternative to", "has as an alternative"),
+}
+# What each relation means, for the pages' legend and the API's schema.
+RELATION_MEANINGS = {
+    RelationType.COUNTER_TO: "Put forward in answer to the other, to counter it.",
+    RelationType.SUPERSEDES: "Takes the other's place: the other is dropped in its favour.",
+    RelationType.CONDITIONAL_ON: "Holds only if the other is carried out (a threat: if the other is).",
+    RelationType.BACKS: "A threat made to back the other, a demand: carried out if the demand is not met.",
+    RelationType.ALTERNATIVE_TO: "Offered in place of the other, as another way to the same end.",
+}
+
+
 class SourceKind(models.TextChoices):
     FEED = "feed", "RSS/Atom feed"
     PAGE = "page", "web page"

@@ -4,7 +4,19 @@ import hashlib
 import itertools
 from datetime import date
 
-from positions.models import Actor, Document, Issue, Negotiation, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.models import (
+    Actor,
+    Document,
+    Issue,
+    Negotiation,
+    Party,
+    Proposal,
+    ProposalRelation,
+    Role,
+    Stance,
+    Statement,
+    StatusChange,
+)
 from positions.vocabularies import ReviewState
 
 _seq = itertools.count(1)
@@ -89,6 +101,15 @@ def status_change(**kw) -> StatusChange:
     kw.setdefault("proposal", kw.get("proposal") or proposal())
     return StatusChange.objects.create(
         **{"status": "tabled", "effective": date(2010, 1, 1), "review_state": ReviewState.APPROVED, **kw}
+    )
+
+
+def relation(**kw) -> ProposalRelation:
+    """A relation between two proposals of one negotiation (new ones unless given)."""
+    kw.setdefault("from_proposal", kw.get("from_proposal") or proposal())
+    kw.setdefault("to_proposal", kw.get("to_proposal") or proposal(negotiation=kw["from_proposal"].negotiation))
+    return ProposalRelation.objects.create(
+        **{"relation": "counter_to", "effective": date(2010, 1, 1), "review_state": ReviewState.APPROVED, **kw}
     )
 
 

@@ -20,9 +20,9 @@ SEED_NAME = "2011-12-06_itar-tass_rasmussen-two-separate-systems"
 
 @pytest.fixture
 def negotiation_without_positions(seed_data):
-    """The seed's parties, actors, issues and proposals, but none of its statements, stances or statuses."""
+    """The seed's parties, actors, issues and proposals, but none of its statements, stances, statuses or relations."""
     data = copy.deepcopy(seed_data)
-    data["documents"], data["statements"] = [], []
+    data["documents"], data["statements"], data["relations"] = [], [], []
     for proposal in data["proposals"]:
         proposal["statuses"], proposal["stances"] = [], []
     negotiation_seed(data=data)

@@ -1,4 +1,4 @@
-"""The review queue: statements and suggested stances and status changes, each with its quote in its
+"""The review queue: statements and suggested stances, status changes and proposal relations, each with its quote in its
 document's text, filters, search, approve/reject, and corrections that keep the machine's values.
 
 A page costs a fixed number of queries however long the queue: related rows are joined or
@@ -26,7 +26,7 @@ from positions.admin.base import (
     with_context,
 )
 from positions.admin.people import roles_prefetch, roles_shown
-from positions.models import Actor, Negotiation, Stance, Statement, StatusChange
+from positions.models import Actor, Negotiation, ProposalRelation, Stance, Statement, StatusChange
 from positions.services import curation, redate
 from positions.vocabularies import DatePrecision, ReviewState
 
@@ -282,7 +282,7 @@ class StatementAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
 
 
 class RecordedAdmin(ReviewMixin, PipelineRowMixin, DeskHistoryAdmin):
-    """Stances and status changes: suggestions show their evidence quotes; provenance is read-only."""
+    """Stances, status changes and relations: suggestions show their evidence quotes; provenance is read-only."""
 
     class Media:
         css = {"all": ["admin-desk/desk.css"]}
@@ -342,6 +342,8 @@ def _current(obj, name):
     value = getattr(obj, name)
     if name == "party":
         return value.name
+    if name in ("from_proposal", "to_proposal"):
+        return value.slug
     if name == "effective":
         return value.isoformat()
     return value
@@ -398,4 +400,43 @@ class StanceAdmin(RecordedAdmin):
     def changelist_view(self, request, extra_context=None):
         if request.GET.get("review", ReviewState.PENDING) == ReviewState.PENDING:
             extra_context = {"title": "Review queue: suggested stances", **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+
+@admin.register(ProposalRelation)
+class ProposalRelationAdmin(RecordedAdmin):
+    list_display = [
+        "from_proposal",
+        "relation",
+        "to_proposal",
+        "effective",
+        "evidence_in_context",
+        "confidence_shown",
+        "recorded_via",
+    ]
+    list_filter = [
+        ReviewFilter,
+        "from_proposal__negotiation",
+        "relation",
+        "evidence__document__source",
+        ConfidenceFilter,
+        "effective",
+    ]
+    list_select_related = ["from_proposal", "to_proposal"]
+    search_fields = ["from_proposal__title", "to_proposal__title", "note", "evidence__quote"]
+    autocomplete_fields = ["from_proposal", "to_proposal", "evidence"]
+    fields = [
+        "from_proposal",
+        "relation",
+        "to_proposal",
+        ("effective", "effective_precision"),
+        "evidence",
+        "note",
+        *RecordedAdmin.machine_fields,
+    ]
+    compared = ("relation", "effective")
+
+    def changelist_view(self, request, extra_context=None):
+        if request.GET.get("review", ReviewState.PENDING) == ReviewState.PENDING:
+            extra_context = {"title": "Review queue: suggested relations between proposals", **(extra_context or {})}
         return super().changelist_view(request, extra_context)

@@ -1,4 +1,5 @@
-"""The read-only views students compare with: the matrix as of a date, what changed, a proposal's timeline.
+"""The read-only views students compare with: the matrix as of a date, what changed, a proposal's timeline
+and its relations to other proposals.
 
 Each view validates its query with a small input serializer, calls one selector and writes the
 result through an output serializer whose explicit fields are the OpenAPI schema.
@@ -15,7 +16,16 @@ from positions import selectors
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
-from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, StatementKind
+from positions.vocabularies import (
+    RELATION_MEANINGS,
+    DatePrecision,
+    ProposalKind,
+    ProposalStatus,
+    RelationType,
+    ReviewState,
+    StanceValue,
+    StatementKind,
+)
 
 NOT_MODIFIED = OpenApiResponse(
     description="Not modified: If-None-Match named this answer's ETag, and the data it reads has not changed "
@@ -190,11 +200,32 @@ class HistoryStatementSerializer(serializers.Serializer):
     document = HistoryDocumentSerializer()
 
 
+RELATION_TYPES_HELP = "The relation: " + "; ".join(f"`{t}`: {m}" for t, m in RELATION_MEANINGS.items())
+DIRECTIONS = [
+    ("outgoing", "this proposal bears on the other"),
+    ("incoming", "the other proposal bears on this one"),
+]
+
+
+class RelatedProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    kind = _choice(ProposalKind.choices)
+
+
+class HistoryRelationSerializer(serializers.Serializer):
+    direction = _choice(DIRECTIONS)
+    label = serializers.CharField(help_text="The relation in words, read from this proposal's side.")
+    proposal = RelatedProposalSerializer(help_text="The other proposal.")
+    since_precision = _choice(DatePrecision.choices, help_text="How exactly the day it holds from is known.")
+
+
 class HistoryEventSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="The day it took effect.")
-    type = _choice(["status", "stance"])
-    party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change.")
-    value = serializers.CharField(help_text="The status or stance.")
+    type = _choice(["status", "stance", "relation"])
+    party = ComparisonPartySerializer(allow_null=True, help_text="None for a status change or a relation.")
+    value = serializers.CharField(help_text="The status, the stance or the relation's type.")
     since = serializers.DateField(
         allow_null=True,
         help_text="The day the value's run began (this event's date unless it restates the value in force the "
@@ -207,10 +238,13 @@ class HistoryEventSerializer(serializers.Serializer):
     evidence = HistoryStatementSerializer(
         many=True, help_text="By said_on; for a stance, its party's own speakers' statements first."
     )
+    relation = HistoryRelationSerializer(
+        allow_null=True, help_text="For a relation: its direction and the other proposal."
+    )
 
 
 class ProposalHistorySerializer(serializers.Serializer):
-    """A proposal and its status changes and stances in date order, with their evidence."""
+    """A proposal and its status changes, stances and relations in date order, with their evidence."""
 
     id = serializers.IntegerField()
     slug = serializers.CharField()
@@ -221,6 +255,36 @@ class ProposalHistorySerializer(serializers.Serializer):
     kind = _choice(ProposalKind.choices)
     first_stated = serializers.DateField()
     events = HistoryEventSerializer(many=True)
+
+
+class RelationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = _choice(RelationType.choices, help_text=RELATION_TYPES_HELP)
+    direction = _choice(DIRECTIONS)
+    label = serializers.CharField(help_text='The relation in words, read from this proposal\'s side ("countered by").')
+    proposal = RelatedProposalSerializer(help_text="The other proposal.")
+    since = serializers.DateField(help_text="The day the relation holds from.")
+    since_precision = _choice(DatePrecision.choices, help_text="How exactly `since` is known.")
+    review_state = _choice(ReviewState.choices)
+    note = serializers.CharField(allow_blank=True)
+    evidence = HistoryStatementSerializer(many=True, help_text="The statements that ground it, by said_on.")
+
+
+class ProposalRelationsSerializer(serializers.Serializer):
+    """A proposal and its relations to other proposals, both ways, by the day each holds from."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    kind = _choice(ProposalKind.choices)
+    relations = RelationSerializer(many=True)
+
+
+class RelationsQuerySerializer(serializers.Serializer):
+    """?review_state=&type=, each optional."""
+
+    review_state = _choice(ReviewState.choices, required=False)
+    type = _choice(RelationType.choices, required=False)
 
 
 # --- views -------------------------------------------------------------------------------------
@@ -356,3 +420,38 @@ class ProposalHistoryView(APIView):
             return ProposalHistorySerializer(history).data
 
         return _answer(request, ("history", int(pk), curator), build)
+
+
+class ProposalRelationsView(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="proposal_relations",
+        summary="How a proposal and other proposals bear on each other",
+        description="Its relations both ways (a counter-proposal, a proposal superseded, a condition, a threat "
+        "backing a demand, an alternative), by the day each holds from, with the statements that ground them. "
+        "Pending relations (suggested by the extractor) are shown, marked review_state=pending; rejected ones "
+        "are shown to curators only.",
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The proposal's id."),
+            OpenApiParameter(
+                "review_state", str, enum=ReviewState.values, description="Only relations in this review state."
+            ),
+            OpenApiParameter("type", str, enum=RelationType.values, description="Only relations of this type."),
+        ],
+        responses={200: ProposalRelationsSerializer, **ERRORS},
+    )
+    def get(self, request, pk: int):
+        query = _query(RelationsQuerySerializer, request)
+        curator = is_curator(request.user)
+        state, kind = query.get("review_state"), query.get("type")
+
+        def build() -> dict:
+            found = selectors.proposal_relations(
+                proposal_id=pk, curator=curator, states=[state] if state else None, types=[kind] if kind else None
+            )
+            if found is None:
+                raise exceptions.NotFound("No such proposal.")
+            return ProposalRelationsSerializer(found).data
+
+        return _answer(request, ("relations", int(pk), curator, state, kind), build)

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from positions.api import views
-from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView
+from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView, ProposalRelationsView
 from positions.api.exports import EventsCSVView, StatementsCSVView
 from positions.api.subscriptions import SubscriptionViewSet
 
@@ -35,6 +35,9 @@ urlpatterns = [
     re_path(rf"^compare{SLASH}$", CompareView.as_view(), name="api-compare"),
     re_path(rf"^changes{SLASH}$", ChangesView.as_view(), name="api-changes"),
     re_path(rf"^proposals/(?P<pk>[0-9]+)/history{SLASH}$", ProposalHistoryView.as_view(), name="api-proposal-history"),
+    re_path(
+        rf"^proposals/(?P<pk>[0-9]+)/relations{SLASH}$", ProposalRelationsView.as_view(), name="api-proposal-relations"
+    ),
     re_path(rf"^exports/statements\.csv{SLASH}$", StatementsCSVView.as_view(), name="api-export-statements"),
     re_path(rf"^exports/events\.csv{SLASH}$", EventsCSVView.as_view(), name="api-export-events"),
     # The schema touches no data: no transaction (and schemathesis loads it outside any test).

@@ -2,7 +2,7 @@
 
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
-from positions.models.proposals import Proposal, Stance, StatusChange
+from positions.models.proposals import Proposal, ProposalRelation, Stance, StatusChange
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
 from positions.models.system import DataWrite, WorkerHeartbeat
@@ -23,6 +23,7 @@ __all__ = [
     "Negotiation",
     "Party",
     "Proposal",
+    "ProposalRelation",
     "Role",
     "Source",
     "Stance",

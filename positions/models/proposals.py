@@ -1,4 +1,5 @@
-"""Items on the table (Proposal), their status history and each party's stance over time.
+"""Items on the table (Proposal), their status history, each party's stance over time, and how
+proposals bear on each other (ProposalRelation: a counter-proposal, a threat backing a demand…).
 
 StatusChange and Stance carry valid time (`effective`: the day it became true) and
 transaction time (`recorded_at`); "as of D" reads the latest row with effective <= D.
@@ -9,7 +10,15 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, choice_check
+from positions.vocabularies import (
+    DatePrecision,
+    ProposalKind,
+    ProposalStatus,
+    RelationType,
+    ReviewState,
+    StanceValue,
+    choice_check,
+)
 
 
 class Proposal(models.Model):
@@ -108,3 +117,43 @@ class Stance(Recorded):
 
     def __str__(self) -> str:
         return f"{self.party} {self.get_stance_display()} {self.proposal} from {self.effective.isoformat()}"
+
+
+class ProposalRelation(Recorded):
+    """`from_proposal` bears on `to_proposal` in the way `relation` says, from `effective` on.
+
+    One live row per (from, to, relation): restating a relation adds evidence, not a row; a rejected row
+    stays, so that the extractor does not suggest it again.
+    """
+
+    from_proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="relations_from")
+    to_proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="relations_to")
+    relation = models.CharField(max_length=20, choices=RelationType.choices)
+    effective_precision = models.CharField(
+        max_length=12,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text="How exactly `effective` is known (that of the evidence it was read from).",
+    )
+    evidence = models.ManyToManyField("positions.Statement", blank=True, related_name="proposal_relations")
+    history = HistoricalRecords(m2m_fields=["evidence"])
+
+    class Meta:
+        ordering = ["from_proposal", "effective", "recorded_at"]
+        indexes = [models.Index(fields=["to_proposal"], name="relation_to_idx")]
+        constraints = [
+            choice_check("relation", RelationType, "relation_type_valid"),
+            choice_check("review_state", ReviewState, "relation_review_state_valid"),
+            choice_check("effective_precision", DatePrecision, "relation_precision_valid"),
+            models.CheckConstraint(condition=~Q(from_proposal=models.F("to_proposal")), name="relation_not_to_itself"),
+            models.UniqueConstraint(
+                fields=["from_proposal", "to_proposal", "relation"],
+                condition=~Q(review_state=ReviewState.REJECTED),
+                name="relation_unique_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.from_proposal} {self.get_relation_display()} {self.to_proposal} from {self.effective.isoformat()}"
+        )

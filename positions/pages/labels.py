@@ -4,7 +4,14 @@ Every colour is dark enough for white text (contrast at least 4.5:1) and is neve
 each place that paints a colour also prints the word.
 """
 
-from positions.vocabularies import ProposalKind, ProposalStatus, StanceValue, StatementKind
+from positions.vocabularies import (
+    RELATION_MEANINGS,
+    RELATION_WORDS,
+    ProposalKind,
+    ProposalStatus,
+    StanceValue,
+    StatementKind,
+)
 
 STANCE_COLOURS = {
     StanceValue.SUPPORTS: "#1a6b32",
@@ -79,3 +86,8 @@ def legend() -> dict:
 
 def proposal_verb(kind: str) -> str:
     return PROPOSAL_VERBS.get(kind, "put forward")
+
+
+def relation_legend() -> list[tuple[str, str, str]]:
+    """What each relation between proposals means: (value, words on the arrow, sentence)."""
+    return [(value, RELATION_WORDS[value][0], meaning) for value, meaning in RELATION_MEANINGS.items()]

@@ -17,7 +17,8 @@ from positions import selectors
 from positions.pages import csv as csv_out
 from positions.pages.forms import AsOfForm, ChangesForm, error_lines
 from positions.pages.highlight import highlighted_text, statement_label
-from positions.pages.labels import legend, proposal_verb, stance_word, status_word, value_word
+from positions.pages.labels import legend, proposal_verb, relation_legend, stance_word, status_word, value_word
+from positions.pages.relations import edges_from, relations_svg
 from positions.pages.timeline import Mark, timeline_svg
 from positions.vocabularies import StatementKind
 
@@ -270,7 +271,9 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             ev["party_name"] = names.get(ev["party"], ev["party"])
             href = reverse("pages:document", args=[ev["document"]["id"]]) + f"#s{ev['id']}"
             marks[ev["id"]] = Mark(ev["said_on"], href, f"{ev['said_on']} {ev['speaker'] or ''}: “{ev['quote']}”")
-        event["value_word"] = value_word(event["type"], event["value"])
+        event["value_word"] = (
+            event["relation"]["label"] if event["relation"] else value_word(event["type"], event["value"])
+        )
         event["unreviewed"] = event["review_state"] != "approved"
     for s in linked:
         href = reverse("pages:document", args=[s.document_id]) + f"#s{s.id}"
@@ -287,12 +290,20 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         start=start,
         end=end,
     )
+    # The relations are among the events already: the graph costs no query of its own.
+    relations = [{**e["relation"], **e, "type": e["value"]} for e in events if e["type"] == "relation"]
+    for relation in relations:
+        relation["unreviewed"] = relation["review_state"] != "approved"
+    edges = edges_from(relations, lambda pk: reverse("pages:proposal", args=[pk]))
     permalink = request.build_absolute_uri(request.path)
     shown = {ev["id"] for e in events for ev in e["evidence"]}
     context = {
         "history": history,
         "negotiation": negotiation,
         "svg": svg,
+        "relations": relations,
+        "relations_svg": relations_svg(title=history["title"], edges=edges) if relations else "",
+        "relation_legend": relation_legend(),
         "events": events,
         "linked": [s for s in linked if s.id not in shown],
         "legend": legend(),

@@ -1,4 +1,5 @@
-"""Curators' writes (API and admin): statements, stances and status changes, their correction and review.
+"""Curators' writes (API and admin): statements, stances, status changes and proposal relations, their
+correction and review.
 
 Every write names its user and a reason, so the audit trail (django-simple-history) says who did
 what; a correction keeps what the extractor said in `machine` and marks the row `corrected`. Every
@@ -7,7 +8,7 @@ write is announced to the webhooks' subscribers once it commits (`services.webho
 
 from django.db import transaction
 
-from positions.models import Actor, Stance, Statement, StatusChange
+from positions.models import Actor, ProposalRelation, Stance, Statement, StatusChange
 from positions.services.audit import history_bulk_record
 from positions.services.webhooks import changes_announce, rows_announce
 from positions.vocabularies import DatePrecision, ReviewState
@@ -15,7 +16,8 @@ from positions.vocabularies import DatePrecision, ReviewState
 CURATOR_VIA = "api"
 REVIEW_REASONS = {ReviewState.APPROVED: "approved", ReviewState.REJECTED: "rejected", ReviewState.PENDING: "reopened"}
 
-Reviewable = Statement | Stance | StatusChange | Actor
+Recorded = Stance | StatusChange | ProposalRelation
+Reviewable = Statement | Recorded | Actor
 
 
 def _audited(row, *, user, reason: str):
@@ -67,10 +69,8 @@ def statement_correct(*, statement: Statement, data: dict, user, reason: str = "
 
 
 @transaction.atomic
-def recorded_create(
-    *, model: type[Stance] | type[StatusChange], data: dict, user, via: str = CURATOR_VIA
-) -> Stance | StatusChange:
-    """A stance or status change a person recorded (through `via`: the API or the admin): approved."""
+def recorded_create(*, model: type[Recorded], data: dict, user, via: str = CURATOR_VIA) -> Recorded:
+    """A stance, status change or relation a person recorded (through `via`: the API or the admin): approved."""
     evidence = data.pop("evidence", [])
     row = _audited(
         model(**data, recorded_by=user, recorded_via=via, review_state=ReviewState.APPROVED),
@@ -84,8 +84,8 @@ def recorded_create(
 
 
 @transaction.atomic
-def recorded_correct(*, row: Stance | StatusChange, data: dict, user) -> Stance | StatusChange:
-    """Change a stance or status change; a suggestion's machine values stay in `machine`."""
+def recorded_correct(*, row: Recorded, data: dict, user) -> Recorded:
+    """Change a stance, status change or relation; a suggestion's machine values stay in `machine`."""
     evidence = data.pop("evidence", None)
     for name, value in data.items():
         setattr(row, name, value)

@@ -1,5 +1,5 @@
 """Merging duplicates: an actor into another (aliases, roles, statements), a proposal into another
-(statements, stances, status history), in one transaction, leaving no reference to the merged row.
+(statements, stances, status history, relations), in one transaction, leaving no reference to the merged row.
 
 Rows that would collide after the move (the same span said by one speaker twice, the same stance of
 a party on the same day twice) are folded into the kept row: its evidence gains theirs. Every
@@ -10,8 +10,9 @@ before the merged row goes.
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
+from django.db.models import Q
 
-from positions.models import Actor, Proposal, Role, Stance, Statement, StatusChange
+from positions.models import Actor, Proposal, ProposalRelation, Role, Stance, Statement, StatusChange
 from positions.vocabularies import ReviewState
 
 
@@ -150,6 +151,8 @@ def _statement_fold(*, into: Statement, duplicate: Statement, user, reason: str)
         stance.evidence.add(into)
     for status in duplicate.status_changes.all():
         status.evidence.add(into)
+    for relation in duplicate.proposal_relations.all():
+        relation.evidence.add(into)
     _better_state_kept(into=into, duplicate=duplicate, user=user, reason=reason)
     _audited(duplicate, user=user, reason=reason).delete()
 
@@ -203,9 +206,38 @@ def proposals_merge(*, keep: Proposal, merged: Proposal, user) -> MergeReport:
             _fold_evidence(into=twin, duplicate=change, user=user, reason=reason)
             report.folded["status changes"] += 1
 
+    _relations_move(keep=keep, merged=merged, report=report, user=user, reason=reason)
     _repoint_rest(keep=keep, merged=merged, report=report, user=user, reason=reason)
     _delete_merged(merged, user=user, reason=reason)
     return report
+
+
+def _relations_move(*, keep: Proposal, merged: Proposal, report: MergeReport, user, reason: str) -> None:
+    """The merged proposal's relations become the kept one's; one between the two of them, now a proposal
+    and itself, goes; one the kept proposal already has (same other end and type) takes its evidence.
+    Counted in the report only when there are any."""
+    for relation in ProposalRelation.objects.filter(Q(from_proposal=merged) | Q(to_proposal=merged)):
+        ends = [keep.pk if pk == merged.pk else pk for pk in (relation.from_proposal_id, relation.to_proposal_id)]
+        if ends[0] == ends[1]:
+            _audited(relation, user=user, reason=reason).delete()
+            report.folded["relations"] = report.folded.get("relations", 0) + 1
+            continue
+        twin = None
+        if relation.review_state != ReviewState.REJECTED:
+            twin = (
+                ProposalRelation.objects.filter(
+                    from_proposal_id=ends[0], to_proposal_id=ends[1], relation=relation.relation
+                )
+                .exclude(review_state=ReviewState.REJECTED)
+                .first()
+            )
+        if twin is None:
+            relation.from_proposal_id, relation.to_proposal_id = ends
+            _audited(relation, user=user, reason=reason).save(update_fields=["from_proposal", "to_proposal"])
+            report.moved["relations"] = report.moved.get("relations", 0) + 1
+        else:
+            _fold_evidence(into=twin, duplicate=relation, user=user, reason=reason)
+            report.folded["relations"] = report.folded.get("relations", 0) + 1
 
 
 def _live_twin(model, row, **same):

@@ -12,7 +12,7 @@ publication date where the words count from it ("on Monday", "in June", "last we
 is never after the new publication date. What the extractor said (`machine`) moves with it: the date is
 still the machine's, and a curator's later correction is told apart from it.
 
-A stance or status change takes the said date of its earliest evidence, unless a person recorded it or
+A stance, status change or relation takes the said date of its earliest evidence, unless a person recorded it or
 a curator changed its date; one that would then repeat a live row (same party, proposal, stance and day)
 is folded into it, as merging does.
 """
@@ -23,7 +23,7 @@ from datetime import date
 from django.db import transaction
 
 from positions import pipeline
-from positions.models import Document, Stance, Statement, StatusChange
+from positions.models import Document, ProposalRelation, Stance, Statement, StatusChange
 from positions.services.curation import _audited, statement_correct
 from positions.services.merge import _fold_evidence, _live_twin
 from positions.vocabularies import StatementMode
@@ -35,6 +35,7 @@ class RedateReport:
     kept: int = 0  # dated by a person: left as they were
     stances: int = 0
     statuses: int = 0
+    relations: int = 0
     folded: int = 0  # suggestions folded into a row of the new day
 
     def line(self) -> str:
@@ -145,9 +146,26 @@ def suggestions_redate(*, statement_ids: list[int], user, reason: str, report: R
                 report.stances += 1
             else:
                 report.statuses += 1
+    _relations_redate(statement_ids=statement_ids, user=user, reason=reason, report=report)
 
 
-def _machine_effective(row: Stance | StatusChange) -> bool:
+def _relations_redate(*, statement_ids: list[int], user, reason: str, report: RedateReport) -> None:
+    """A suggested relation holds from the day its earliest evidence was said (one live row per relation:
+    nothing to fold)."""
+    ids = set(ProposalRelation.objects.filter(evidence__in=statement_ids).values_list("pk", flat=True))
+    rows = ProposalRelation.objects.filter(pk__in=ids).select_for_update().order_by("pk")
+    for row in rows.prefetch_related("evidence"):
+        earliest = min(row.evidence.all(), key=lambda s: s.said_on)
+        if earliest.said_on == row.effective or not _machine_effective(row):
+            continue
+        row.effective, row.effective_precision = earliest.said_on, earliest.said_precision
+        if row.machine is not None:
+            row.machine = {**row.machine, "effective": earliest.said_on.isoformat()}
+        _audited(row, user=user, reason=reason).save(update_fields=["effective", "effective_precision", "machine"])
+        report.relations += 1
+
+
+def _machine_effective(row: Stance | StatusChange | ProposalRelation) -> bool:
     """Whether the row's date is still the extractor's: a suggestion whose date no curator changed."""
     if not row.recorded_via.startswith("extractor"):
         return False

@@ -24,6 +24,7 @@ from positions.models import (
     Negotiation,
     Party,
     Proposal,
+    ProposalRelation,
     Role,
     Source,
     Stance,
@@ -227,14 +228,52 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             )
             kept[Stance].add(row.pk)
 
+    kept[ProposalRelation] = _seed_relations(report, data, statements, proposals)
     _link_statements(data, statements, proposals)
     for model, ids in kept.items():
-        rows = model.objects.filter(proposal__negotiation=negotiation, recorded_via=SEED_VIA).exclude(pk__in=ids)
+        of_negotiation = {
+            "from_proposal__negotiation" if model is ProposalRelation else "proposal__negotiation": negotiation
+        }
+        rows = model.objects.filter(**of_negotiation, recorded_via=SEED_VIA).exclude(pk__in=ids)
         _prune(report, model, rows)
     _prune_evidence(report, earlier - {s.pk for s in statements.values()})
     dropped = negotiation.proposals.exclude(pk__in=[p.pk for p in proposals.values()])
-    _prune(report, Proposal, dropped.filter(stances=None, status_changes=None, statements=None))
+    _prune(
+        report,
+        Proposal,
+        dropped.filter(stances=None, status_changes=None, statements=None, relations_from=None, relations_to=None),
+    )
     return report
+
+
+def _seed_relations(
+    report: SeedReport, data: dict, statements: dict[str, Statement], proposals: dict[str, Proposal]
+) -> set[int]:
+    """The file's relations between its proposals (natural key: from, to, type), approved, recorded via the seed."""
+    kept = set()
+    for item in data.get("relations") or []:
+        ends = {
+            "from_proposal": proposals[item["from"]],
+            "to_proposal": proposals[item["to"]],
+            "relation": item["type"],
+        }
+        # The live row of the relation (one at most), whoever made it; a rejected one stays as it is.
+        live = ProposalRelation.objects.filter(**ends).exclude(review_state=ReviewState.REJECTED).first()
+        row = _upsert(
+            report,
+            ProposalRelation,
+            {"pk": live.pk} if live else ends,
+            {
+                "effective": _day(item["since"]),
+                "effective_precision": item.get("since_precision", DatePrecision.DAY),
+                "note": item.get("note", ""),
+                "recorded_via": SEED_VIA,
+                "review_state": ReviewState.APPROVED,
+            },
+            m2m={"evidence": [statements[key] for key in item["evidence"]]},
+        )
+        kept.add(row.pk)
+    return kept
 
 
 def _link_statements(data: dict, statements: dict[str, Statement], proposals: dict[str, Proposal]) -> None:
@@ -271,7 +310,7 @@ def _prune(report: SeedReport, model, rows) -> None:
     """Remove the seed-made rows of `rows` that nobody else has touched, one by one so each leaves a history record."""
     rows = list(rows)
     touched = _people_touched(model, [row.pk for row in rows])
-    if model in (StatusChange, Stance):
+    if model in (StatusChange, Stance, ProposalRelation):
         touched |= {row.pk for row in rows if row.recorded_by_id is not None}
     for row in rows:
         if row.pk in touched:
@@ -295,6 +334,7 @@ def _seed_statements(negotiation: Negotiation):
         | Q(proposal__negotiation=negotiation)
         | Q(stances__proposal__negotiation=negotiation)
         | Q(status_changes__proposal__negotiation=negotiation)
+        | Q(proposal_relations__from_proposal__negotiation=negotiation)
     )
     return Statement.objects.filter(
         of_negotiation, document__excerpt=True, document__source=None, extractor_version="", corrected=False
@@ -304,7 +344,8 @@ def _seed_statements(negotiation: Negotiation):
 def _prune_evidence(report: SeedReport, gone: set[int]) -> None:
     """Statements an earlier load made that the file no longer has (their span, speaker or document changed), unless
     something still cites them; then the excerpt documents left without a statement."""
-    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None).select_related("document")
+    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None, proposal_relations=None)
+    rows = rows.select_related("document")
     rows = list(rows)
     documents = {row.document for row in rows}
     _prune(report, Statement, rows)

@@ -14,13 +14,14 @@ from positions.vocabularies import (
     PartyKind,
     ProposalKind,
     ProposalStatus,
+    RelationType,
     SourceKind,
     StanceValue,
     StatementKind,
     StatementMode,
 )
 
-OPTIONAL_LISTS = {"sources"}
+OPTIONAL_LISTS = {"sources", "relations"}
 MIN_POLL_INTERVAL = 60  # the source_poll_interval_at_least_minute constraint
 
 
@@ -227,6 +228,27 @@ def seed_problems(*, data) -> list[SeedProblem]:
                 check.known(party, f"{entry_path}.party", parties, "party")
             check.choice(entry, entry_path, "stance", StanceValue)
             _check_recorded(check, entry, entry_path, statements)
+
+    relations: set = set()
+    for path, item in check.objects(data, "relations"):
+        ends = [check.text(item, path, name) for name in ("from", "to")]
+        for name, slug in zip(("from", "to"), ends, strict=True):
+            if slug is not None:
+                check.known(slug, f"{path}.{name}", proposals, "proposal")
+        if ends[0] is not None and ends[0] == ends[1]:
+            check.add(f"{path}.to", "a proposal cannot bear on itself")
+        check.choice(item, path, "type", RelationType)
+        since = check.day(item, path, "since")
+        check.choice(item, path, "since_precision", DatePrecision, required=False)
+        _check_precision(check, since, item.get("since_precision"), f"{path}.since")
+        if "evidence" not in item:
+            check.add(f"{path}.evidence", "required: a list of statement keys")
+        elif item["evidence"] == []:
+            check.add(f"{path}.evidence", "a relation needs at least one statement as evidence")
+        for index, key in enumerate(check.strings(item, path, "evidence")):
+            check.known(key, f"{path}.evidence[{index}]", statements, "statement")
+        if None not in ends:
+            check.unique((*ends, item.get("type")), path, relations, "relation")
     return check.problems
 
 

@@ -8,7 +8,9 @@ Extracting again is idempotent: machine-made statements still pending are matche
 speaker and updated, inserted or deleted; every curator decision (approved, rejected, corrected, or
 entered by a person) stays as it is, and a span a curator decided on is not suggested again.
 Suggested stances are pending, carry their statement as evidence and a confidence, and a
-suggestion a curator rejected is not made again.
+suggestion a curator rejected is not made again. So are suggested relations between two proposals a
+statement names with a relation cue: one live row per (from, to, relation), which later statements
+add evidence to.
 
 A speaker nobody entered becomes a pending actor with the role its words suggest (party, title, from the
 day said, whether it speaks for the party: `people.new_actor`); crowds ("Diplomats") never become actors.
@@ -25,7 +27,18 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 
 from positions import pipeline, selectors
-from positions.models import Actor, Document, Issue, Party, Proposal, Role, Stance, Statement, StatusChange
+from positions.models import (
+    Actor,
+    Document,
+    Issue,
+    Party,
+    Proposal,
+    ProposalRelation,
+    Role,
+    Stance,
+    Statement,
+    StatusChange,
+)
 from positions.pipeline import (
     EXTRACTOR_VERSION,
     DateSaid,
@@ -34,6 +47,7 @@ from positions.pipeline import (
     Found,
     Lexicon,
     NewActor,
+    RelationSuggestion,
     StanceSuggestion,
     StatementFinding,
 )
@@ -54,6 +68,7 @@ class ExtractReport:
     statements: Counter = field(default_factory=Counter)  # inserted, updated, unchanged, deleted, kept
     stances: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     statuses: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
+    relations: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     new_actors: list[str] = field(default_factory=list)
     suggested_stance_ids: list[int] = field(default_factory=list)  # announced to webhooks' subscribers
     suggested_status_ids: list[int] = field(default_factory=list)
@@ -64,7 +79,7 @@ class ExtractReport:
             f"statements: {s['inserted']} inserted, {s['updated']} updated, {s['unchanged']} unchanged, "
             f"{s['deleted']} deleted, {s['kept']} kept as curated; stances: {t['suggested']} suggested, "
             f"{t['unchanged']} unchanged, {t['deleted']} withdrawn; statuses: {self.statuses['suggested']} "
-            f"suggested; {len(self.new_actors)} new speakers"
+            f"suggested; relations: {self.relations['suggested']} suggested; {len(self.new_actors)} new speakers"
         )
 
 
@@ -173,6 +188,7 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
     if gone:
         report.stances["deleted"] += _suggestions_withdraw(Stance, [s.pk for s in gone])
         report.statuses["deleted"] += _suggestions_withdraw(StatusChange, [s.pk for s in gone])
+        report.relations["deleted"] += _suggestions_withdraw(ProposalRelation, [s.pk for s in gone])
         Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
         report.statements["deleted"] = len(gone)
     # The document's date may have changed since: curated statements the machine dated, and the
@@ -186,6 +202,8 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
             _suggest(suggestion, statement, refs, report)
         if finding.tabled:
             _table(refs.proposal_row(finding.tabled), statement, finding.statement.confidence, report)
+        for suggestion in finding.relations:
+            _relate(suggestion, statement, refs, report)
     changes_announce(stances=report.suggested_stance_ids, statuses=report.suggested_status_ids)
     return report
 
@@ -296,7 +314,57 @@ def _table(proposal: Proposal | None, statement: Statement, confidence: float, r
     row.evidence.add(statement)
 
 
-def _suggestions_withdraw(model: type[Stance] | type[StatusChange], statement_ids: list[int]) -> int:
+def _relate(suggestion: RelationSuggestion, statement: Statement, refs: "_References", report: ExtractReport) -> None:
+    """Suggest that one proposal bears on another from the day the statement said so, with it as evidence.
+
+    The live row of (from, to, relation) gains the statement as evidence and, while it is still the
+    extractor's pending suggestion, the earlier date; a relation a curator rejected or entered is left alone.
+    """
+    source, target = refs.proposal_row(suggestion.from_proposal), refs.proposal_row(suggestion.to_proposal)
+    if source is None or target is None or source.pk == target.pk:
+        return
+    rows = ProposalRelation.objects.filter(from_proposal=source, to_proposal=target, relation=suggestion.relation)
+    rows = list(rows.select_for_update())
+    live = next((r for r in rows if r.review_state != ReviewState.REJECTED), None)
+    if live is None and rows:
+        report.relations["declined"] += 1  # a curator rejected it: not suggested again
+        return
+    if live is None:
+        live = ProposalRelation.objects.create(
+            from_proposal=source,
+            to_proposal=target,
+            relation=suggestion.relation,
+            effective=statement.said_on,
+            effective_precision=statement.said_precision,
+            confidence=suggestion.confidence,
+            recorded_via=EXTRACTOR_VIA,
+            machine={
+                "from": source.slug,
+                "to": target.slug,
+                "relation": suggestion.relation,
+                "effective": statement.said_on.isoformat(),
+                "confidence": suggestion.confidence,
+            },
+            note=f"Suggested by the extractor: “{suggestion.cue}” in what {statement.speaker or statement.party} said.",
+        )
+        report.relations["suggested"] += 1
+    elif not live.recorded_via.startswith("extractor"):
+        report.relations["declined"] += 1  # entered by a person: theirs to change
+        return
+    else:
+        report.relations["unchanged"] += 1
+        if live.review_state == ReviewState.PENDING and statement.said_on < live.effective:
+            live.effective, live.effective_precision = statement.said_on, statement.said_precision
+            live.machine = {**(live.machine or {}), "effective": statement.said_on.isoformat()}
+            live._change_reason = _reason(f"{EXTRACTOR_VIA}: said earlier")
+            live.save(update_fields=["effective", "effective_precision", "machine"])
+    if not live.evidence.filter(pk=statement.pk).exists():  # an add of nothing would still write a history record
+        live.evidence.add(statement)
+
+
+def _suggestions_withdraw(
+    model: type[Stance] | type[StatusChange] | type[ProposalRelation], statement_ids: list[int]
+) -> int:
     """Pending machine suggestions left with no evidence once these statements go."""
     withdrawn = 0
     for row in model.objects.filter(
@@ -321,6 +389,7 @@ class _References:
             self.issues_by_key.setdefault(issue.key, []).append(issue)
         slugs = {f.proposal for f in findings.statements} | {f.tabled for f in findings.statements}
         slugs |= {s.proposal for f in findings.statements for s in f.stances}
+        slugs |= {k for f in findings.statements for r in f.relations for k in (r.from_proposal, r.to_proposal)}
         self.proposals = {p.slug: p for p in Proposal.objects.filter(slug__in=slugs - {""})}
         keys = {f.statement.speaker.key for f in findings.statements if f.statement.speaker.key}
         self.actors = {a.slug: a for a in Actor.objects.filter(slug__in=keys)}
@@ -396,6 +465,7 @@ def documents_extract(*, documents, progress=None) -> ExtractReport:
         total.statements.update(one.statements)
         total.stances.update(one.stances)
         total.statuses.update(one.statuses)
+        total.relations.update(one.relations)
         total.new_actors.extend(one.new_actors)
         if progress is not None:
             progress(document, one)

@@ -65,6 +65,7 @@ class ProposalEntry:
     issue: str
     proponent: str
     description: str = ""
+    kind: str = "proposal"  # proposal, demand, threat or offer
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,18 @@ class StanceSuggestion:
 
 
 @dataclass(frozen=True)
+class RelationSuggestion:
+    """A statement names two proposals with a relation cue ("in response to", "instead of", "unless"):
+    `from_proposal` bears on `to_proposal` as `relation` says (pending, for curators)."""
+
+    from_proposal: str  # the proposals' keys
+    to_proposal: str
+    relation: str  # one of vocabularies.RelationType
+    cue: str  # the words the relation was read from
+    confidence: float
+
+
+@dataclass(frozen=True)
 class StatementFinding:
     """One statement and what it suggests: the proposal it bears on, stances, a proposal tabled, a new actor."""
 
@@ -195,6 +208,7 @@ class StatementFinding:
     stances: tuple[StanceSuggestion, ...] = ()
     tabled: str = ""  # the key of a proposal its proponent puts on the table here, or ""
     new_actor: NewActor | None = None  # its speaker, when nobody entered them
+    relations: tuple[RelationSuggestion, ...] = ()  # relations between two proposals it names
 
 
 @dataclass(frozen=True)

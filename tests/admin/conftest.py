@@ -22,6 +22,7 @@ def curator_group(db) -> Group:
         for app_config in apps.get_app_configs():
             create_permissions(app_config, verbosity=0)
         importlib.import_module("positions.migrations.0009_curator_group").curator_group_set(apps)
+        importlib.import_module("positions.migrations.0019_relations").curator_relations_grant(apps)
     return Group.objects.get(name="Curator")
 
 

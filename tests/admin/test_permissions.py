@@ -20,6 +20,7 @@ def test_the_curator_group_holds_exactly_the_curating_permissions(curator_group)
         "view_statement", "add_statement", "change_statement",
         "view_stance", "add_stance", "change_stance",
         "view_statuschange", "add_statuschange", "change_statuschange",
+        "view_proposalrelation", "add_proposalrelation", "change_proposalrelation",
         "view_actor", "add_actor", "change_actor", "merge_actor",
         "view_role", "add_role", "change_role", "delete_role",
         "view_proposal", "add_proposal", "change_proposal", "merge_proposal",

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from positions.models import Source, Stance, Statement, StatusChange
+from positions import selectors
+from positions.models import ProposalRelation, Source, Stance, Statement, StatusChange
 from positions.vocabularies import ReviewState
 from tests import factories
 from tests.admin.conftest import pending_statement
@@ -199,6 +200,32 @@ def test_suggested_stances_and_status_changes_are_reviewed_with_their_evidence(c
         assert row.review_state == ReviewState.APPROVED
         assert row.history.first().history_user == curator
         assert shown(curator_client.get(queue)) == set()
+
+
+def test_a_suggested_relation_approved_in_the_queue_is_public_as_approved(curator_client, curator):
+    evidence = pending_statement()
+    relation = factories.relation(
+        review_state=ReviewState.PENDING, recorded_via="extractor test-1", confidence=0.5, relation="backs"
+    )
+    relation.evidence.add(evidence)
+    queue = reverse("admin:positions_proposalrelation_changelist")
+    page = curator_client.get(queue)
+    assert shown(page) == {relation.pk}
+    assert "Review queue: suggested relations between proposals" in page.content.decode()
+    assert '<mark class="desk-quote">NATO will build two separate systems.</mark>' in page.content.decode()
+
+    def public() -> list[str]:
+        found = selectors.proposal_relations(proposal_id=relation.to_proposal_id, states=[ReviewState.APPROVED])
+        return [r["label"] for r in found["relations"]]
+
+    assert public() == []
+    curator_client.post(review_url(relation, "approved"), {"next": queue})
+    relation.refresh_from_db()
+    assert relation.review_state == ReviewState.APPROVED
+    assert relation.history.first().history_user == curator
+    assert public() == ["backed by"]
+    assert shown(curator_client.get(queue)) == set()
+    assert ProposalRelation.objects.count() == 1
 
 
 def test_a_stance_correction_keeps_what_the_extractor_suggested(curator_client):

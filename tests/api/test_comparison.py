@@ -382,8 +382,13 @@ def test_a_proposals_history_lists_its_events_in_date_order_with_their_quotes(cl
         spec["proponent"],
         spec["first_stated"],
     )
-    events = body["events"]
-    assert [e["date"] for e in events] == sorted(e["date"] for e in events)
+    assert [e["date"] for e in body["events"]] == sorted(e["date"] for e in body["events"])
+    relations = [e for e in body["events"] if e["type"] == "relation"]
+    touching = [r for r in seeded["relations"] if spec["slug"] in (r["from"], r["to"])]
+    assert sorted(e["relation"]["proposal"]["slug"] for e in relations) == sorted(
+        r["to"] if r["from"] == spec["slug"] else r["from"] for r in touching
+    )
+    events = [e for e in body["events"] if e["type"] != "relation"]
     expected = {
         (kind, row.get("party"), row["effective"]): (row[kind], {quotes[k] for k in row["evidence"]})
         for kind, rows in (("status", spec["statuses"]), ("stance", spec["stances"]))
@@ -431,8 +436,11 @@ def test_the_history_costs_the_same_queries_for_1_and_10_events(client, db):
         change.evidence.add(f.statement(review_state=ReviewState.APPROVED))
     for day in range(1, 6):
         f.stance(proposal=ten, effective=date(2010, 2, day)).evidence.add(f.statement(review_state="approved"))
+    for kind in ("counter_to", "backs", "supersedes"):
+        f.relation(from_proposal=ten, relation=kind).evidence.add(f.statement(review_state="approved"))
     counts = [queries_for(client, f"/api/v1/proposals/{p}/history") for p in (one.proposal_id, ten.id)]
-    assert counts[0] == counts[1] == 5 + 1 + 2  # the data version, the request's savepoint and its release
+    # Seven (two of them the relations and their evidence), the data version, the request's savepoint and its release.
+    assert counts[0] == counts[1] == 7 + 1 + 2
 
 
 # --- schema ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from positions.models import (
     Negotiation,
     Party,
     Proposal,
+    ProposalRelation,
     Role,
     Source,
     Stance,
@@ -33,7 +34,10 @@ from tests.conftest import BASE_DIR, CORPUS, DATA, SEED_GOLD, SEED_GOLD_ELSEWHER
 pytestmark = pytest.mark.django_db
 
 EXAMPLE_FILE = BASE_DIR / "fixtures" / "examples" / "iran-nuclear-programme.json"
-MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance]
+MODELS = [
+    Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance,
+    ProposalRelation,
+]  # fmt: skip
 ISSUE_KEYS = {
     "architecture",
     "deployment",
@@ -53,7 +57,7 @@ ISSUE_KEYS = {
 def row_counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     counts["evidence links"] = (
-        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance))
+        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance, ProposalRelation))
         + Statement.topics.through.objects.count()
     )
     return counts
@@ -67,6 +71,24 @@ def test_it_leaves_the_same_rows_when_loaded_twice(seed_data):
     assert row_counts() == after_first
     assert all(c["inserted"] == 0 and c["updated"] == 0 for c in second.outcomes.values()), second.lines()
     assert sum(c["inserted"] for c in first.outcomes.values()) == sum(after_first[m.__name__] for m in MODELS)
+
+
+def test_the_seed_relates_proposals_with_quoted_evidence(seed_data):
+    negotiation_seed(data=seed_data)
+    quotes = {s["key"]: s["quote"] for s in seed_data["statements"]}
+    rows = list(ProposalRelation.objects.select_related("from_proposal", "to_proposal").prefetch_related("evidence"))
+
+    assert len(rows) == len(seed_data["relations"]) >= 6
+    assert {r.relation for r in rows} >= {"counter_to", "supersedes", "conditional_on", "backs", "alternative_to"}
+    for row in rows:
+        assert row.review_state == "approved" and row.recorded_via == "seed"
+        assert row.evidence.exists()
+        for statement in row.evidence.all():
+            assert statement.quote in quotes.values()
+            assert statement.document.text[statement.start : statement.end] == statement.quote
+    found = {(r.from_proposal.slug, r.relation, r.to_proposal.slug, r.effective.isoformat()) for r in rows}
+    assert ("joint-sectoral-system", "counter_to", "nato-territorial-missile-defence", "2010-11-20") in found
+    assert ("two-separate-systems", "counter_to", "joint-sectoral-system", "2011-01-19") in found
 
 
 def test_it_keeps_the_negotiations_own_order_of_its_parties(seed_data):

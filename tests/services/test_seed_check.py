@@ -85,3 +85,37 @@ def test_a_said_on_known_to_the_month_or_year_is_its_first_day(example):
         "statements[1].said_on: 2015-07-01 is known to the year: write 1 January",
         "statements[2].said_precision: 'roughly' is not one of day, month, year, approximate",
     ]
+
+
+def test_it_checks_the_relations_between_proposals(example):
+    first, second = (p["slug"] for p in example["proposals"][:2])
+    evidence = example["statements"][0]["key"]
+    good = {"from": first, "to": second, "type": "alternative_to", "since": "2015-04-01", "evidence": [evidence]}
+    example["relations"] = [good]
+    assert problems(example) == []
+
+    example["relations"] = [
+        good,
+        dict(good),
+        {
+            "from": first,
+            "to": first,
+            "type": "rivals",
+            "since": "2015-04-15",
+            "since_precision": "month",
+            "evidence": [],
+        },
+        {"from": "nowhere", "to": second, "type": "backs", "since": "2015-04-01", "evidence": ["no-such-statement"]},
+        {"from": first, "to": second, "type": "backs"},
+    ]
+    assert problems(example) == [
+        f"relations[1]: relation ('{first}', '{second}', 'alternative_to') appears twice",
+        "relations[2].to: a proposal cannot bear on itself",
+        "relations[2].type: 'rivals' is not one of counter_to, supersedes, conditional_on, backs, alternative_to",
+        "relations[2].since: 2015-04-15 is known to the month: write the month's first day",
+        "relations[2].evidence: a relation needs at least one statement as evidence",
+        "relations[3].from: unknown proposal 'nowhere'",
+        "relations[3].evidence[0]: unknown statement 'no-such-statement'",
+        "relations[4].since: required: a date as YYYY-MM-DD",
+        "relations[4].evidence: required: a list of statement keys",
+    ]
