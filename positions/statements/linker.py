@@ -44,9 +44,56 @@ def contents_and_sources(sequences: list[Sequence], labels: list[list[str]]) -> 
     return contents, sources
 
 
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def subjects(sequences: list[Sequence]) -> list[Span]:
+    """The subject of every reporting verb ("officials said", "the report found"), whole: its phrase as
+    the parse draws it, appositions included ("Tim Hess, a developer in Virginia,")."""
+    out = []
+    for k, sequence in enumerate(sequences):
+        heads = sequence.heads
+        if not heads:
+            continue
+        n = len(heads)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, head in enumerate(heads):
+            if head != i:
+                children[head].append(i)
+        for verb in range(n):
+            if not _cue(sequence, verb):
+                continue
+            for child in children[verb]:
+                dep = _dep(sequence, child)
+                if dep == "agent":  # "was said by the minister"
+                    child = next((c for c in children[child] if _dep(sequence, c) == "pobj"), None)
+                    if child is None:
+                        continue
+                elif dep not in SUBJECT_DEPS:
+                    continue
+                lo = hi = child
+                stack = [child]
+                while stack:
+                    node = stack.pop()
+                    lo, hi = min(lo, node), max(hi, node)
+                    stack.extend(children[node])
+                while hi > lo and _dep(sequence, hi) == "punct":
+                    hi -= 1
+                if hi - lo + 1 > 40:
+                    continue
+                out.append(Span(k, lo, hi + 1, sequence.offsets[lo][0], sequence.offsets[hi][1], "subject"))
+    return out
+
+
 def candidates(sequences: list[Sequence], sources: list[Span]) -> list[Span]:
-    """The tagger's sources, then entities and pronouns that do not overlap them."""
+    """The tagger's sources, the reporting verbs' subjects that differ from them, then entities and pronouns
+    that overlap neither."""
     out = list(sources)
+    known = {(s.start, s.end) for s in sources}
+    for subject in subjects(sequences):
+        if (subject.start, subject.end) not in known:
+            out.append(subject)
+            known.add((subject.start, subject.end))
     taken = {(s.seq, i) for s in sources for i in range(s.first, s.last)}
     for k, sequence in enumerate(sequences):
         i, n = 0, len(sequence.ents)

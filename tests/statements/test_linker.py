@@ -12,6 +12,7 @@ from positions.statements.linker import (
     continues,
     cue_between,
     pair_features,
+    subjects,
 )
 
 from .conftest import parsed, span_of, words_of
@@ -31,8 +32,8 @@ def read(text: str, labels: list[str]):
     return sequences, contents, candidates(sequences, sources)
 
 
-def named(text: str, pool: list[Span], words: str) -> Span:
-    return next(c for c in pool if text[c.start : c.end] == words)
+def named(text: str, pool: list[Span], words: str, kind: str | None = None) -> Span:
+    return next(c for c in pool if text[c.start : c.end] == words and kind in (None, c.kind))
 
 
 def test_it_reads_contents_and_sources_from_the_labels_of_every_piece():
@@ -91,7 +92,7 @@ def test_it_describes_a_pronoun_after_its_content_with_no_cue_between():
 
 def test_it_describes_a_candidate_inside_its_content():
     sequences, (content,), pool = read(REPORT, REPORT_LABELS)
-    f = pair_features(sequences, content, named(REPORT, pool, "Russia"), 0)
+    f = pair_features(sequences, content, named(REPORT, pool, "Russia", "place"), 0)
     assert f["side=inside"] == f["kind=place"] == f["dist=0"] == 1.0
 
 
@@ -104,6 +105,18 @@ def test_it_tells_the_subject_of_the_content_s_cue_from_the_subject_of_another_c
     assert medvedev["subjcue"] == 1.0  # "agreed" is a reporting verb, but the quotation does not hang from it
     assert "samecue" not in medvedev
     assert medvedev["samesent=0"] == 1.0
+
+
+def test_the_subject_of_a_reporting_verb_is_a_candidate_whole():
+    text = "Tim Hess, a real estate developer in Virginia, said the bank knew. The report was cited by officials."
+    sequences = parsed(text)
+    found = {text[s.start : s.end] for s in subjects(sequences)}
+    assert "Tim Hess, a real estate developer in Virginia" in found  # the apposition kept, the last comma not
+    assert "officials" in found  # the agent of a passive reporting verb
+    pool = candidates(sequences, [])
+    kinds = {(text[c.start : c.end], c.kind) for c in pool}
+    assert ("Tim Hess, a real estate developer in Virginia", "subject") in kinds
+    assert ("Tim Hess", "person") in kinds  # the name inside stays a candidate of its own
 
 
 def test_it_counts_the_pieces_between_a_content_and_a_candidate_in_an_earlier_paragraph():

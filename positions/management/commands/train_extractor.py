@@ -136,7 +136,7 @@ def train(gold: list[corpus.Annotated], general: list[corpus.Annotated], curated
         tagger_figures = training.fit_tagger(parsed, out / models.FILES["tagger"])
         timings["tagger"] = round(time.perf_counter() - t0, 1)
         t0 = time.perf_counter()
-        linker_figures = training.fit_linker(parsed, out / models.FILES["linker"])
+        linker_figures = training.fit_linker(parsed, Tagger(out / models.FILES["tagger"]), out / models.FILES["linker"])
         timings["linker"] = round(time.perf_counter() - t0, 1)
         data_spans = {
             "polnear": {"documents": len(general), "statements": sum(len(d.statements) for d in general)},
