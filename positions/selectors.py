@@ -8,13 +8,19 @@ one, then the one recorded last.
 A stance or status is a run: it began when first stated and holds until a different value is in
 force. A row that repeats the value in force the day before is a restatement: it adds evidence,
 not a change. "Since" is the run's start; the changes list only the rows that start a run.
+
+"As known at K" (`known_at`): the same reads over the rows as the tracker held them at moment K, read
+from the audit history (django-simple-history's records: each row's latest record by K, unless that
+record is its deletion), so that a citation's answer stays the same after curators change things. The
+proposals, stances, status changes and their evidence links are read as they were; the statements
+themselves (their quotes, documents and review) as they are now. `known_at=None` is now.
 """
 
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -82,10 +88,32 @@ def party_for_actor_on(*, actor: Actor, on: date) -> Party | None:
     return role.party if role else None
 
 
-def proposals_as_of(*, negotiation: Negotiation, as_of: date) -> QuerySet[Proposal]:
-    """Proposals already on the table on that date."""
+def rows_known(model, *, known_at: datetime | None) -> QuerySet:
+    """The rows of a model with audit history as the tracker held them at `known_at`, or as they are now
+    when None. As known, they are history records (the row's fields and `id`, its own foreign keys): each
+    row's latest record by then (DISTINCT ON, one pass over the history's index), left out when that
+    record is its deletion. Every read below runs on either, in the same number of queries."""
+    if known_at is None:
+        return model.objects.all()
+    records = model.history.filter(history_date__lte=known_at)
+    latest = records.order_by("id", "-history_date", "-history_id").distinct("id").values("history_id")
+    return model.history.filter(history_id__in=latest).exclude(history_type="-").order_by()
+
+
+def _evidence_links(model, *, known_at: datetime | None) -> tuple[QuerySet, str]:
+    """The evidence links (statement, row) of a stance or status change model as known at `known_at`, and
+    the path from a link to its row (its model's name now, `history` as known). Either has `<model>_id`."""
+    if known_at is None:
+        return model.evidence.through.objects.all(), model._meta.model_name
+    copied = model.history.model.evidence.model  # simple-history's copy of the links of each record
+    return copied.objects.filter(history__in=rows_known(model, known_at=known_at)), "history"
+
+
+def proposals_as_of(*, negotiation: Negotiation, as_of: date, known_at: datetime | None = None) -> QuerySet[Proposal]:
+    """Proposals already on the table on that date (as known at `known_at`)."""
     return (
-        Proposal.objects.filter(negotiation=negotiation, first_stated__lte=as_of)
+        rows_known(Proposal, known_at=known_at)
+        .filter(negotiation=negotiation, first_stated__lte=as_of)
         .select_related("issue", "proponent")
         .order_by("issue__key", "first_stated", "title")
     )
@@ -102,8 +130,9 @@ def _stance_rows(
     proposals: Iterable[Proposal] | None,
     parties: Iterable[Party] | None,
     include_pending: bool,
+    known_at: datetime | None = None,
 ) -> QuerySet[Stance]:
-    stances = Stance.objects.filter(_visible(include_pending), effective__lte=as_of)
+    stances = rows_known(Stance, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
         stances = stances.filter(proposal__negotiation=negotiation)
     if proposals is not None:
@@ -120,10 +149,11 @@ def stances_as_of(
     proposals: Iterable[Proposal] | None = None,
     parties: Iterable[Party] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> QuerySet[Stance]:
-    """One stance per (proposal, party): the one in force on `as_of`. One query."""
+    """One stance per (proposal, party): the one in force on `as_of` (as known at `known_at`). One query."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
-    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
     return (
         stances.select_related("party", "proposal")
         .order_by("proposal_id", "party_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -138,11 +168,12 @@ def stance_runs_as_of(
     proposals: Iterable[Proposal] | None = None,
     parties: Iterable[Party] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> list[Stance]:
     """The stances of `stances_as_of`, each with `since`, the day its run began, and `run`, the ids of
     the rows that stated it, the first one first. One query, over every row up to `as_of`."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
-    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
     stances = stances.select_related("party").only(*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
     return _runs_in_force(stances, "stance")
 
@@ -152,9 +183,14 @@ def stance_as_of(*, party: Party, proposal: Proposal, as_of: date, include_pendi
 
 
 def _status_rows(
-    *, as_of: date, negotiation: Negotiation | None, proposals: Iterable[Proposal] | None, include_pending: bool
+    *,
+    as_of: date,
+    negotiation: Negotiation | None,
+    proposals: Iterable[Proposal] | None,
+    include_pending: bool,
+    known_at: datetime | None = None,
 ) -> QuerySet[StatusChange]:
-    changes = StatusChange.objects.filter(_visible(include_pending), effective__lte=as_of)
+    changes = rows_known(StatusChange, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
         changes = changes.filter(proposal__negotiation=negotiation)
     if proposals is not None:
@@ -168,9 +204,11 @@ def statuses_as_of(
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> QuerySet[StatusChange]:
-    """One status change per proposal: the one in force on `as_of`. One query."""
-    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
+    """One status change per proposal: the one in force on `as_of` (as known at `known_at`). One query."""
+    scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return (
         changes.select_related("proposal")
         .order_by("proposal_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -188,10 +226,12 @@ def status_runs_as_of(
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> list[StatusChange]:
     """The status changes of `statuses_as_of`, each with `since` and `run` as in `stance_runs_as_of`.
     One query."""
-    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
+    scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return _runs_in_force(changes.only(*_RUN_FIELDS, "status"), "status")
 
 
@@ -384,9 +424,11 @@ def _in_force_order(row) -> tuple:
     return (row.effective, -_REVIEW_RANK.get(row.review_state, 2), row.recorded_at, row.id)
 
 
-def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
-    """The evidence statements of these stances, by stance id: one query on the through table."""
-    links = Stance.evidence.through.objects.filter(stance_id__in=stance_ids)
+def _stance_evidence(*, stance_ids: list[int], known_at: datetime | None = None) -> dict[int, list[dict]]:
+    """The evidence statements of these stances (as known at `known_at`), by stance id: one query on the
+    through table (or its history)."""
+    links, _ = _evidence_links(Stance, known_at=known_at)
+    links = links.filter(stance_id__in=stance_ids)
     links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=False, path="statement__speaker"))
     rows = links.order_by().values(
@@ -440,20 +482,21 @@ def positions_compare(
     as_of: date,
     parties: list[Party],
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> dict:
-    """The comparison matrix as of a date: every proposal tabled by then (by issue key, first
-    stated, title) with its status and, for each party in the given order, the stance in force:
-    since when (its run's start), when last stated (its run's latest evidence, else its latest
+    """The comparison matrix as of a date, as known at `known_at` (None: now): every proposal tabled by
+    then (by issue key, first stated, title) with its status and, for each party in the given order,
+    the stance in force: since when (its run's start), when last stated (its run's latest evidence, else its latest
     row's date), how many evidence statements ground its run and the one shown first.
 
     Rejected rows and statements never count, for anyone: they are not in force and ground
-    nothing. Four queries whatever the size of the matrix.
+    nothing. Four queries whatever the size of the matrix, as known at any moment.
     """
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of))
-    args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at))
+    args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": known_at}
     statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
     stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
-    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run])
+    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run], known_at=known_at)
 
     rows = []
     for proposal in proposals:
@@ -479,7 +522,13 @@ def positions_compare(
             }
         )
     parties_out = [_party_ref(party) for party in parties]
-    return {"negotiation": negotiation.slug, "as_of": as_of, "parties": parties_out, "proposals": rows}
+    return {
+        "negotiation": negotiation.slug,
+        "as_of": as_of,
+        "known_at": known_at,
+        "parties": parties_out,
+        "proposals": rows,
+    }
 
 
 def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until: date) -> dict:
@@ -589,14 +638,15 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
 
 
 def _history_evidence(
-    model, *, proposals: list[Proposal], curator: bool, until: date | None = None
+    model, *, proposals: list[Proposal], curator: bool, until: date | None = None, known_at: datetime | None = None
 ) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on these proposals (in force by `until`, when given), by
-    row id, by date said: one query, no document text."""
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given; as known
+    at `known_at`), by row id, by date said: one query, no document text."""
     owner = model._meta.model_name
-    links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
+    links, row = _evidence_links(model, known_at=known_at)
+    links = links.filter(**{f"{row}__proposal__in": proposals})
     if until is not None:
-        links = links.filter(**{f"{owner}__effective__lte": until})
+        links = links.filter(**{f"{row}__effective__lte": until})
     if not curator:
         links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=curator, path="statement__speaker"))
@@ -636,22 +686,26 @@ def _history_evidence(
     return by_row
 
 
-def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
-    """A proposal and its timeline: status changes and stances by effective date, then recorded_at,
+def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datetime | None = None) -> dict | None:
+    """A proposal and its timeline, as known at `known_at` (None: now): status changes and stances by
+    effective date, then recorded_at,
     each with the start of its run (`since`), whether it restates the value in force the day before
     (`restatement`) and its evidence statements and their documents, a stance's party's own first.
     None when there is no such proposal. Rejected rows and statements are for curators only (a
     rejected row never was in force: no run, no restatement). Five queries whatever the number of events.
     """
-    proposal = Proposal.objects.select_related("negotiation", "issue", "proponent").filter(pk=proposal_id).first()
+    proposals = rows_known(Proposal, known_at=known_at).select_related("negotiation", "issue", "proponent")
+    proposal = proposals.filter(id=proposal_id).first()
     if proposal is None:
         return None
     events = []
     for kind, model, field in (("status", StatusChange, "status"), ("stance", Stance, "stance")):
-        rows = rows_visible(model, curator=curator).filter(proposal=proposal)
+        rows = rows_known(model, known_at=known_at).filter(proposal_id=proposal.id)
+        if not curator:
+            rows = rows.exclude(review_state=ReviewState.REJECTED)
         if model is Stance:
             rows = rows.select_related("party")
-        evidence = _history_evidence(model, proposals=[proposal], curator=curator)
+        evidence = _history_evidence(model, proposals=[proposal.id], curator=curator, known_at=known_at)
         rows = list(rows)
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
         runs = {
@@ -690,6 +744,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "proponent": _party_ref(proposal.proponent),
         "kind": proposal.kind,
         "first_stated": proposal.first_stated,
+        "known_at": known_at,
         "events": [event for *_, event in events],
     }
 

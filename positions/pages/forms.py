@@ -2,7 +2,7 @@
 
 from django import forms
 
-from positions.days import DayField
+from positions.days import DayField, MomentField, known_moment
 from positions.filters import InvalidFilters
 
 
@@ -14,6 +14,20 @@ class AsOfForm(forms.Form):
     as_of = date_field("As of")
     hide_unreviewed = forms.BooleanField(required=False, label="Hide unreviewed positions")
     all_parties = forms.BooleanField(required=False, label="Show parties with no stance")
+    known_at = MomentField(required=False, label="As known at")
+
+    def clean_known_at(self):
+        # A moment still to come is now: the record as it is.
+        return known_moment(self.cleaned_data.get("known_at"))
+
+
+class KnownAtForm(forms.Form):
+    """?known_at= alone: a proposal's timeline as the tracker held it then."""
+
+    known_at = MomentField(required=False, label="As known at")
+
+    def clean_known_at(self):
+        return known_moment(self.cleaned_data.get("known_at"))
 
 
 class ChangesForm(forms.Form):
