@@ -29,6 +29,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    F,
     FilteredRelation,
     IntegerField,
     OuterRef,
@@ -56,7 +57,16 @@ from positions.models import (
     StatusChange,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import CAMEO_ROOT, ReviewState
+from positions.vocabularies import (
+    CAMEO_ROOT,
+    KIND_MEANINGS,
+    STANCE_MEANINGS,
+    STATUS_MEANINGS,
+    ProposalStatus,
+    ReviewState,
+    StanceValue,
+    StatementKind,
+)
 
 T = TypeVar("T")
 
@@ -1120,3 +1130,249 @@ def page_rows(*, rows: QuerySet, start: int, stop: int) -> list:
     ids = list(rows.values_list("pk", flat=True)[start:stop])
     found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
     return [found[pk] for pk in ids if pk in found]
+
+
+# --- the codebook and the release tables: the public record as data --------------------------------
+
+_APPROVED = ReviewState.APPROVED
+
+
+def _example(row: dict, prefix: str = "") -> dict:
+    """An example statement of the codebook, from a values() row whose statement fields start with `prefix`."""
+    return {
+        "id": row[f"{prefix}id"],
+        "quote": row[f"{prefix}quote"],
+        "said_on": row[f"{prefix}said_on"],
+        "speaker": row["shown_speaker__name"],
+        "party": row[f"{prefix}party__name"],
+        "document": {
+            "title": row[f"{prefix}document__title"],
+            "publisher": row[f"{prefix}document__publisher"],
+            "published": row[f"{prefix}document__published"],
+            "url": row[f"{prefix}document__url"],
+        },
+    }
+
+
+def _example_fields(prefix: str = "") -> list[str]:
+    names = ["id", "quote", "said_on", "party__name", "document__title", "document__publisher"]
+    names += ["document__published", "document__url"]
+    return [f"{prefix}{name}" for name in names] + ["shown_speaker__name"]
+
+
+def _statement_examples(by: str) -> dict:
+    """One approved statement for each value of `by` (a statement field or path): a direct quote first,
+    then the earliest said, then the lowest id, so that the same record gives the same example."""
+    direct_first = Case(When(mode="direct", then=Value(0)), default=Value(1), output_field=IntegerField())
+    rows = Statement.objects.filter(review_state=_APPROVED).annotate(shown_speaker=speaker_shown(curator=False))
+    rows = rows.annotate(direct_first=direct_first).order_by(by, "direct_first", "said_on", "id").distinct(by)
+    return {row[by]: _example(row) for row in rows.values(by, *_example_fields())}
+
+
+def _position_examples(model, field: str) -> dict:
+    """One approved evidence statement of an approved row of `model` (stance or status change) for each
+    value of its `field`, the stance's own party's words first, then the earliest said, then the lowest id."""
+    owner = model._meta.model_name
+    links = model.evidence.through.objects.filter(
+        **{f"{owner}__review_state": _APPROVED}, statement__review_state=_APPROVED
+    )
+    links = links.annotate(shown_speaker=speaker_shown(curator=False, path="statement__speaker"))
+    by = f"{owner}__{field}"
+    order = [by]
+    if model is Stance:
+        own = Case(
+            When(statement__party_id=F("stance__party_id"), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        links = links.annotate(own_first=own)
+        order.append("own_first")
+    rows = links.order_by(*order, "statement__said_on", "statement_id").distinct(by)
+    extra = [f"{owner}__proposal__title"] + ([f"{owner}__party__name"] if model is Stance else [])
+    found = {}
+    for row in rows.values(by, *extra, *_example_fields("statement__")):
+        example = _example(row, "statement__")
+        example["proposal"] = row[f"{owner}__proposal__title"]
+        if model is Stance:
+            example["stance_party"] = row["stance__party__name"]
+        found[row[by]] = example
+    return found
+
+
+def codebook() -> dict:
+    """Every kind (with its CAMEO root), stance, status, topic (each negotiation's issues) and party, defined,
+    each with an example from the public record where one exists: an approved statement (the evidence of
+    an approved stance or status for those), its speaker, party, date and source. Seven queries."""
+    kinds = _statement_examples("kind")
+    stances = _position_examples(Stance, "stance")
+    statuses = _position_examples(StatusChange, "status")
+    topics = _statement_examples("topics__id")
+    parties = _statement_examples("party_id")
+    issues = Issue.objects.select_related("negotiation", "parent").order_by("negotiation__slug", "key")
+    party_rows = Party.objects.prefetch_related(
+        Prefetch("negotiations", queryset=Negotiation.objects.order_by("slug"))
+    ).order_by("name")
+    return {
+        "kinds": [
+            {
+                "value": value,
+                "label": label,
+                "definition": KIND_MEANINGS[value],
+                "cameo": CAMEO_ROOT[value],
+                "example": kinds.get(value),
+            }
+            for value, label in StatementKind.choices
+        ],
+        "stances": [
+            {"value": value, "label": label, "definition": STANCE_MEANINGS[value], "example": stances.get(value)}
+            for value, label in StanceValue.choices
+        ],
+        "statuses": [
+            {"value": value, "label": label, "definition": STATUS_MEANINGS[value], "example": statuses.get(value)}
+            for value, label in ProposalStatus.choices
+        ],
+        "topics": [
+            {
+                "value": issue.key,
+                "label": issue.title,
+                "definition": issue.description,
+                "negotiation": issue.negotiation.slug,
+                "parent": issue.parent.key if issue.parent else None,
+                "example": topics.get(issue.id),
+            }
+            for issue in issues
+        ],
+        "parties": [
+            {
+                "value": party.slug,
+                "label": party.name,
+                "definition": party.get_kind_display(),
+                "aliases": sorted(party.aliases),
+                "metonyms": sorted(party.metonyms),
+                "negotiations": [n.slug for n in party.negotiations.all()],
+                "example": parties.get(party.id),
+            }
+            for party in party_rows
+        ],
+    }
+
+
+def _ids(values) -> str:
+    return ";".join(str(i) for i in sorted(i for i in values if i is not None))
+
+
+def _public_evidence(model) -> dict[int, str]:
+    """The approved evidence statements of each approved row of `model`, as "id;id", by row id. One query."""
+    owner = model._meta.model_name
+    links = model.evidence.through.objects.filter(
+        **{f"{owner}__review_state": _APPROVED}, statement__review_state=_APPROVED
+    )
+    found: dict[int, list[int]] = {}
+    for row_id, statement_id in links.values_list(f"{owner}_id", "statement_id"):
+        found.setdefault(row_id, []).append(statement_id)
+    return {row_id: _ids(ids) for row_id, ids in found.items()}
+
+
+# (header, value path) of each release table but the statements (STATEMENT_COLUMNS), in a fixed order.
+RELEASE_COLUMNS = {
+    "stances.csv": [
+        ("stance_id", "id"),
+        ("proposal_id", "proposal_id"),
+        ("proposal", "proposal__slug"),
+        ("party_id", "party_id"),
+        ("party", "party__name"),
+        ("stance", "stance"),
+        ("effective", "effective"),
+        ("note", "note"),
+    ],
+    "statuses.csv": [
+        ("status_change_id", "id"),
+        ("proposal_id", "proposal_id"),
+        ("proposal", "proposal__slug"),
+        ("status", "status"),
+        ("effective", "effective"),
+        ("note", "note"),
+    ],
+    "proposals.csv": [
+        ("proposal_id", "id"),
+        ("negotiation", "negotiation__slug"),
+        ("slug", "slug"),
+        ("title", "title"),
+        ("issue", "issue__key"),
+        ("proponent", "proponent__name"),
+        ("kind", "kind"),
+        ("first_stated", "first_stated"),
+        ("description", "description"),
+    ],
+    "parties.csv": [
+        ("party_id", "id"),
+        ("slug", "slug"),
+        ("name", "name"),
+        ("kind", "kind"),
+        ("aliases", "aliases"),
+        ("metonyms", "metonyms"),
+    ],
+    "actors.csv": [("actor_id", "id"), ("slug", "slug"), ("name", "name"), ("kind", "kind"), ("aliases", "aliases")],
+    "roles.csv": [
+        ("role_id", "id"),
+        ("actor_id", "actor_id"),
+        ("actor", "actor__name"),
+        ("party_id", "party_id"),
+        ("party", "party__name"),
+        ("title", "title"),
+        ("start", "start"),
+        ("end", "end"),
+        ("speaks_for_party", "speaks_for_party"),
+    ],
+    "documents.csv": [
+        ("document_id", "id"),
+        ("url", "url"),
+        ("title", "title"),
+        ("publisher", "publisher"),
+        ("author", "author"),
+        ("published", "published"),
+        ("language", "language"),
+        ("content_sha256", "content_hash"),
+    ],
+}
+
+
+def _tidy(value):
+    """A list (aliases, metonyms) as one sorted "a;b" cell."""
+    return ";".join(sorted(value)) if isinstance(value, list) else value
+
+
+def _table(name: str, rows: QuerySet, evidence: dict[int, str] | None = None) -> tuple[list[str], Iterator[tuple]]:
+    columns = RELEASE_COLUMNS[name]
+    headers = [header for header, _ in columns] + (["evidence"] if evidence is not None else [])
+    values = rows.order_by("id").values_list(*(path for _, path in columns))
+
+    def lines() -> Iterator[tuple]:
+        for row in values.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            cells = tuple(_tidy(value) for value in row)
+            yield (*cells, evidence.get(row[0], "")) if evidence is not None else cells
+
+    return headers, lines()
+
+
+def release_tables() -> dict[str, tuple[list[str], Iterator[tuple]]]:
+    """The public record as tidy tables, by file name: headers in a fixed order and rows sorted by id (the
+    statements by date said, then id, as every export): approved statements (the public export's columns),
+    approved stances and status changes (with the ids of their approved evidence statements, "id;id"),
+    proposals, parties, approved speakers and their roles, and the documents approved statements quote
+    (metadata, no text). Nothing the public does not see and no moment of writing: the same record gives
+    the same tables. Each table is read lazily, one query each."""
+    approved = statements_visible(curator=False).filter(review_state=_APPROVED)
+    documents = Document.objects.filter(pk__in=Statement.objects.filter(review_state=_APPROVED).values("document_id"))
+    return {
+        "statements.csv": statements_table(matching=approved, curator=False),
+        "stances.csv": _table("stances.csv", Stance.objects.filter(review_state=_APPROVED), _public_evidence(Stance)),
+        "statuses.csv": _table(
+            "statuses.csv", StatusChange.objects.filter(review_state=_APPROVED), _public_evidence(StatusChange)
+        ),
+        "proposals.csv": _table("proposals.csv", Proposal.objects.all()),
+        "parties.csv": _table("parties.csv", Party.objects.all()),
+        "actors.csv": _table("actors.csv", Actor.objects.filter(review_state=_APPROVED)),
+        "roles.csv": _table("roles.csv", Role.objects.filter(actor__review_state=_APPROVED)),
+        "documents.csv": _table("documents.csv", documents),
+    }
