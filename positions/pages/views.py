@@ -4,7 +4,7 @@ No view touches the ORM itself, so each page costs the fixed number of queries o
 (tests/pages/test_queries.py counts them at two sizes of data).
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.core.paginator import Paginator
@@ -49,13 +49,11 @@ def _cite(what: str, permalink: str) -> str:
 
 
 def _known_label(known_at: datetime | None) -> str:
-    """The moment a view's citation names: the one asked for, else now (to the next whole second, so that
-    the moment read back takes in every write this page shows). A page is cached per data version, so the
-    moment it was first built names a record that has not changed while it is served."""
-    if known_at is not None:
-        return moment_label(known_at)
-    now = timezone.now().astimezone(UTC)
-    return moment_label(now.replace(microsecond=0) + timedelta(seconds=1 if now.microsecond else 0))
+    """The moment a view's citation names: the one asked for, else now, to the microsecond (a moment
+    rounded to the second could take in a write made just after the page, or leave out one just before).
+    A page is cached per data version, so the moment it was first built names a record that has not
+    changed while it is served."""
+    return moment_label(known_at if known_at is not None else timezone.now())
 
 
 def _year_before(day: date) -> date:
