@@ -541,11 +541,14 @@ def positions_compare(
     }
 
 
-def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until: date) -> dict:
+def _evidence_ids_between(
+    model, *, negotiation: Negotiation, after: date, until: date, known_at: datetime | None = None
+) -> dict:
     """Statement ids grounding each row of `model` with after < effective <= until, by row id."""
     owner = model._meta.model_name  # the through table's column: stance, statuschange
-    window = {f"{owner}__proposal__negotiation": negotiation, f"{owner}__effective__gt": after}
-    links = model.evidence.through.objects.filter(**window, **{f"{owner}__effective__lte": until})
+    links, row = _evidence_links(model, known_at=known_at)
+    window = {f"{row}__proposal__negotiation": negotiation, f"{row}__effective__gt": after}
+    links = links.filter(**window, **{f"{row}__effective__lte": until})
     links = links.exclude(statement__review_state=ReviewState.REJECTED)
     by_row: dict[int, list[int]] = {}
     for row_id, statement_id in links.order_by("statement__said_on", "statement_id").values_list(
@@ -555,8 +558,10 @@ def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until
     return by_row
 
 
-def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: date) -> dict:
-    """What changed after `date_from` up to and including `date_to`.
+def positions_changes(
+    *, negotiation: Negotiation, date_from: date, date_to: date, known_at: datetime | None = None
+) -> dict:
+    """What changed after `date_from` up to and including `date_to`, as known at `known_at` (None: now).
 
     `changes`: every status change and stance with date_from < effective <= date_to that differs
     from the value in force the day before it took effect (`previous`; a restatement changed
@@ -566,10 +571,11 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
     and statements changed nothing: left out. Five queries whatever the number of changes.
     """
     upto = {"proposal__negotiation": negotiation, "effective__lte": date_to}
-    between = {"negotiation": negotiation, "after": date_from, "until": date_to}
+    between = {"negotiation": negotiation, "after": date_from, "until": date_to, "known_at": known_at}
+    public = ~Q(review_state=ReviewState.REJECTED)
     histories = (
-        ("status", rows_visible(StatusChange, curator=False).filter(**upto).select_related("proposal")),
-        ("stance", rows_visible(Stance, curator=False).filter(**upto).select_related("proposal", "party")),
+        ("status", rows_known(StatusChange, known_at=known_at).filter(public, **upto).select_related("proposal")),
+        ("stance", rows_known(Stance, known_at=known_at).filter(public, **upto).select_related("proposal", "party")),
     )
     evidence = {
         "status": _evidence_ids_between(StatusChange, **between),
@@ -596,6 +602,7 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
         "negotiation": negotiation.slug,
         "from": date_from,
         "to": date_to,
+        "known_at": known_at,
         "changes": [entry for _, entry in sorted(changes, key=lambda c: c[0])],
         "summary": [entry for _, entry in sorted(summary, key=lambda s: s[0])],
     }
@@ -823,9 +830,11 @@ def _run_evidence(row, evidence: dict[int, list[dict]]) -> list[dict]:
     return sorted(found.values(), key=lambda s: (s["said_on"], s["id"]))
 
 
-def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True) -> dict | None:
-    """Where an issue stands on `as_of`, from the record alone: for each proposal of the issue tabled
-    by then (in the matrix's order), who put it forward and the statement that first grounds it; its
+def issue_summary(
+    *, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True, known_at: datetime | None = None
+) -> dict | None:
+    """Where an issue stands on `as_of` (as known at `known_at`), from the record alone: for each proposal
+    of the issue tabled by then (in the matrix's order), who put it forward and the statement that first grounds it; its
     status run; each party's stance run (`since`, `last_stated`, the statements that began it and
     last restated it), in the negotiation's own order, and the parties with none; and its real
     changes (a value that differs from the one before it: a restatement is not a change), by date,
@@ -837,15 +846,17 @@ def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pe
         return None
     parties = negotiation_parties(negotiation=negotiation, own_order=True)
     order = {party.id: i for i, party in enumerate(parties)}
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of).filter(issue=issue))
-    upto = {"proposal__in": proposals, "effective__lte": as_of}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at).filter(issue=issue))
+    ids = [proposal.id for proposal in proposals]  # ids: as known, a row is a history record, its pk another
+    upto = {"proposal_id__in": ids, "effective__lte": as_of}
+    known = {"known_at": known_at}
     histories = {
-        "status": list(StatusChange.objects.filter(_visible(include_pending), **upto)),
-        "stance": list(Stance.objects.filter(_visible(include_pending), **upto).select_related("party")),
+        "status": list(rows_known(StatusChange, **known).filter(_visible(include_pending), **upto)),
+        "stance": list(rows_known(Stance, **known).filter(_visible(include_pending), **upto).select_related("party")),
     }
     evidence = {
-        "status": _history_evidence(StatusChange, proposals=proposals, curator=False, until=as_of),
-        "stance": _history_evidence(Stance, proposals=proposals, curator=False, until=as_of),
+        "status": _history_evidence(StatusChange, proposals=ids, curator=False, until=as_of, **known),
+        "stance": _history_evidence(Stance, proposals=ids, curator=False, until=as_of, **known),
     }
     statuses = {row.proposal_id: row for row in _runs_in_force(histories["status"], "status")}
     stances: dict[int, list] = {}
@@ -912,6 +923,7 @@ def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pe
         "negotiation": negotiation.slug,
         "issue": {"key": issue.key, "title": issue.title, "description": issue.description},
         "as_of": as_of,
+        "known_at": known_at,
         "proposals": summary,
     }
 

@@ -218,3 +218,32 @@ def test_the_calendars_ends_are_a_moment_to_come_or_one_before_anything():
     assert known_moment(parse_moment("9999-12-31T23:59:59-05:00")) is None
     assert known_moment(parse_moment("0001-01-01T00:00:00+05:00")) == datetime.min.replace(tzinfo=UTC)
     assert known_moment(parse_moment("0001-01-01")) is not None
+
+
+def test_the_changes_as_known_before_the_change_do_not_list_it(client, changed):
+    def nato_values(**params) -> set[tuple[str, str]]:
+        query = {"negotiation": SEED, "from": "2011-01-01", "to": AS_OF, **params}
+        response = client.get("/api/v1/changes", query)
+        assert response.status_code == 200, response.content
+        changes = response.json()["changes"]
+        return {(c["date"], c["value"]) for c in changes if c["party"] and c["party"]["slug"] == "nato"}
+
+    now, then = nato_values(), nato_values(known_at=changed)
+    added = now - then
+    assert added and {value for _, value in added} == {"opposes"}
+
+    page = client.get(f"/negotiations/{SEED}/changes/", {"from": "2011-01-01", "to": AS_OF, "known_at": changed})
+    cite = html.fromstring(page.content).xpath('//*[contains(@class, "cite-text")]')[0].text_content()
+    assert f"as known on {changed}" in cite
+
+
+def test_the_issue_page_as_known_before_the_change(client, changed):
+    url = f"/negotiations/{SEED}/issues/architecture/"
+
+    def nato_clause(**params) -> str:
+        page = html.fromstring(client.get(url, {"as_of": AS_OF, **params}).content)
+        clause = page.xpath(f'//article[@data-proposal="{TWO_SYSTEMS}"]//li[@data-party="nato"]//span')[0]
+        return clause.text_content().strip()
+
+    assert nato_clause(known_at=changed) == "supports"
+    assert nato_clause() == "opposes"

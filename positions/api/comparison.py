@@ -63,9 +63,10 @@ class HistoryQuerySerializer(serializers.Serializer):
 
 
 class ChangesQuerySerializer(_DateRangeFields, serializers.Serializer):
-    """?negotiation=&from=&to=, from <= to."""
+    """?negotiation=&from=&to=&known_at=, from <= to."""
 
     negotiation = serializers.CharField(max_length=100)
+    known_at = KnownAtField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs):
         if attrs["from"] > attrs["to"]:
@@ -178,6 +179,9 @@ class ChangesSerializer(_DateRangeFields, serializers.Serializer):
     """The changes after `from` up to `to`, and the values in force on `from` that differ on `to`."""
 
     negotiation = serializers.CharField(help_text="The negotiation's slug.")
+    known_at = serializers.DateTimeField(
+        allow_null=True, help_text="The moment whose record answered (from `known_at`); null: the record as it is now."
+    )
     changes = ChangeSerializer(many=True)
     summary = ChangeSummarySerializer(many=True)
 
@@ -341,6 +345,7 @@ class ChangesView(APIView):
             OpenApiParameter(
                 "to", OpenApiTypes.DATE, required=True, description="Changes up to and including this day; >= from."
             ),
+            known_at_parameter(),
         ],
         responses={200: ChangesSerializer, **ERRORS},
     )
@@ -348,11 +353,13 @@ class ChangesView(APIView):
         query = _query(ChangesQuerySerializer, request)
         negotiation = _negotiation(query["negotiation"])
 
+        dates = {"date_from": query["from"], "date_to": query["to"], "known_at": query["known_at"]}
+
         def build() -> dict:
-            changes = selectors.positions_changes(negotiation=negotiation, date_from=query["from"], date_to=query["to"])
+            changes = selectors.positions_changes(negotiation=negotiation, **dates)
             return ChangesSerializer(changes).data
 
-        return _answer(request, ("changes", negotiation.pk, query["from"], query["to"]), build)
+        return _answer(request, ("changes", negotiation.pk, query["from"], query["to"], query["known_at"]), build)
 
 
 class ProposalHistoryView(APIView):

@@ -30,8 +30,8 @@ class KnownAtForm(forms.Form):
         return known_moment(self.cleaned_data.get("known_at"))
 
 
-class ChangesForm(forms.Form):
-    """?from=&to=: `from` is a Python keyword, so the fields are added by name."""
+class ChangesForm(KnownAtForm):
+    """?from=&to=&known_at=: `from` is a Python keyword, so the fields are added by name."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -202,8 +202,12 @@ def _changes(request: HttpRequest, slug: str):
     date_from = form.cleaned_data["from"] or min(max(negotiation.started or date.min, _year_before(date_to)), date_to)
     if date_from > date_to:
         return None, bad_request(request, ["“From” must be on or before “to”."])
-    changes = selectors.positions_changes(negotiation=negotiation, date_from=date_from, date_to=date_to)
-    return {"negotiation": negotiation, "date_from": date_from, "date_to": date_to, "changes": changes}, None
+    known_at = form.cleaned_data["known_at"]
+    changes = selectors.positions_changes(
+        negotiation=negotiation, date_from=date_from, date_to=date_to, known_at=known_at
+    )
+    data = {"negotiation": negotiation, "date_from": date_from, "date_to": date_to, "changes": changes}
+    return {**data, "known_at": known_at}, None
 
 
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
@@ -231,15 +235,20 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
                 "after_word": value_word(kind, entry["after"]),
             }
         )
+    known = moment_label(data["known_at"]) if data["known_at"] else None
     params = {"from": data["date_from"].isoformat(), "to": data["date_to"].isoformat()}
-    permalink = _permalink(request, params)
-    what = f"{data['negotiation'].title}: changes from {params['from']} to {params['to']}"
+    known_label = _known_label(data["known_at"])
+    permalink = _permalink(request, {**params, "known_at": known_label})
+    what = f"{data['negotiation'].title}: changes from {params['from']} to {params['to']}, as known on {known_label}"
     context = {
         **data,
         "rows": rows,
         "summary": summary,
         "permalink": permalink,
-        "csv_query": urlencode(params),
+        "known_label": known_label,
+        "known_param": known,
+        "now_query": urlencode(params),
+        "csv_query": urlencode({**params, **({"known_at": known} if known else {})}),
         "cite": _cite(what, permalink),
     }
     return render(request, "pages/changes.html", context)
@@ -343,7 +352,10 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     today = timezone.localdate()
     as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
     hide = form.cleaned_data["hide_unreviewed"]
-    summary = selectors.issue_summary(negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide)
+    known_at = form.cleaned_data["known_at"]
+    summary = selectors.issue_summary(
+        negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide, known_at=known_at
+    )
     if summary is None:
         raise Http404("No such issue.")
     for item in summary["proposals"]:
@@ -355,8 +367,10 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         for change in item["changes"]:
             change["previous_word"] = value_word(change["type"], change["previous"])
             change["value_word"] = value_word(change["type"], change["value"])
-    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if hide else None}
-    permalink = _permalink(request, params)
+    known = moment_label(known_at) if known_at else None
+    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if hide else None, "known_at": known}
+    known_label = _known_label(known_at)
+    permalink = _permalink(request, {**params, "known_at": known_label})
     title = summary["issue"]["title"]
     context = {
         "negotiation": negotiation,
@@ -367,7 +381,14 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "legend": legend(),
         "matrix_query": urlencode({k: v for k, v in params.items() if v}),
         "permalink": permalink,
-        "cite": _cite(f"{negotiation.title}: {title}, where it stands as of {as_of.isoformat()}", permalink),
+        "known_at": known_at,
+        "known_label": known_label,
+        "known_param": known,
+        "now_query": urlencode({k: v for k, v in params.items() if v and k != "known_at"}),
+        "cite": _cite(
+            f"{negotiation.title}: {title}, where it stands as of {as_of.isoformat()}, as known on {known_label}",
+            permalink,
+        ),
     }
     return render(request, "pages/issue.html", context)
 

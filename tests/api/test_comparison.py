@@ -443,7 +443,7 @@ def test_the_schema_documents_parameters_bodies_and_errors():
     validate_schema(schema)
     operations = {
         "/api/v1/compare": {"negotiation", "as_of", "known_at", "parties", "approved_only"},
-        "/api/v1/changes": {"negotiation", "from", "to"},
+        "/api/v1/changes": {"negotiation", "from", "to", "known_at"},
         "/api/v1/proposals/{id}/history": {"id", "known_at"},
     }
     for route, names in operations.items():
@@ -464,4 +464,4 @@ def test_the_schema_documents_parameters_bodies_and_errors():
         "latest_statement",
     }
     assert {"since", "restatement"} <= set(components["HistoryEvent"]["properties"])
-    assert list(components["Changes"]["properties"]) == ["negotiation", "from", "to", "changes", "summary"]
+    assert list(components["Changes"]["properties"]) == ["negotiation", "from", "to", "known_at", "changes", "summary"]
