@@ -119,6 +119,14 @@ def _evidence_links(model, *, known_at: datetime | None) -> tuple[QuerySet, str]
     return copied.objects.filter(history__in=rows_known(model, known_at=known_at)), "history"
 
 
+def _of_negotiation(negotiation: Negotiation, known_at: datetime | None) -> Q:
+    """Rows (stances, status changes) on the negotiation's proposals, as known at `known_at`: by the
+    proposals' own history, since a proposal merged away since then is no longer there to join."""
+    if known_at is None:
+        return Q(proposal__negotiation=negotiation)
+    return Q(proposal_id__in=rows_known(Proposal, known_at=known_at).filter(negotiation=negotiation).values("id"))
+
+
 def proposals_as_of(*, negotiation: Negotiation, as_of: date, known_at: datetime | None = None) -> QuerySet[Proposal]:
     """Proposals already on the table on that date (as known at `known_at`)."""
     return (
@@ -144,9 +152,9 @@ def _stance_rows(
 ) -> QuerySet[Stance]:
     stances = rows_known(Stance, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
-        stances = stances.filter(proposal__negotiation=negotiation)
+        stances = stances.filter(_of_negotiation(negotiation, known_at))
     if proposals is not None:
-        stances = stances.filter(proposal__in=list(proposals))
+        stances = stances.filter(proposal_id__in=[proposal.id for proposal in proposals])
     if parties is not None:
         stances = stances.filter(party__in=list(parties))
     return stances
@@ -202,9 +210,9 @@ def _status_rows(
 ) -> QuerySet[StatusChange]:
     changes = rows_known(StatusChange, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
-        changes = changes.filter(proposal__negotiation=negotiation)
+        changes = changes.filter(_of_negotiation(negotiation, known_at))
     if proposals is not None:
-        changes = changes.filter(proposal__in=list(proposals))
+        changes = changes.filter(proposal_id__in=[proposal.id for proposal in proposals])
     return changes
 
 
