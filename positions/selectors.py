@@ -8,13 +8,19 @@ one, then the one recorded last.
 A stance or status is a run: it began when first stated and holds until a different value is in
 force. A row that repeats the value in force the day before is a restatement: it adds evidence,
 not a change. "Since" is the run's start; the changes list only the rows that start a run.
+
+"As known at K" (`known_at`): the same reads over the rows as the tracker held them at moment K, read
+from the audit history (django-simple-history's records: each row's latest record by K, unless that
+record is its deletion), so that a citation's answer stays the same after curators change things. The
+proposals, stances, status changes and their evidence links are read as they were; the statements
+themselves (their quotes, documents and review) as they are now. `known_at=None` is now.
 """
 
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar
 
 from django.contrib.postgres.aggregates import StringAgg
@@ -55,7 +61,17 @@ from positions.models import (
     Subscription,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import CAMEO_ROOT, RELATION_WORDS, ReviewState
+from positions.vocabularies import (
+    CAMEO_ROOT,
+    KIND_MEANINGS,
+    RELATION_WORDS,
+    STANCE_MEANINGS,
+    STATUS_MEANINGS,
+    ProposalStatus,
+    ReviewState,
+    StanceValue,
+    StatementKind,
+)
 
 T = TypeVar("T")
 
@@ -87,10 +103,40 @@ def party_for_actor_on(*, actor: Actor, on: date) -> Party | None:
     return role.party if role else None
 
 
-def proposals_as_of(*, negotiation: Negotiation, as_of: date) -> QuerySet[Proposal]:
-    """Proposals already on the table on that date."""
+def rows_known(model, *, known_at: datetime | None) -> QuerySet:
+    """The rows of a model with audit history as the tracker held them at `known_at`, or as they are now
+    when None. As known, they are history records (the row's fields and `id`, its own foreign keys): each
+    row's latest record by then (DISTINCT ON, one pass over the history's index), left out when that
+    record is its deletion. Every read below runs on either, in the same number of queries."""
+    if known_at is None:
+        return model.objects.all()
+    records = model.history.filter(history_date__lte=known_at)
+    latest = records.order_by("id", "-history_date", "-history_id").distinct("id").values("history_id")
+    return model.history.filter(history_id__in=latest).exclude(history_type="-").order_by()
+
+
+def _evidence_links(model, *, known_at: datetime | None) -> tuple[QuerySet, str]:
+    """The evidence links (statement, row) of a stance or status change model as known at `known_at`, and
+    the path from a link to its row (its model's name now, `history` as known). Either has `<model>_id`."""
+    if known_at is None:
+        return model.evidence.through.objects.all(), model._meta.model_name
+    copied = model.history.model.evidence.model  # simple-history's copy of the links of each record
+    return copied.objects.filter(history__in=rows_known(model, known_at=known_at)), "history"
+
+
+def _of_negotiation(negotiation: Negotiation, known_at: datetime | None) -> Q:
+    """Rows (stances, status changes) on the negotiation's proposals, as known at `known_at`: by the
+    proposals' own history, since a proposal merged away since then is no longer there to join."""
+    if known_at is None:
+        return Q(proposal__negotiation=negotiation)
+    return Q(proposal_id__in=rows_known(Proposal, known_at=known_at).filter(negotiation=negotiation).values("id"))
+
+
+def proposals_as_of(*, negotiation: Negotiation, as_of: date, known_at: datetime | None = None) -> QuerySet[Proposal]:
+    """Proposals already on the table on that date (as known at `known_at`)."""
     return (
-        Proposal.objects.filter(negotiation=negotiation, first_stated__lte=as_of)
+        rows_known(Proposal, known_at=known_at)
+        .filter(negotiation=negotiation, first_stated__lte=as_of)
         .select_related("issue", "proponent")
         .order_by("issue__key", "first_stated", "title")
     )
@@ -107,12 +153,13 @@ def _stance_rows(
     proposals: Iterable[Proposal] | None,
     parties: Iterable[Party] | None,
     include_pending: bool,
+    known_at: datetime | None = None,
 ) -> QuerySet[Stance]:
-    stances = Stance.objects.filter(_visible(include_pending), effective__lte=as_of)
+    stances = rows_known(Stance, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
-        stances = stances.filter(proposal__negotiation=negotiation)
+        stances = stances.filter(_of_negotiation(negotiation, known_at))
     if proposals is not None:
-        stances = stances.filter(proposal__in=list(proposals))
+        stances = stances.filter(proposal_id__in=[proposal.id for proposal in proposals])
     if parties is not None:
         stances = stances.filter(party__in=list(parties))
     return stances
@@ -125,10 +172,11 @@ def stances_as_of(
     proposals: Iterable[Proposal] | None = None,
     parties: Iterable[Party] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> QuerySet[Stance]:
-    """One stance per (proposal, party): the one in force on `as_of`. One query."""
+    """One stance per (proposal, party): the one in force on `as_of` (as known at `known_at`). One query."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
-    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
     return (
         stances.select_related("party", "proposal")
         .order_by("proposal_id", "party_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -143,11 +191,12 @@ def stance_runs_as_of(
     proposals: Iterable[Proposal] | None = None,
     parties: Iterable[Party] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> list[Stance]:
     """The stances of `stances_as_of`, each with `since`, the day its run began, and `run`, the ids of
     the rows that stated it, the first one first. One query, over every row up to `as_of`."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
-    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending)
+    stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
     stances = stances.select_related("party").only(*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
     return _runs_in_force(stances, "stance")
 
@@ -157,13 +206,18 @@ def stance_as_of(*, party: Party, proposal: Proposal, as_of: date, include_pendi
 
 
 def _status_rows(
-    *, as_of: date, negotiation: Negotiation | None, proposals: Iterable[Proposal] | None, include_pending: bool
+    *,
+    as_of: date,
+    negotiation: Negotiation | None,
+    proposals: Iterable[Proposal] | None,
+    include_pending: bool,
+    known_at: datetime | None = None,
 ) -> QuerySet[StatusChange]:
-    changes = StatusChange.objects.filter(_visible(include_pending), effective__lte=as_of)
+    changes = rows_known(StatusChange, known_at=known_at).filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
-        changes = changes.filter(proposal__negotiation=negotiation)
+        changes = changes.filter(_of_negotiation(negotiation, known_at))
     if proposals is not None:
-        changes = changes.filter(proposal__in=list(proposals))
+        changes = changes.filter(proposal_id__in=[proposal.id for proposal in proposals])
     return changes
 
 
@@ -173,9 +227,11 @@ def statuses_as_of(
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> QuerySet[StatusChange]:
-    """One status change per proposal: the one in force on `as_of`. One query."""
-    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
+    """One status change per proposal: the one in force on `as_of` (as known at `known_at`). One query."""
+    scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return (
         changes.select_related("proposal")
         .order_by("proposal_id", "-effective", _APPROVED_FIRST, "-recorded_at", "-id")
@@ -193,10 +249,12 @@ def status_runs_as_of(
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> list[StatusChange]:
     """The status changes of `statuses_as_of`, each with `since` and `run` as in `stance_runs_as_of`.
     One query."""
-    changes = _status_rows(as_of=as_of, negotiation=negotiation, proposals=proposals, include_pending=include_pending)
+    scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return _runs_in_force(changes.only(*_RUN_FIELDS, "status"), "status")
 
 
@@ -389,9 +447,11 @@ def _in_force_order(row) -> tuple:
     return (row.effective, -_REVIEW_RANK.get(row.review_state, 2), row.recorded_at, row.id)
 
 
-def _stance_evidence(*, stance_ids: list[int]) -> dict[int, list[dict]]:
-    """The evidence statements of these stances, by stance id: one query on the through table."""
-    links = Stance.evidence.through.objects.filter(stance_id__in=stance_ids)
+def _stance_evidence(*, stance_ids: list[int], known_at: datetime | None = None) -> dict[int, list[dict]]:
+    """The evidence statements of these stances (as known at `known_at`), by stance id: one query on the
+    through table (or its history)."""
+    links, _ = _evidence_links(Stance, known_at=known_at)
+    links = links.filter(stance_id__in=stance_ids)
     links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=False, path="statement__speaker"))
     rows = links.order_by().values(
@@ -445,20 +505,21 @@ def positions_compare(
     as_of: date,
     parties: list[Party],
     include_pending: bool = True,
+    known_at: datetime | None = None,
 ) -> dict:
-    """The comparison matrix as of a date: every proposal tabled by then (by issue key, first
-    stated, title) with its status and, for each party in the given order, the stance in force:
-    since when (its run's start), when last stated (its run's latest evidence, else its latest
+    """The comparison matrix as of a date, as known at `known_at` (None: now): every proposal tabled by
+    then (by issue key, first stated, title) with its status and, for each party in the given order,
+    the stance in force: since when (its run's start), when last stated (its run's latest evidence, else its latest
     row's date), how many evidence statements ground its run and the one shown first.
 
     Rejected rows and statements never count, for anyone: they are not in force and ground
-    nothing. Four queries whatever the size of the matrix.
+    nothing. Four queries whatever the size of the matrix, as known at any moment.
     """
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of))
-    args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at))
+    args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": known_at}
     statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
     stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
-    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run])
+    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run], known_at=known_at)
 
     rows = []
     for proposal in proposals:
@@ -484,14 +545,23 @@ def positions_compare(
             }
         )
     parties_out = [_party_ref(party) for party in parties]
-    return {"negotiation": negotiation.slug, "as_of": as_of, "parties": parties_out, "proposals": rows}
+    return {
+        "negotiation": negotiation.slug,
+        "as_of": as_of,
+        "known_at": known_at,
+        "parties": parties_out,
+        "proposals": rows,
+    }
 
 
-def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until: date) -> dict:
+def _evidence_ids_between(
+    model, *, negotiation: Negotiation, after: date, until: date, known_at: datetime | None = None
+) -> dict:
     """Statement ids grounding each row of `model` with after < effective <= until, by row id."""
     owner = model._meta.model_name  # the through table's column: stance, statuschange
-    window = {f"{owner}__proposal__negotiation": negotiation, f"{owner}__effective__gt": after}
-    links = model.evidence.through.objects.filter(**window, **{f"{owner}__effective__lte": until})
+    links, row = _evidence_links(model, known_at=known_at)
+    window = {f"{row}__proposal__negotiation": negotiation, f"{row}__effective__gt": after}
+    links = links.filter(**window, **{f"{row}__effective__lte": until})
     links = links.exclude(statement__review_state=ReviewState.REJECTED)
     by_row: dict[int, list[int]] = {}
     for row_id, statement_id in links.order_by("statement__said_on", "statement_id").values_list(
@@ -501,8 +571,10 @@ def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until
     return by_row
 
 
-def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: date) -> dict:
-    """What changed after `date_from` up to and including `date_to`.
+def positions_changes(
+    *, negotiation: Negotiation, date_from: date, date_to: date, known_at: datetime | None = None
+) -> dict:
+    """What changed after `date_from` up to and including `date_to`, as known at `known_at` (None: now).
 
     `changes`: every status change and stance with date_from < effective <= date_to that differs
     from the value in force the day before it took effect (`previous`; a restatement changed
@@ -512,10 +584,11 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
     and statements changed nothing: left out. Five queries whatever the number of changes.
     """
     upto = {"proposal__negotiation": negotiation, "effective__lte": date_to}
-    between = {"negotiation": negotiation, "after": date_from, "until": date_to}
+    between = {"negotiation": negotiation, "after": date_from, "until": date_to, "known_at": known_at}
+    public = ~Q(review_state=ReviewState.REJECTED)
     histories = (
-        ("status", rows_visible(StatusChange, curator=False).filter(**upto).select_related("proposal")),
-        ("stance", rows_visible(Stance, curator=False).filter(**upto).select_related("proposal", "party")),
+        ("status", rows_known(StatusChange, known_at=known_at).filter(public, **upto).select_related("proposal")),
+        ("stance", rows_known(Stance, known_at=known_at).filter(public, **upto).select_related("proposal", "party")),
     )
     evidence = {
         "status": _evidence_ids_between(StatusChange, **between),
@@ -542,6 +615,7 @@ def positions_changes(*, negotiation: Negotiation, date_from: date, date_to: dat
         "negotiation": negotiation.slug,
         "from": date_from,
         "to": date_to,
+        "known_at": known_at,
         "changes": [entry for _, entry in sorted(changes, key=lambda c: c[0])],
         "summary": [entry for _, entry in sorted(summary, key=lambda s: s[0])],
     }
@@ -594,17 +668,25 @@ def _change(field: str, row, previous, evidence: list[int]) -> dict:
 
 
 def _history_evidence(
-    model, *, proposals: list[Proposal] | None = None, curator: bool, until: date | None = None, rows: Q | None = None
+    model,
+    *,
+    proposals: list[Proposal] | None = None,
+    curator: bool,
+    until: date | None = None,
+    rows: Q | None = None,
+    known_at: datetime | None = None,
 ) -> dict[int, list[dict]]:
-    """The evidence of every row of `model` on these proposals (in force by `until`, when given), or of the
-    rows `rows` says (a condition on the evidence links), by row id, by date said: one query, no document text."""
+    """The evidence of every row of `model` on these proposals (in force by `until`, when given; as known
+    at `known_at`), or of the rows `rows` says (a condition on the evidence links, as they are now), by row
+    id, by date said: one query, no document text."""
     owner = model._meta.model_name
     if rows is not None:
-        links = model.evidence.through.objects.filter(rows)
+        links, row = model.evidence.through.objects.filter(rows), owner
     else:
-        links = model.evidence.through.objects.filter(**{f"{owner}__proposal__in": proposals})
+        links, row = _evidence_links(model, known_at=known_at)
+        links = links.filter(**{f"{row}__proposal__in": proposals})
     if until is not None:
-        links = links.filter(**{f"{owner}__effective__lte": until})
+        links = links.filter(**{f"{row}__effective__lte": until})
     if not curator:
         links = links.exclude(statement__review_state=ReviewState.REJECTED)
     links = links.annotate(shown_speaker=speaker_shown(curator=curator, path="statement__speaker"))
@@ -644,23 +726,27 @@ def _history_evidence(
     return by_row
 
 
-def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
-    """A proposal and its timeline: status changes and stances by effective date, then recorded_at,
+def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datetime | None = None) -> dict | None:
+    """A proposal and its timeline, as known at `known_at` (None: now): status changes and stances by
+    effective date, then recorded_at,
     each with the start of its run (`since`), whether it restates the value in force the day before
     (`restatement`) and its evidence statements and their documents, a stance's party's own first.
     None when there is no such proposal. Rejected rows and statements are for curators only (a
     rejected row never was in force: no run, no restatement). Its relations to other proposals are events
     too (type "relation", see `proposal_relations`). Seven queries whatever the number of events.
     """
-    proposal = Proposal.objects.select_related("negotiation", "issue", "proponent").filter(pk=proposal_id).first()
+    proposals = rows_known(Proposal, known_at=known_at).select_related("negotiation", "issue", "proponent")
+    proposal = proposals.filter(id=proposal_id).first()
     if proposal is None:
         return None
     events = []
     for kind, model, field in (("status", StatusChange, "status"), ("stance", Stance, "stance")):
-        rows = rows_visible(model, curator=curator).filter(proposal=proposal)
+        rows = rows_known(model, known_at=known_at).filter(proposal_id=proposal.id)
+        if not curator:
+            rows = rows.exclude(review_state=ReviewState.REJECTED)
         if model is Stance:
             rows = rows.select_related("party")
-        evidence = _history_evidence(model, proposals=[proposal], curator=curator)
+        evidence = _history_evidence(model, proposals=[proposal.id], curator=curator, known_at=known_at)
         rows = list(rows)
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
         runs = {
@@ -716,6 +802,7 @@ def proposal_history(*, proposal_id: int, curator: bool = False) -> dict | None:
         "proponent": _party_ref(proposal.proponent),
         "kind": proposal.kind,
         "first_stated": proposal.first_stated,
+        "known_at": known_at,
         "events": [event for *_, event in events],
     }
 
@@ -727,15 +814,18 @@ def _proposal_ref(proposal: Proposal) -> dict:
 def _relations(
     *, proposal: Proposal, curator: bool, states: Iterable[str] | None = None, types: Iterable[str] | None = None
 ) -> list[dict]:
-    """The relations from and to `proposal` (see `proposal_relations`): two queries."""
-    rows = rows_visible(ProposalRelation, curator=curator).filter(Q(from_proposal=proposal) | Q(to_proposal=proposal))
+    """The relations from and to `proposal` (see `proposal_relations`): two queries. As they are now, also for a
+    history as known at a past moment (`proposal` may then be its historical record: it is read by id)."""
+    rows = rows_visible(ProposalRelation, curator=curator).filter(
+        Q(from_proposal_id=proposal.id) | Q(to_proposal_id=proposal.id)
+    )
     if states is not None:
         rows = rows.filter(review_state__in=list(states))
     if types is not None:
         rows = rows.filter(relation__in=list(types))
     rows = list(rows.select_related("from_proposal", "to_proposal").order_by("effective", "recorded_at", "id"))
     # By the proposal, not by the rows' ids: one query whether there are relations or not.
-    linked = Q(proposalrelation__from_proposal=proposal) | Q(proposalrelation__to_proposal=proposal)
+    linked = Q(proposalrelation__from_proposal_id=proposal.id) | Q(proposalrelation__to_proposal_id=proposal.id)
     evidence = _history_evidence(ProposalRelation, rows=linked, curator=curator)
     out = []
     for row in rows:
@@ -839,9 +929,11 @@ def _run_evidence(row, evidence: dict[int, list[dict]]) -> list[dict]:
     return sorted(found.values(), key=lambda s: (s["said_on"], s["id"]))
 
 
-def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True) -> dict | None:
-    """Where an issue stands on `as_of`, from the record alone: for each proposal of the issue tabled
-    by then (in the matrix's order), who put it forward and the statement that first grounds it; its
+def issue_summary(
+    *, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True, known_at: datetime | None = None
+) -> dict | None:
+    """Where an issue stands on `as_of` (as known at `known_at`), from the record alone: for each proposal
+    of the issue tabled by then (in the matrix's order), who put it forward and the statement that first grounds it; its
     status run; each party's stance run (`since`, `last_stated`, the statements that began it and
     last restated it), in the negotiation's own order, and the parties with none; and its real
     changes (a value that differs from the one before it: a restatement is not a change), by date,
@@ -853,15 +945,17 @@ def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pe
         return None
     parties = negotiation_parties(negotiation=negotiation, own_order=True)
     order = {party.id: i for i, party in enumerate(parties)}
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of).filter(issue=issue))
-    upto = {"proposal__in": proposals, "effective__lte": as_of}
+    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at).filter(issue=issue))
+    ids = [proposal.id for proposal in proposals]  # ids: as known, a row is a history record, its pk another
+    upto = {"proposal_id__in": ids, "effective__lte": as_of}
+    known = {"known_at": known_at}
     histories = {
-        "status": list(StatusChange.objects.filter(_visible(include_pending), **upto)),
-        "stance": list(Stance.objects.filter(_visible(include_pending), **upto).select_related("party")),
+        "status": list(rows_known(StatusChange, **known).filter(_visible(include_pending), **upto)),
+        "stance": list(rows_known(Stance, **known).filter(_visible(include_pending), **upto).select_related("party")),
     }
     evidence = {
-        "status": _history_evidence(StatusChange, proposals=proposals, curator=False, until=as_of),
-        "stance": _history_evidence(Stance, proposals=proposals, curator=False, until=as_of),
+        "status": _history_evidence(StatusChange, proposals=ids, curator=False, until=as_of, **known),
+        "stance": _history_evidence(Stance, proposals=ids, curator=False, until=as_of, **known),
     }
     statuses = {row.proposal_id: row for row in _runs_in_force(histories["status"], "status")}
     stances: dict[int, list] = {}
@@ -928,6 +1022,7 @@ def issue_summary(*, negotiation: Negotiation, key: str, as_of: date, include_pe
         "negotiation": negotiation.slug,
         "issue": {"key": issue.key, "title": issue.title, "description": issue.description},
         "as_of": as_of,
+        "known_at": known_at,
         "proposals": summary,
     }
 
@@ -1285,3 +1380,249 @@ def page_rows(*, rows: QuerySet, start: int, stop: int) -> list:
     ids = list(rows.values_list("pk", flat=True)[start:stop])
     found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
     return [found[pk] for pk in ids if pk in found]
+
+
+# --- the codebook and the release tables: the public record as data --------------------------------
+
+_APPROVED = ReviewState.APPROVED
+
+
+def _example(row: dict, prefix: str = "") -> dict:
+    """An example statement of the codebook, from a values() row whose statement fields start with `prefix`."""
+    return {
+        "id": row[f"{prefix}id"],
+        "quote": row[f"{prefix}quote"],
+        "said_on": row[f"{prefix}said_on"],
+        "speaker": row["shown_speaker__name"],
+        "party": row[f"{prefix}party__name"],
+        "document": {
+            "title": row[f"{prefix}document__title"],
+            "publisher": row[f"{prefix}document__publisher"],
+            "published": row[f"{prefix}document__published"],
+            "url": row[f"{prefix}document__url"],
+        },
+    }
+
+
+def _example_fields(prefix: str = "") -> list[str]:
+    names = ["id", "quote", "said_on", "party__name", "document__title", "document__publisher"]
+    names += ["document__published", "document__url"]
+    return [f"{prefix}{name}" for name in names] + ["shown_speaker__name"]
+
+
+def _statement_examples(by: str) -> dict:
+    """One approved statement for each value of `by` (a statement field or path): a direct quote first,
+    then the earliest said, then the lowest id, so that the same record gives the same example."""
+    direct_first = Case(When(mode="direct", then=Value(0)), default=Value(1), output_field=IntegerField())
+    rows = Statement.objects.filter(review_state=_APPROVED).annotate(shown_speaker=speaker_shown(curator=False))
+    rows = rows.annotate(direct_first=direct_first).order_by(by, "direct_first", "said_on", "id").distinct(by)
+    return {row[by]: _example(row) for row in rows.values(by, *_example_fields())}
+
+
+def _position_examples(model, field: str) -> dict:
+    """One approved evidence statement of an approved row of `model` (stance or status change) for each
+    value of its `field`, the stance's own party's words first, then the earliest said, then the lowest id."""
+    owner = model._meta.model_name
+    links = model.evidence.through.objects.filter(
+        **{f"{owner}__review_state": _APPROVED}, statement__review_state=_APPROVED
+    )
+    links = links.annotate(shown_speaker=speaker_shown(curator=False, path="statement__speaker"))
+    by = f"{owner}__{field}"
+    order = [by]
+    if model is Stance:
+        own = Case(
+            When(statement__party_id=F("stance__party_id"), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        links = links.annotate(own_first=own)
+        order.append("own_first")
+    rows = links.order_by(*order, "statement__said_on", "statement_id").distinct(by)
+    extra = [f"{owner}__proposal__title"] + ([f"{owner}__party__name"] if model is Stance else [])
+    found = {}
+    for row in rows.values(by, *extra, *_example_fields("statement__")):
+        example = _example(row, "statement__")
+        example["proposal"] = row[f"{owner}__proposal__title"]
+        if model is Stance:
+            example["stance_party"] = row["stance__party__name"]
+        found[row[by]] = example
+    return found
+
+
+def codebook() -> dict:
+    """Every kind (with its CAMEO root), stance, status, topic (each negotiation's issues) and party, defined,
+    each with an example from the public record where one exists: an approved statement (the evidence of
+    an approved stance or status for those), its speaker, party, date and source. Seven queries."""
+    kinds = _statement_examples("kind")
+    stances = _position_examples(Stance, "stance")
+    statuses = _position_examples(StatusChange, "status")
+    topics = _statement_examples("topics__id")
+    parties = _statement_examples("party_id")
+    issues = Issue.objects.select_related("negotiation", "parent").order_by("negotiation__slug", "key")
+    party_rows = Party.objects.prefetch_related(
+        Prefetch("negotiations", queryset=Negotiation.objects.order_by("slug"))
+    ).order_by("name")
+    return {
+        "kinds": [
+            {
+                "value": value,
+                "label": label,
+                "definition": KIND_MEANINGS[value],
+                "cameo": CAMEO_ROOT[value],
+                "example": kinds.get(value),
+            }
+            for value, label in StatementKind.choices
+        ],
+        "stances": [
+            {"value": value, "label": label, "definition": STANCE_MEANINGS[value], "example": stances.get(value)}
+            for value, label in StanceValue.choices
+        ],
+        "statuses": [
+            {"value": value, "label": label, "definition": STATUS_MEANINGS[value], "example": statuses.get(value)}
+            for value, label in ProposalStatus.choices
+        ],
+        "topics": [
+            {
+                "value": issue.key,
+                "label": issue.title,
+                "definition": issue.description,
+                "negotiation": issue.negotiation.slug,
+                "parent": issue.parent.key if issue.parent else None,
+                "example": topics.get(issue.id),
+            }
+            for issue in issues
+        ],
+        "parties": [
+            {
+                "value": party.slug,
+                "label": party.name,
+                "definition": party.get_kind_display(),
+                "aliases": sorted(party.aliases),
+                "metonyms": sorted(party.metonyms),
+                "negotiations": [n.slug for n in party.negotiations.all()],
+                "example": parties.get(party.id),
+            }
+            for party in party_rows
+        ],
+    }
+
+
+def _ids(values) -> str:
+    return ";".join(str(i) for i in sorted(i for i in values if i is not None))
+
+
+def _public_evidence(model) -> dict[int, str]:
+    """The approved evidence statements of each approved row of `model`, as "id;id", by row id. One query."""
+    owner = model._meta.model_name
+    links = model.evidence.through.objects.filter(
+        **{f"{owner}__review_state": _APPROVED}, statement__review_state=_APPROVED
+    )
+    found: dict[int, list[int]] = {}
+    for row_id, statement_id in links.values_list(f"{owner}_id", "statement_id"):
+        found.setdefault(row_id, []).append(statement_id)
+    return {row_id: _ids(ids) for row_id, ids in found.items()}
+
+
+# (header, value path) of each release table but the statements (STATEMENT_COLUMNS), in a fixed order.
+RELEASE_COLUMNS = {
+    "stances.csv": [
+        ("stance_id", "id"),
+        ("proposal_id", "proposal_id"),
+        ("proposal", "proposal__slug"),
+        ("party_id", "party_id"),
+        ("party", "party__name"),
+        ("stance", "stance"),
+        ("effective", "effective"),
+        ("note", "note"),
+    ],
+    "statuses.csv": [
+        ("status_change_id", "id"),
+        ("proposal_id", "proposal_id"),
+        ("proposal", "proposal__slug"),
+        ("status", "status"),
+        ("effective", "effective"),
+        ("note", "note"),
+    ],
+    "proposals.csv": [
+        ("proposal_id", "id"),
+        ("negotiation", "negotiation__slug"),
+        ("slug", "slug"),
+        ("title", "title"),
+        ("issue", "issue__key"),
+        ("proponent", "proponent__name"),
+        ("kind", "kind"),
+        ("first_stated", "first_stated"),
+        ("description", "description"),
+    ],
+    "parties.csv": [
+        ("party_id", "id"),
+        ("slug", "slug"),
+        ("name", "name"),
+        ("kind", "kind"),
+        ("aliases", "aliases"),
+        ("metonyms", "metonyms"),
+    ],
+    "actors.csv": [("actor_id", "id"), ("slug", "slug"), ("name", "name"), ("kind", "kind"), ("aliases", "aliases")],
+    "roles.csv": [
+        ("role_id", "id"),
+        ("actor_id", "actor_id"),
+        ("actor", "actor__name"),
+        ("party_id", "party_id"),
+        ("party", "party__name"),
+        ("title", "title"),
+        ("start", "start"),
+        ("end", "end"),
+        ("speaks_for_party", "speaks_for_party"),
+    ],
+    "documents.csv": [
+        ("document_id", "id"),
+        ("url", "url"),
+        ("title", "title"),
+        ("publisher", "publisher"),
+        ("author", "author"),
+        ("published", "published"),
+        ("language", "language"),
+        ("content_sha256", "content_hash"),
+    ],
+}
+
+
+def _tidy(value):
+    """A list (aliases, metonyms) as one sorted "a;b" cell."""
+    return ";".join(sorted(value)) if isinstance(value, list) else value
+
+
+def _table(name: str, rows: QuerySet, evidence: dict[int, str] | None = None) -> tuple[list[str], Iterator[tuple]]:
+    columns = RELEASE_COLUMNS[name]
+    headers = [header for header, _ in columns] + (["evidence"] if evidence is not None else [])
+    values = rows.order_by("id").values_list(*(path for _, path in columns))
+
+    def lines() -> Iterator[tuple]:
+        for row in values.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            cells = tuple(_tidy(value) for value in row)
+            yield (*cells, evidence.get(row[0], "")) if evidence is not None else cells
+
+    return headers, lines()
+
+
+def release_tables() -> dict[str, tuple[list[str], Iterator[tuple]]]:
+    """The public record as tidy tables, by file name: headers in a fixed order and rows sorted by id (the
+    statements by date said, then id, as every export): approved statements (the public export's columns),
+    approved stances and status changes (with the ids of their approved evidence statements, "id;id"),
+    proposals, parties, approved speakers and their roles, and the documents approved statements quote
+    (metadata, no text). Nothing the public does not see and no moment of writing: the same record gives
+    the same tables. Each table is read lazily, one query each."""
+    approved = statements_visible(curator=False).filter(review_state=_APPROVED)
+    documents = Document.objects.filter(pk__in=Statement.objects.filter(review_state=_APPROVED).values("document_id"))
+    return {
+        "statements.csv": statements_table(matching=approved, curator=False),
+        "stances.csv": _table("stances.csv", Stance.objects.filter(review_state=_APPROVED), _public_evidence(Stance)),
+        "statuses.csv": _table(
+            "statuses.csv", StatusChange.objects.filter(review_state=_APPROVED), _public_evidence(StatusChange)
+        ),
+        "proposals.csv": _table("proposals.csv", Proposal.objects.all()),
+        "parties.csv": _table("parties.csv", Party.objects.all()),
+        "actors.csv": _table("actors.csv", Actor.objects.filter(review_state=_APPROVED)),
+        "roles.csv": _table("roles.csv", Role.objects.filter(actor__review_state=_APPROVED)),
+        "documents.csv": _table("documents.csv", documents),
+    }

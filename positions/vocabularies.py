@@ -46,6 +46,20 @@ CAMEO_ROOT = {
 }
 
 
+# What each kind means (DESIGN.md's table): the codebook's definitions.
+KIND_MEANINGS = {
+    StatementKind.PROPOSAL: "Puts forward a plan or offer of joint action.",
+    StatementKind.DEMAND: "Requires something of another party.",
+    StatementKind.ACCEPTANCE: "Agrees to, or yields on, another party's proposal or demand.",
+    StatementKind.REJECTION: "Refuses a proposal or demand.",
+    StatementKind.THREAT: "Announces a measure against another party, often conditional.",
+    StatementKind.ASSURANCE: "Commits to its own conduct or gives a guarantee.",
+    StatementKind.APPEAL: "Calls on another party to act or cooperate.",
+    StatementKind.CRITICISM: "Disapproves of another party's words or acts.",
+    StatementKind.ASSESSMENT: "States a fact or evaluation.",
+}
+
+
 class StatementMode(models.TextChoices):
     DIRECT = "direct", "direct quote"
     INDIRECT = "indirect", "reported speech"
@@ -112,6 +126,24 @@ RELATION_MEANINGS = {
     RelationType.CONDITIONAL_ON: "Holds only if the other is carried out (a threat: if the other is).",
     RelationType.BACKS: "A threat made to back the other, a demand: carried out if the demand is not met.",
     RelationType.ALTERNATIVE_TO: "Offered in place of the other, as another way to the same end.",
+}
+
+# One sentence for each stance and status: the pages' legend and the codebook's definitions.
+STANCE_MEANINGS = {
+    StanceValue.SUPPORTS: "The party has said it wants the proposal adopted or carried out.",
+    StanceValue.OPPOSES: "The party has said it refuses the proposal or wants it dropped.",
+    StanceValue.CONDITIONAL: "The party would accept the proposal only if a condition it named is met.",
+    StanceValue.AMBIGUOUS: "The party has spoken on the proposal without taking a clear side.",
+}
+STATUS_MEANINGS = {
+    ProposalStatus.TABLED: "Its proponent has put it forward and it is on the table.",
+    ProposalStatus.UNDER_DISCUSSION: "The parties are discussing or negotiating it.",
+    ProposalStatus.ACCEPTED: "The parties whose agreement it needs have agreed to it.",
+    ProposalStatus.REJECTED: "A party whose agreement it needs has refused it.",
+    ProposalStatus.IMPLEMENTED: "It has been carried out: a treaty in force, an exercise held, a centre opened.",
+    ProposalStatus.WITHDRAWN: "Its proponent has taken it off the table.",
+    ProposalStatus.STALLED: "It is still on the table, but talks on it have stopped moving.",
+    ProposalStatus.SUPERSEDED: "A later proposal has taken its place.",
 }
 
 

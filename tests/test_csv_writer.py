@@ -87,6 +87,7 @@ EXPECTED = {
         "latest_quote": "quote",
     },
     "pages:changes-csv": {"proposal": "proposal", "party": "party"},
+    "pages:codebook-csv": {"label": "party"},  # its parties' names (the examples are approved statements only)
     "pages:proposal-csv": {
         "party": "party",
         "speaker": "speaker",
@@ -148,6 +149,7 @@ def hostile(db):
             {"from": "2011-01-01", "to": "2012-01-01"},
         ),
         "pages:proposal-csv": (f"/proposals/{proposal.id}/evidence.csv", {}),
+        "pages:codebook-csv": ("/codebook.csv", {}),
     }
 
 

@@ -193,6 +193,9 @@ FETCH_MAX_DECOMPRESSED = env_int("FETCH_MAX_DECOMPRESSED", 20 * 1024 * 1024, min
 FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS", [])
 # Where uploaded files are kept (named by their SHA-256), for the worker to read: shared by web and workers.
 UPLOAD_DIR = Path(env_str("UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))
+# Where `manage.py release` writes the public record's releases (one folder per version, never changed),
+# which the site lists for download: shared by the web processes and whoever runs the command.
+RELEASES_DIR = Path(env_str("RELEASES_DIR", str(BASE_DIR / "var" / "releases")))
 # A PDF with more pages is refused (its text is capped like a text file's, at FETCH_MAX_DECOMPRESSED characters).
 PDF_MAX_PAGES = env_int("PDF_MAX_PAGES", 500, minimum=1)
 # Each document's budget in the worker: the statement stages read at most INGEST_MAX_CHARACTERS characters

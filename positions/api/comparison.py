@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from positions import selectors
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
-from positions.api.query import DayField, as_of_or_default, as_of_parameter
+from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
 from positions.vocabularies import (
     RELATION_MEANINGS,
     DatePrecision,
@@ -51,10 +51,11 @@ class _DateRangeFields:
 
 
 class CompareQuerySerializer(serializers.Serializer):
-    """?negotiation=&as_of=&parties=&approved_only=; `parties` becomes a list of slugs."""
+    """?negotiation=&as_of=&known_at=&parties=&approved_only=; `parties` becomes a list of slugs."""
 
     negotiation = serializers.CharField(max_length=100)
     as_of = DayField(required=False)
+    known_at = KnownAtField(required=False, allow_null=True, default=None)
     parties = serializers.CharField(required=False, max_length=2000)
     approved_only = serializers.BooleanField(required=False, default=False)
 
@@ -65,10 +66,17 @@ class CompareQuerySerializer(serializers.Serializer):
         return slugs
 
 
+class HistoryQuerySerializer(serializers.Serializer):
+    """?known_at=."""
+
+    known_at = KnownAtField(required=False, allow_null=True, default=None)
+
+
 class ChangesQuerySerializer(_DateRangeFields, serializers.Serializer):
-    """?negotiation=&from=&to=, from <= to."""
+    """?negotiation=&from=&to=&known_at=, from <= to."""
 
     negotiation = serializers.CharField(max_length=100)
+    known_at = KnownAtField(required=False, allow_null=True, default=None)
 
     def validate(self, attrs):
         if attrs["from"] > attrs["to"]:
@@ -144,6 +152,9 @@ class CompareSerializer(serializers.Serializer):
 
     negotiation = serializers.CharField(help_text="The negotiation's slug.")
     as_of = serializers.DateField()
+    known_at = serializers.DateTimeField(
+        allow_null=True, help_text="The moment whose record answered (from `known_at`); null: the record as it is now."
+    )
     parties = ComparisonPartySerializer(many=True)
     proposals = CompareProposalSerializer(many=True)
 
@@ -178,6 +189,9 @@ class ChangesSerializer(_DateRangeFields, serializers.Serializer):
     """The changes after `from` up to `to`, and the values in force on `from` that differ on `to`."""
 
     negotiation = serializers.CharField(help_text="The negotiation's slug.")
+    known_at = serializers.DateTimeField(
+        allow_null=True, help_text="The moment whose record answered (from `known_at`); null: the record as it is now."
+    )
     changes = ChangeSerializer(many=True)
     summary = ChangeSummarySerializer(many=True)
 
@@ -254,6 +268,9 @@ class ProposalHistorySerializer(serializers.Serializer):
     proponent = ComparisonPartySerializer()
     kind = _choice(ProposalKind.choices)
     first_stated = serializers.DateField()
+    known_at = serializers.DateTimeField(
+        allow_null=True, help_text="The moment whose record answered (from `known_at`); null: the record as it is now."
+    )
     events = HistoryEventSerializer(many=True)
 
 
@@ -335,6 +352,7 @@ class CompareView(APIView):
         parameters=[
             NEGOTIATION,
             as_of_parameter("The day to read"),
+            known_at_parameter(),
             OpenApiParameter(
                 "parties",
                 str,
@@ -356,14 +374,20 @@ class CompareView(APIView):
             raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {', '.join(unknown)}."]})
         as_of = as_of_or_default(query.get("as_of"), negotiation=negotiation)
         include_pending = not query["approved_only"]
+        known_at = query["known_at"]
 
         def build() -> dict:
             comparison = selectors.positions_compare(
-                negotiation=negotiation, as_of=as_of, parties=parties, include_pending=include_pending
+                negotiation=negotiation,
+                as_of=as_of,
+                parties=parties,
+                include_pending=include_pending,
+                known_at=known_at,
             )
             return CompareSerializer(comparison).data
 
-        asked = ("compare", negotiation.pk, as_of, tuple(party.pk for party in parties), include_pending)
+        parts = (negotiation.pk, as_of, tuple(party.pk for party in parties), include_pending, known_at)
+        asked = ("compare", *parts)
         return _answer(request, asked, build)
 
 
@@ -385,6 +409,7 @@ class ChangesView(APIView):
             OpenApiParameter(
                 "to", OpenApiTypes.DATE, required=True, description="Changes up to and including this day; >= from."
             ),
+            known_at_parameter(),
         ],
         responses={200: ChangesSerializer, **ERRORS},
     )
@@ -392,11 +417,13 @@ class ChangesView(APIView):
         query = _query(ChangesQuerySerializer, request)
         negotiation = _negotiation(query["negotiation"])
 
+        dates = {"date_from": query["from"], "date_to": query["to"], "known_at": query["known_at"]}
+
         def build() -> dict:
-            changes = selectors.positions_changes(negotiation=negotiation, date_from=query["from"], date_to=query["to"])
+            changes = selectors.positions_changes(negotiation=negotiation, **dates)
             return ChangesSerializer(changes).data
 
-        return _answer(request, ("changes", negotiation.pk, query["from"], query["to"]), build)
+        return _answer(request, ("changes", negotiation.pk, query["from"], query["to"], query["known_at"]), build)
 
 
 class ProposalHistoryView(APIView):
@@ -406,20 +433,25 @@ class ProposalHistoryView(APIView):
         operation_id="proposal_history",
         summary="A proposal's timeline with its evidence",
         description="Its status changes and the parties' stances by effective date, then recorded_at, "
-        "each with the quoted statements that ground it.",
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH, description="The proposal's id.")],
-        responses={200: ProposalHistorySerializer, 304: NOT_MODIFIED, 404: ErrorSerializer},
+        "each with the quoted statements that ground it; with `known_at`, as the tracker held them then "
+        "(a proposal not yet recorded then is a 404).",
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="The proposal's id."),
+            known_at_parameter(),
+        ],
+        responses={200: ProposalHistorySerializer, **ERRORS},
     )
     def get(self, request, pk: int):
         curator = is_curator(request.user)
+        known_at = _query(HistoryQuerySerializer, request)["known_at"]
 
         def build() -> dict:
-            history = selectors.proposal_history(proposal_id=pk, curator=curator)
+            history = selectors.proposal_history(proposal_id=pk, curator=curator, known_at=known_at)
             if history is None:
                 raise exceptions.NotFound("No such proposal.")
             return ProposalHistorySerializer(history).data
 
-        return _answer(request, ("history", int(pk), curator), build)
+        return _answer(request, ("history", int(pk), curator, known_at), build)
 
 
 class ProposalRelationsView(APIView):

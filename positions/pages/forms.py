@@ -2,7 +2,7 @@
 
 from django import forms
 
-from positions.days import DayField
+from positions.days import DayField, MomentField, known_moment
 from positions.filters import InvalidFilters
 
 
@@ -14,10 +14,24 @@ class AsOfForm(forms.Form):
     as_of = date_field("As of")
     hide_unreviewed = forms.BooleanField(required=False, label="Hide unreviewed positions")
     all_parties = forms.BooleanField(required=False, label="Show parties with no stance")
+    known_at = MomentField(required=False, label="As known at")
+
+    def clean_known_at(self):
+        # A moment still to come is now: the record as it is.
+        return known_moment(self.cleaned_data.get("known_at"))
 
 
-class ChangesForm(forms.Form):
-    """?from=&to=: `from` is a Python keyword, so the fields are added by name."""
+class KnownAtForm(forms.Form):
+    """?known_at= alone: a proposal's timeline as the tracker held it then."""
+
+    known_at = MomentField(required=False, label="As known at")
+
+    def clean_known_at(self):
+        return known_moment(self.cleaned_data.get("known_at"))
+
+
+class ChangesForm(KnownAtForm):
+    """?from=&to=&known_at=: `from` is a Python keyword, so the fields are added by name."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ each place that paints a colour also prints the word.
 from positions.vocabularies import (
     RELATION_MEANINGS,
     RELATION_WORDS,
+    STANCE_MEANINGS,
+    STATUS_MEANINGS,
     ProposalKind,
     ProposalStatus,
     StanceValue,
@@ -33,24 +35,8 @@ STANCE_WORDS = dict(StanceValue.choices)
 STATUS_WORDS = dict(ProposalStatus.choices)
 KIND_WORDS = dict(StatementKind.choices)
 
-# The legend: one sentence for each stance and status, the only place the pages explain them.
-STANCE_MEANINGS = {
-    StanceValue.SUPPORTS: "The party has said it wants the proposal adopted or carried out.",
-    StanceValue.OPPOSES: "The party has said it refuses the proposal or wants it dropped.",
-    StanceValue.CONDITIONAL: "The party would accept the proposal only if a condition it named is met.",
-    StanceValue.AMBIGUOUS: "The party has spoken on the proposal without taking a clear side.",
-}
+# The legend: one sentence for each stance and status (positions/vocabularies.py, shared with the codebook).
 NO_STANCE_MEANING = "No quoted statement of the party on the proposal is recorded up to that date."
-STATUS_MEANINGS = {
-    ProposalStatus.TABLED: "Its proponent has put it forward and it is on the table.",
-    ProposalStatus.UNDER_DISCUSSION: "The parties are discussing or negotiating it.",
-    ProposalStatus.ACCEPTED: "The parties whose agreement it needs have agreed to it.",
-    ProposalStatus.REJECTED: "A party whose agreement it needs has refused it.",
-    ProposalStatus.IMPLEMENTED: "It has been carried out: a treaty in force, an exercise held, a centre opened.",
-    ProposalStatus.WITHDRAWN: "Its proponent has taken it off the table.",
-    ProposalStatus.STALLED: "It is still on the table, but talks on it have stopped moving.",
-    ProposalStatus.SUPERSEDED: "A later proposal has taken its place.",
-}
 NOT_TABLED_MEANING = "No status is recorded for it up to that date."
 # What a proponent did, by the proposal's kind: "Russia demanded …".
 PROPOSAL_VERBS = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from positions.pages import feeds, views
+from positions.pages import feeds, record, views
 from positions.pages.cached import cached_page
 
 app_name = "pages"
@@ -25,4 +25,10 @@ urlpatterns = [
     path("actors/<slug:slug>/", views.actor, name="actor"),
     path("search/", views.search, name="search"),
     path("search.csv", views.search_csv, name="search-csv"),
+    path("codebook/", cached_page(record.codebook), name="codebook"),
+    path("codebook.md", cached_page(record.codebook_md), name="codebook-md"),
+    path("codebook.csv", cached_page(record.codebook_csv_download), name="codebook-csv"),
+    # Read from the releases folder, not the database: not cached per data version.
+    path("releases/", record.releases, name="releases"),
+    path("releases/<str:version>/<str:name>", record.release_file, name="release-file"),
 ]

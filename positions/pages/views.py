@@ -4,7 +4,7 @@ No view touches the ORM itself, so each page costs the fixed number of queries o
 (tests/pages/test_queries.py counts them at two sizes of data).
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.core.paginator import Paginator
@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from positions import selectors
+from positions.days import moment_label
 from positions.pages import csv as csv_out
-from positions.pages.forms import AsOfForm, ChangesForm, error_lines
+from positions.pages.forms import AsOfForm, ChangesForm, KnownAtForm, error_lines
 from positions.pages.highlight import highlighted_text, statement_label
 from positions.pages.labels import legend, proposal_verb, relation_legend, stance_word, status_word, value_word
 from positions.pages.relations import edges_from, relations_svg
@@ -46,6 +47,14 @@ def _permalink(request: HttpRequest, params: dict) -> str:
 def _cite(what: str, permalink: str) -> str:
     retrieved = timezone.localdate().isoformat()
     return f"{what}. Negotiation-position tracker. {permalink} (retrieved {retrieved})."
+
+
+def _known_label(known_at: datetime | None) -> str:
+    """The moment a view's citation names: the one asked for, else now, to the microsecond (a moment
+    rounded to the second could take in a write made just after the page, or leave out one just before).
+    A page is cached per data version, so the moment it was first built names a record that has not
+    changed while it is served."""
+    return moment_label(known_at if known_at is not None else timezone.now())
 
 
 def _year_before(day: date) -> date:
@@ -95,17 +104,19 @@ def _matrix(request: HttpRequest, slug: str):
     today = timezone.localdate()
     as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
     hide = form.cleaned_data["hide_unreviewed"]
+    known_at = form.cleaned_data["known_at"]
     # The columns keep the negotiation's own order at every date: a student comparing two dates
     # finds each party where it was.
     parties = selectors.negotiation_parties(negotiation=negotiation, own_order=True)
     comparison = selectors.positions_compare(
-        negotiation=negotiation, as_of=as_of, parties=parties, include_pending=not hide
+        negotiation=negotiation, as_of=as_of, parties=parties, include_pending=not hide, known_at=known_at
     )
     issues = {issue.key: issue for issue in selectors.negotiation_issues(negotiation=negotiation)}
     return {
         "negotiation": negotiation,
         "as_of": as_of,
         "hide": hide,
+        "known_at": known_at,
         "all_parties": form.cleaned_data["all_parties"],
         "form": form,
         "parties": parties,
@@ -142,9 +153,13 @@ def matrix(request: HttpRequest, slug: str) -> HttpResponse:
             groups.append({"key": row["issue"], "title": issue.title if issue else row["issue"], "rows": []})
         groups[-1]["rows"].append(row)
     as_of, negotiation = data["as_of"], data["negotiation"]
-    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if data["hide"] else None}
+    # The links that change the view keep the moment asked for; the permalink names one even when none
+    # was asked for, so that the citation reads back the same record after curators change things.
+    known = moment_label(data["known_at"]) if data["known_at"] else None
+    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if data["hide"] else None, "known_at": known}
     shown = {**params, "all_parties": "on" if data["all_parties"] else None}
-    permalink = _permalink(request, shown)
+    known_label = _known_label(data["known_at"])
+    permalink = _permalink(request, {**shown, "known_at": known_label})
     earlier = max(negotiation.started or date.min, _year_before(as_of))
     toggle = {**params, "all_parties": None if data["all_parties"] else "on"}
     context = {
@@ -155,7 +170,12 @@ def matrix(request: HttpRequest, slug: str) -> HttpResponse:
         "groups": groups,
         "permalink": permalink,
         "csv_query": urlencode({k: v for k, v in params.items() if v}),
-        "cite": _cite(f"{negotiation.title}: positions as of {as_of.isoformat()}", permalink),
+        "known_label": known_label,
+        "known_param": known,
+        "now_query": urlencode({k: v for k, v in shown.items() if v and k != "known_at"}),
+        "cite": _cite(
+            f"{negotiation.title}: positions as of {as_of.isoformat()}, as known on {known_label}", permalink
+        ),
         "changes_from": min(earlier, as_of),
         "total_cells": sum(len(row["cells"]) for row in data["comparison"]["proposals"]),
     }
@@ -167,6 +187,8 @@ def matrix_csv(request: HttpRequest, slug: str) -> HttpResponse:
     if error:
         return error
     name = f"{data['negotiation'].slug}-positions-{data['as_of'].isoformat()}.csv"
+    if data["known_at"]:
+        name = name.replace(".csv", f"-known-{moment_label(data['known_at']).replace(':', '')}.csv")
     return csv_out.matrix_csv(data["comparison"], data["issues"], data["parties"], filename=name)
 
 
@@ -181,8 +203,12 @@ def _changes(request: HttpRequest, slug: str):
     date_from = form.cleaned_data["from"] or min(max(negotiation.started or date.min, _year_before(date_to)), date_to)
     if date_from > date_to:
         return None, bad_request(request, ["“From” must be on or before “to”."])
-    changes = selectors.positions_changes(negotiation=negotiation, date_from=date_from, date_to=date_to)
-    return {"negotiation": negotiation, "date_from": date_from, "date_to": date_to, "changes": changes}, None
+    known_at = form.cleaned_data["known_at"]
+    changes = selectors.positions_changes(
+        negotiation=negotiation, date_from=date_from, date_to=date_to, known_at=known_at
+    )
+    data = {"negotiation": negotiation, "date_from": date_from, "date_to": date_to, "changes": changes}
+    return {**data, "known_at": known_at}, None
 
 
 def changes(request: HttpRequest, slug: str) -> HttpResponse:
@@ -210,15 +236,20 @@ def changes(request: HttpRequest, slug: str) -> HttpResponse:
                 "after_word": value_word(kind, entry["after"]),
             }
         )
+    known = moment_label(data["known_at"]) if data["known_at"] else None
     params = {"from": data["date_from"].isoformat(), "to": data["date_to"].isoformat()}
-    permalink = _permalink(request, params)
-    what = f"{data['negotiation'].title}: changes from {params['from']} to {params['to']}"
+    known_label = _known_label(data["known_at"])
+    permalink = _permalink(request, {**params, "known_at": known_label})
+    what = f"{data['negotiation'].title}: changes from {params['from']} to {params['to']}, as known on {known_label}"
     context = {
         **data,
         "rows": rows,
         "summary": summary,
         "permalink": permalink,
-        "csv_query": urlencode(params),
+        "known_label": known_label,
+        "known_param": known,
+        "now_query": urlencode(params),
+        "csv_query": urlencode({**params, **({"known_at": known} if known else {})}),
         "cite": _cite(what, permalink),
     }
     return render(request, "pages/changes.html", context)
@@ -247,15 +278,19 @@ def _changes_for_display(changes: list[dict]) -> list[dict]:
 # --- a proposal, a document --------------------------------------------------------------------
 
 
-def _history(pk: int) -> dict:
-    history = selectors.proposal_history(proposal_id=pk)
+def _history(pk: int, known_at: datetime | None = None) -> dict:
+    history = selectors.proposal_history(proposal_id=pk, known_at=known_at)
     if history is None:
         raise Http404("No such proposal.")
     return history
 
 
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    history = _history(pk)
+    form = KnownAtForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    known_at = form.cleaned_data["known_at"]
+    history = _history(pk, known_at)
     negotiation = _negotiation(history["negotiation"])
     events = history["events"]
     members = selectors.negotiation_parties(negotiation=negotiation, own_order=True)
@@ -295,7 +330,8 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     for relation in relations:
         relation["unreviewed"] = relation["review_state"] != "approved"
     edges = edges_from(relations, lambda pk: reverse("pages:proposal", args=[pk]))
-    permalink = request.build_absolute_uri(request.path)
+    known_label = _known_label(known_at)
+    permalink = _permalink(request, {"known_at": known_label})
     shown = {ev["id"] for e in events for ev in e["evidence"]}
     context = {
         "history": history,
@@ -308,7 +344,12 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         "linked": [s for s in linked if s.id not in shown],
         "legend": legend(),
         "permalink": permalink,
-        "cite": _cite(f"{history['title']} ({negotiation.title}): timeline and evidence", permalink),
+        "known_at": known_at,
+        "known_label": known_label,
+        "csv_query": urlencode({"known_at": moment_label(known_at)}) if known_at else "",
+        "cite": _cite(
+            f"{history['title']} ({negotiation.title}): timeline and evidence, as known on {known_label}", permalink
+        ),
     }
     return render(request, "pages/proposal.html", context)
 
@@ -322,7 +363,10 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     today = timezone.localdate()
     as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
     hide = form.cleaned_data["hide_unreviewed"]
-    summary = selectors.issue_summary(negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide)
+    known_at = form.cleaned_data["known_at"]
+    summary = selectors.issue_summary(
+        negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide, known_at=known_at
+    )
     if summary is None:
         raise Http404("No such issue.")
     for item in summary["proposals"]:
@@ -334,8 +378,10 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         for change in item["changes"]:
             change["previous_word"] = value_word(change["type"], change["previous"])
             change["value_word"] = value_word(change["type"], change["value"])
-    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if hide else None}
-    permalink = _permalink(request, params)
+    known = moment_label(known_at) if known_at else None
+    params = {"as_of": as_of.isoformat(), "hide_unreviewed": "on" if hide else None, "known_at": known}
+    known_label = _known_label(known_at)
+    permalink = _permalink(request, {**params, "known_at": known_label})
     title = summary["issue"]["title"]
     context = {
         "negotiation": negotiation,
@@ -346,13 +392,23 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "legend": legend(),
         "matrix_query": urlencode({k: v for k, v in params.items() if v}),
         "permalink": permalink,
-        "cite": _cite(f"{negotiation.title}: {title}, where it stands as of {as_of.isoformat()}", permalink),
+        "known_at": known_at,
+        "known_label": known_label,
+        "known_param": known,
+        "now_query": urlencode({k: v for k, v in params.items() if v and k != "known_at"}),
+        "cite": _cite(
+            f"{negotiation.title}: {title}, where it stands as of {as_of.isoformat()}, as known on {known_label}",
+            permalink,
+        ),
     }
     return render(request, "pages/issue.html", context)
 
 
 def proposal_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    history = _history(pk)
+    form = KnownAtForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    history = _history(pk, form.cleaned_data["known_at"])
     return csv_out.evidence_csv(history, filename=f"{history['slug']}-evidence.csv")
 
 

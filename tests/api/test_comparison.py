@@ -450,9 +450,9 @@ def test_the_schema_documents_parameters_bodies_and_errors():
     schema = SchemaGenerator(patterns=urlpatterns).get_schema(request=None, public=True)
     validate_schema(schema)
     operations = {
-        "/api/v1/compare": {"negotiation", "as_of", "parties", "approved_only"},
-        "/api/v1/changes": {"negotiation", "from", "to"},
-        "/api/v1/proposals/{id}/history": {"id"},
+        "/api/v1/compare": {"negotiation", "as_of", "known_at", "parties", "approved_only"},
+        "/api/v1/changes": {"negotiation", "from", "to", "known_at"},
+        "/api/v1/proposals/{id}/history": {"id", "known_at"},
     }
     for route, names in operations.items():
         operation = schema["paths"][route]["get"]
@@ -472,4 +472,4 @@ def test_the_schema_documents_parameters_bodies_and_errors():
         "latest_statement",
     }
     assert {"since", "restatement"} <= set(components["HistoryEvent"]["properties"])
-    assert list(components["Changes"]["properties"]) == ["negotiation", "from", "to", "changes", "summary"]
+    assert list(components["Changes"]["properties"]) == ["negotiation", "from", "to", "known_at", "changes", "summary"]

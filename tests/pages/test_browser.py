@@ -222,3 +222,31 @@ def test_a_stance_holds_since_its_first_statement_in_the_matrix_and_in_compare(l
     assert cells["joint-sectoral-system", "russia"]["since"] == "2010-11-20"
     assert cells["two-separate-systems", "nato"]["since"] == "2011-01-19"
     assert cells["two-separate-systems", "nato"]["last_stated"] == "2011-12-06"  # restated, the run kept
+
+
+def test_a_citation_names_both_dates_and_its_permalink_outlives_a_curators_change(live_server, seeded, page):
+    """Issue 19, acceptance 4 in a browser: the citation box says "as of X, as known on Y"; after a curator
+    changes the stance, the matrix shows the new one and the cited permalink still the old one."""
+    from django.contrib.auth.models import User
+
+    from positions.models import Stance
+    from positions.services.curation import recorded_correct
+
+    page.goto(f"{live_server.url}/negotiations/{SEED}/matrix/?as_of=2011-12-06")
+    cell = page.locator('tr[data-proposal="two-separate-systems"] td[data-party="nato"] .stance')
+    expect(cell).to_have_text("supports")
+    expect(page.locator(".cite .cite-text")).to_contain_text(re.compile(r"as of 2011-12-06, as known on \d{4}-"))
+    permalink = page.locator(".cite .permalink").get_attribute("href")
+    assert "known_at=" in permalink and "as_of=2011-12-06" in permalink
+
+    curator = User.objects.create_superuser("curator", "curator@example.org", password=None)
+    row = Stance.objects.filter(party__slug="nato", proposal__slug="two-separate-systems", stance="supports")
+    recorded_correct(row=row.order_by("-effective").first(), data={"stance": "opposes"}, user=curator)
+
+    page.reload()
+    expect(cell).to_have_text("opposes")
+    page.goto(permalink)
+    expect(cell).to_have_text("supports")
+    expect(page.locator("#known-at")).to_contain_text("As the tracker recorded it on")
+    expect(page.locator(".cite .cite-text")).to_contain_text("as of 2011-12-06, as known on ")
+    page.locator("section.cite").screenshot(path=str(SCREENSHOTS / "cite-known-at.png"))
