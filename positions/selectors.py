@@ -39,6 +39,7 @@ from django.utils import timezone
 from positions.filters import InvalidFilters, StatementFilter
 from positions.models import (
     Actor,
+    Deadline,
     Document,
     Issue,
     Negotiation,
@@ -50,7 +51,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
-from positions.vocabularies import CAMEO_ROOT, ReviewState
+from positions.vocabularies import CAMEO_ROOT, DEADLINE_CLOSED, DEADLINE_MET, DeadlineState, ReviewState
 
 T = TypeVar("T")
 
@@ -446,14 +447,20 @@ def positions_compare(
     since when (its run's start), when last stated (its run's latest evidence, else its latest
     row's date), how many evidence statements ground its run and the one shown first.
 
+    Each proposal carries its deadlines set by then with their state that day (`deadlines_as_of`) and
+    `overdue`, whether any of them is past due and unmet.
+
     Rejected rows and statements never count, for anyone: they are not in force and ground
-    nothing. Four queries whatever the size of the matrix.
+    nothing. Five queries whatever the size of the matrix.
     """
     proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of))
     args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
     statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
     stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
     evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run])
+    deadlines: dict[int, list[dict]] = {}
+    for entry in deadlines_as_of(**args, statuses=statuses):
+        deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
 
     rows = []
     for proposal in proposals:
@@ -475,11 +482,84 @@ def positions_compare(
                 "first_stated": proposal.first_stated,
                 "status": status
                 and {"status": status.status, "since": status.since, "review_state": status.review_state},
+                "deadlines": deadlines.get(proposal.id, []),
+                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal.id, [])),
                 "cells": cells,
             }
         )
     parties_out = [_party_ref(party) for party in parties]
     return {"negotiation": negotiation.slug, "as_of": as_of, "parties": parties_out, "proposals": rows}
+
+
+# --- Deadlines: what is due by when, and whether it is met, as of a date ---------------------------
+
+
+def deadline_state(*, due: date, status: str | None, as_of: date) -> str:
+    """Where a deadline stands on `as_of`, given the proposal's status in force that day: met once agreed or
+    carried out, closed once refused, withdrawn or superseded, else overdue the day after it is due."""
+    if status in DEADLINE_MET:
+        return DeadlineState.MET
+    if status in DEADLINE_CLOSED:
+        return DeadlineState.CLOSED
+    return DeadlineState.OVERDUE if due < as_of else DeadlineState.UPCOMING
+
+
+def deadlines_as_of(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    statuses: Mapping[int, StatusChange] | None = None,
+    include_pending: bool = True,
+    evidence: bool = False,
+) -> list[dict]:
+    """The deadlines set by `as_of` (effective <= as_of), by due day, each with its state that day
+    (`deadline_state`), read from the proposal's status run in force (`statuses`: by proposal id, from
+    `status_runs_as_of`, when the caller has them; else read here), and for a met or closed one the day
+    that status began (`settled_on`). With `evidence`, each carries its public evidence statements.
+    One query, one more for the statuses when not given, one more for the evidence when asked."""
+    rows = Deadline.objects.filter(_visible(include_pending), effective__lte=as_of)
+    if negotiation is not None:
+        rows = rows.filter(proposal__negotiation=negotiation)
+    if proposals is not None:
+        proposals = list(proposals)
+        rows = rows.filter(proposal__in=proposals)
+    rows = rows.select_related("party", "proposal").order_by("due", "proposal__title", "id")
+    if evidence:
+        public = Statement.objects.exclude(review_state=ReviewState.REJECTED).order_by("said_on", "id")
+        rows = rows.prefetch_related(
+            Prefetch("evidence", queryset=public.only("id", "quote", "said_on", "document_id"))
+        )
+    if statuses is None:
+        scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+        statuses = {row.proposal_id: row for row in status_runs_as_of(as_of=as_of, **scope)}
+    found = []
+    for row in rows:
+        status = statuses.get(row.proposal_id)
+        value = status.status if status else None
+        state = deadline_state(due=row.due, status=value, as_of=as_of)
+        settled = status.since if state in (DeadlineState.MET, DeadlineState.CLOSED) else None
+        entry = {
+            "id": row.id,
+            "proposal": {"id": row.proposal.id, "slug": row.proposal.slug, "title": row.proposal.title},
+            "party": _party_ref(row.party),
+            "phrase": row.phrase,
+            "due": row.due,
+            "due_precision": row.due_precision,
+            "set_on": row.effective,
+            "review_state": row.review_state,
+            "state": state,
+            "overdue": state == DeadlineState.OVERDUE,
+            "settled_on": settled,
+            "late": bool(settled and state == DeadlineState.MET and settled > row.due),
+        }
+        if evidence:
+            entry["evidence"] = [
+                {"id": s.id, "quote": s.quote, "said_on": s.said_on, "document": s.document_id}
+                for s in row.evidence.all()
+            ]
+        found.append(entry)
+    return found
 
 
 def _evidence_ids_between(model, *, negotiation: Negotiation, after: date, until: date) -> dict:

@@ -15,6 +15,7 @@ from positions import selectors
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
+from positions.api.serializers import DeadlineAsOfSerializer
 from positions.vocabularies import ProposalKind, ProposalStatus, ReviewState, StanceValue, StatementKind
 
 NOT_MODIFIED = OpenApiResponse(
@@ -126,6 +127,8 @@ class CompareProposalSerializer(serializers.Serializer):
     kind = _choice(ProposalKind.choices)
     first_stated = serializers.DateField()
     status = CompareStatusSerializer(allow_null=True)
+    deadlines = DeadlineAsOfSerializer(many=True, help_text="Its target dates set by `as_of`, by due day.")
+    overdue = serializers.BooleanField(help_text="Whether any of its deadlines is overdue on `as_of`.")
     cells = CompareCellSerializer(many=True, help_text="One per party, in the order of `parties`.")
 
 

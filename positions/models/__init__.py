@@ -1,5 +1,6 @@
 """The domain model of DESIGN.md, one module per concept."""
 
+from positions.models.deadlines import Deadline
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, Stance, StatusChange
@@ -11,6 +12,7 @@ from positions.vocabularies import ItemState
 __all__ = [
     "Actor",
     "DataWrite",
+    "Deadline",
     "Document",
     "DocumentBand",
     "IngestRun",

@@ -19,7 +19,7 @@ from positions.pages.forms import AsOfForm, ChangesForm, error_lines
 from positions.pages.highlight import highlighted_text, statement_label
 from positions.pages.labels import legend, proposal_verb, stance_word, status_word, value_word
 from positions.pages.timeline import Mark, timeline_svg
-from positions.vocabularies import StatementKind
+from positions.vocabularies import DeadlineState, StatementKind
 
 PAGE_SIZE = 20
 # A search runs once any of these is given; an empty form shows only the form.
@@ -66,9 +66,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     negotiation = _negotiation(slug)
-    as_of = selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    today = timezone.localdate()
+    as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
+    hide = form.cleaned_data["hide_unreviewed"]
     proposals = list(selectors.proposals_as_of(negotiation=negotiation, as_of=as_of))
-    statuses = {s.proposal_id: s for s in selectors.status_runs_as_of(negotiation=negotiation, as_of=as_of)}
+    runs = selectors.status_runs_as_of(negotiation=negotiation, as_of=as_of, include_pending=not hide)
+    statuses = {s.proposal_id: s for s in runs}
+    deadlines = selectors.deadlines_as_of(
+        negotiation=negotiation, as_of=as_of, statuses=statuses, include_pending=not hide, evidence=True
+    )
     for proposal in proposals:
         status = statuses.get(proposal.id)
         proposal.status_now = status
@@ -77,6 +86,10 @@ def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "negotiation": negotiation,
         "as_of": as_of,
+        "hide": hide,
+        "missed": [d for d in deadlines if d["state"] == DeadlineState.OVERDUE],
+        "upcoming": [d for d in deadlines if d["state"] == DeadlineState.UPCOMING],
+        "settled": [d for d in deadlines if d["state"] in (DeadlineState.MET, DeadlineState.CLOSED)],
         "parties": selectors.negotiation_parties(negotiation=negotiation, own_order=True),
         "issues": selectors.negotiation_issues(negotiation=negotiation),
         "proposals": proposals,

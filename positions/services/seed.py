@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from positions.models import (
     Actor,
+    Deadline,
     Document,
     Issue,
     Negotiation,
@@ -30,6 +31,7 @@ from positions.models import (
     Statement,
     StatusChange,
 )
+from positions.services.deadlines import deadline_due
 from positions.services.seed_check import SeedProblem, seed_problems
 from positions.vocabularies import DatePrecision, ReviewState
 
@@ -227,6 +229,7 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             )
             kept[Stance].add(row.pk)
 
+    kept[Deadline] = _seed_deadlines(report, data, statements=statements, proposals=proposals, parties=parties)
     _link_statements(data, statements, proposals)
     for model, ids in kept.items():
         rows = model.objects.filter(proposal__negotiation=negotiation, recorded_via=SEED_VIA).exclude(pk__in=ids)
@@ -235,6 +238,34 @@ def negotiation_seed(*, data: dict) -> SeedReport:
     dropped = negotiation.proposals.exclude(pk__in=[p.pk for p in proposals.values()])
     _prune(report, Proposal, dropped.filter(stances=None, status_changes=None, statements=None))
     return report
+
+
+def _seed_deadlines(report: SeedReport, data: dict, *, statements, proposals, parties) -> set[int]:
+    """The file's target dates, found by (proposal, party, phrase); the due day read from the phrase unless given."""
+    kept = set()
+    for item in data.get("deadlines") or []:
+        evidence = [statements[key] for key in item["evidence"]]
+        due, precision = deadline_due(phrase=item["phrase"], evidence=evidence, due=_day(item.get("due")))
+        row = _upsert(
+            report,
+            Deadline,
+            {
+                "proposal": proposals[item["proposal"]],
+                "party": parties[item["party"]] if item.get("party") else None,
+                "phrase": item["phrase"],
+            },
+            {
+                "due": due,
+                "due_precision": precision,
+                "effective": _day(item.get("effective")) or min(s.said_on for s in evidence),
+                "note": item.get("note", ""),
+                "recorded_via": SEED_VIA,
+                "review_state": ReviewState.APPROVED,
+            },
+            m2m={"evidence": evidence},
+        )
+        kept.add(row.pk)
+    return kept
 
 
 def _link_statements(data: dict, statements: dict[str, Statement], proposals: dict[str, Proposal]) -> None:
@@ -271,7 +302,7 @@ def _prune(report: SeedReport, model, rows) -> None:
     """Remove the seed-made rows of `rows` that nobody else has touched, one by one so each leaves a history record."""
     rows = list(rows)
     touched = _people_touched(model, [row.pk for row in rows])
-    if model in (StatusChange, Stance):
+    if model in (StatusChange, Stance, Deadline):
         touched |= {row.pk for row in rows if row.recorded_by_id is not None}
     for row in rows:
         if row.pk in touched:
@@ -304,7 +335,8 @@ def _seed_statements(negotiation: Negotiation):
 def _prune_evidence(report: SeedReport, gone: set[int]) -> None:
     """Statements an earlier load made that the file no longer has (their span, speaker or document changed), unless
     something still cites them; then the excerpt documents left without a statement."""
-    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None).select_related("document")
+    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None, deadlines=None)
+    rows = rows.select_related("document")
     rows = list(rows)
     documents = {row.document for row in rows}
     _prune(report, Statement, rows)

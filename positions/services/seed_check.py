@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from positions.days import parse_day
+from positions.pipeline import deadline_read
 from positions.vocabularies import (
     ActorKind,
     DatePrecision,
@@ -20,7 +21,7 @@ from positions.vocabularies import (
     StatementMode,
 )
 
-OPTIONAL_LISTS = {"sources"}
+OPTIONAL_LISTS = {"sources", "deadlines"}
 MIN_POLL_INTERVAL = 60  # the source_poll_interval_at_least_minute constraint
 
 
@@ -190,6 +191,7 @@ def seed_problems(*, data) -> list[SeedProblem]:
         check.day(item, path, "published", required=False)
 
     statements: set = set()
+    said_on: dict = {}
     for path, item in check.objects(data, "statements"):
         check.unique(check.text(item, path, "key"), f"{path}.key", statements, "statement")
         document = check.text(item, path, "document")
@@ -200,9 +202,10 @@ def seed_problems(*, data) -> list[SeedProblem]:
         for name, table, what in references:
             if item.get(name):
                 check.known(item[name], f"{path}.{name}", table, what)
-        said_on = check.day(item, path, "said_on")
+        day = check.day(item, path, "said_on")
+        said_on[item.get("key")] = day
         check.choice(item, path, "said_precision", DatePrecision, required=False)
-        _check_precision(check, said_on, item.get("said_precision"), f"{path}.said_on")
+        _check_precision(check, day, item.get("said_precision"), f"{path}.said_on")
         check.choice(item, path, "mode", StatementMode)
         check.choice(item, path, "kind", StatementKind)
         for index, key in enumerate(check.strings(item, path, "topics")):
@@ -227,6 +230,28 @@ def seed_problems(*, data) -> list[SeedProblem]:
                 check.known(party, f"{entry_path}.party", parties, "party")
             check.choice(entry, entry_path, "stance", StanceValue)
             _check_recorded(check, entry, entry_path, statements)
+
+    seen_deadlines: set = set()
+    for path, item in check.objects(data, "deadlines"):
+        proposal = check.text(item, path, "proposal")
+        if proposal is not None:
+            check.known(proposal, f"{path}.proposal", proposals, "proposal")
+        party = check.text(item, path, "party", required=False)
+        if party is not None:
+            check.known(party, f"{path}.party", parties, "party")
+        phrase = check.text(item, path, "phrase")
+        check.unique((proposal, party, phrase), f"{path}.phrase", seen_deadlines, "deadline")
+        due = check.day(item, path, "due", required=False)
+        check.day(item, path, "effective", required=False)
+        check.text(item, path, "note", required=False)
+        evidence = check.strings(item, path, "evidence")
+        if not evidence:
+            check.add(f"{path}.evidence", "required: a list of statement keys")
+        for index, key in enumerate(evidence):
+            check.known(key, f"{path}.evidence[{index}]", statements, "statement")
+        said = [said_on[key] for key in evidence if said_on.get(key)]
+        if phrase and due is None and said and deadline_read(phrase=phrase, said_on=min(said)) is None:
+            check.add(f"{path}.phrase", f"no date can be read from {phrase!r}: give `due`")
     return check.problems
 
 

@@ -15,6 +15,7 @@ from django.db.models import Count
 from positions import selectors
 from positions.models import (
     Actor,
+    Deadline,
     Document,
     Issue,
     Negotiation,
@@ -33,7 +34,7 @@ from tests.conftest import BASE_DIR, CORPUS, DATA, SEED_GOLD, SEED_GOLD_ELSEWHER
 pytestmark = pytest.mark.django_db
 
 EXAMPLE_FILE = BASE_DIR / "fixtures" / "examples" / "iran-nuclear-programme.json"
-MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance]
+MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance, Deadline]
 ISSUE_KEYS = {
     "architecture",
     "deployment",
@@ -53,7 +54,7 @@ ISSUE_KEYS = {
 def row_counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     counts["evidence links"] = (
-        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance))
+        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance, Deadline))
         + Statement.topics.through.objects.count()
     )
     return counts
