@@ -12,6 +12,7 @@ from rest_framework.routers import DefaultRouter
 from positions.api import views
 from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView
 from positions.api.exports import EventsCSVView, StatementsCSVView
+from positions.api.scales import IssuePositionsCSVView, IssuePositionsView
 
 SLASH = "/?"
 router = DefaultRouter()
@@ -35,6 +36,10 @@ urlpatterns = [
     re_path(rf"^proposals/(?P<pk>[0-9]+)/history{SLASH}$", ProposalHistoryView.as_view(), name="api-proposal-history"),
     re_path(rf"^exports/statements\.csv{SLASH}$", StatementsCSVView.as_view(), name="api-export-statements"),
     re_path(rf"^exports/events\.csv{SLASH}$", EventsCSVView.as_view(), name="api-export-events"),
+    re_path(rf"^issue-positions{SLASH}$", IssuePositionsView.as_view(), name="api-issue-positions"),
+    re_path(
+        rf"^exports/issue-positions\.csv{SLASH}$", IssuePositionsCSVView.as_view(), name="api-export-issue-positions"
+    ),
     # The schema touches no data: no transaction (and schemathesis loads it outside any test).
     re_path(rf"^schema{SLASH}$", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),
     # Split: Swagger UI's start-up script comes from its own URL, not inline (the CSP forbids that).

@@ -4,6 +4,7 @@ from positions.models.deadlines import Deadline
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, Stance, StatusChange
+from positions.models.scales import Scale, ScalePosition, ScaleStep
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
 from positions.models.system import DataWrite, WorkerHeartbeat
@@ -23,6 +24,9 @@ __all__ = [
     "Party",
     "Proposal",
     "Role",
+    "Scale",
+    "ScalePosition",
+    "ScaleStep",
     "Source",
     "Stance",
     "Statement",

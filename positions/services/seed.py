@@ -26,6 +26,9 @@ from positions.models import (
     Party,
     Proposal,
     Role,
+    Scale,
+    ScalePosition,
+    ScaleStep,
     Source,
     Stance,
     Statement,
@@ -230,6 +233,9 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             kept[Stance].add(row.pk)
 
     kept[Deadline] = _seed_deadlines(report, data, statements=statements, proposals=proposals, parties=parties)
+    placed = _seed_scales(report, data, issues=issues, statements=statements, proposals=proposals, parties=parties)
+    seeded_placements = ScalePosition.objects.filter(step__scale__issue__negotiation=negotiation, recorded_via=SEED_VIA)
+    _prune(report, ScalePosition, seeded_placements.exclude(pk__in=placed))
     _link_statements(data, statements, proposals)
     for model, ids in kept.items():
         rows = model.objects.filter(proposal__negotiation=negotiation, recorded_via=SEED_VIA).exclude(pk__in=ids)
@@ -268,6 +274,38 @@ def _seed_deadlines(report: SeedReport, data: dict, *, statements, proposals, pa
     return kept
 
 
+def _seed_scales(report: SeedReport, data: dict, *, issues, statements, proposals, parties) -> set[int]:
+    """Each issue's scale and its steps, found by issue and key, and the placements the file makes."""
+    kept = set()
+    for item in data.get("scales") or []:
+        scale = _upsert(
+            report,
+            Scale,
+            {"issue": issues[item["issue"]]},
+            {"title": item["title"], "description": item.get("description", "")},
+        )
+        steps = {}
+        for spec in item["steps"]:
+            steps[spec["key"]] = _upsert(
+                report,
+                ScaleStep,
+                {"scale": scale, "key": spec["key"]},
+                {"label": spec["label"], "position": spec["position"]},
+                m2m={"proposals": [proposals[slug] for slug in spec.get("proposals", [])]},
+            )
+        _prune(report, ScaleStep, scale.steps.exclude(key__in=list(steps)))
+        for entry in item.get("positions") or []:
+            row = _upsert(
+                report,
+                ScalePosition,
+                {"step": steps[entry["step"]], "party": parties[entry["party"]], "effective": _day(entry["effective"])},
+                {"note": entry.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
+                m2m={"evidence": [statements[key] for key in entry["evidence"]]},
+            )
+            kept.add(row.pk)
+    return kept
+
+
 def _link_statements(data: dict, statements: dict[str, Statement], proposals: dict[str, Proposal]) -> None:
     """Each statement is linked to the first proposal, in file order, whose history cites it (none: no link).
     A link a person set stays; one an earlier load set follows the file."""
@@ -302,7 +340,7 @@ def _prune(report: SeedReport, model, rows) -> None:
     """Remove the seed-made rows of `rows` that nobody else has touched, one by one so each leaves a history record."""
     rows = list(rows)
     touched = _people_touched(model, [row.pk for row in rows])
-    if model in (StatusChange, Stance, Deadline):
+    if model in (StatusChange, Stance, Deadline, ScalePosition):
         touched |= {row.pk for row in rows if row.recorded_by_id is not None}
     for row in rows:
         if row.pk in touched:
@@ -335,7 +373,9 @@ def _seed_statements(negotiation: Negotiation):
 def _prune_evidence(report: SeedReport, gone: set[int]) -> None:
     """Statements an earlier load made that the file no longer has (their span, speaker or document changed), unless
     something still cites them; then the excerpt documents left without a statement."""
-    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None, deadlines=None)
+    rows = Statement.objects.filter(
+        pk__in=gone, stances=None, status_changes=None, deadlines=None, scale_positions=None
+    )
     rows = rows.select_related("document")
     rows = list(rows)
     documents = {row.document for row in rows}

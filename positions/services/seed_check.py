@@ -21,7 +21,7 @@ from positions.vocabularies import (
     StatementMode,
 )
 
-OPTIONAL_LISTS = {"sources", "deadlines"}
+OPTIONAL_LISTS = {"sources", "deadlines", "scales"}
 MIN_POLL_INTERVAL = 60  # the source_poll_interval_at_least_minute constraint
 
 
@@ -252,6 +252,37 @@ def seed_problems(*, data) -> list[SeedProblem]:
         said = [said_on[key] for key in evidence if said_on.get(key)]
         if phrase and due is None and said and deadline_read(phrase=phrase, said_on=min(said)) is None:
             check.add(f"{path}.phrase", f"no date can be read from {phrase!r}: give `due`")
+
+    scaled: set = set()
+    for path, item in check.objects(data, "scales"):
+        issue = check.text(item, path, "issue")
+        if issue is not None:
+            check.known(issue, f"{path}.issue", issues, "issue")
+        check.unique(issue, f"{path}.issue", scaled, "scale of issue")
+        check.text(item, path, "title")
+        check.text(item, path, "description", required=False)
+        steps: set = set()
+        positions: set = set()
+        for step_path, step in check.each(item.get("steps"), f"{path}.steps"):
+            check.unique(check.text(step, step_path, "key"), f"{step_path}.key", steps, "step")
+            check.text(step, step_path, "label")
+            position = step.get("position")
+            if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= 100:
+                check.add(f"{step_path}.position", "required: a whole number from 0 to 100")
+            else:
+                check.unique(position, f"{step_path}.position", positions, "position")
+            for index, slug in enumerate(check.strings(step, step_path, "proposals")):
+                check.known(slug, f"{step_path}.proposals[{index}]", proposals, "proposal")
+        if not steps:
+            check.add(f"{path}.steps", "required: a list of at least one step")
+        for entry_path, entry in check.each(item.get("positions"), f"{path}.positions"):
+            party = check.text(entry, entry_path, "party")
+            if party is not None:
+                check.known(party, f"{entry_path}.party", parties, "party")
+            step = check.text(entry, entry_path, "step")
+            if step is not None:
+                check.known(step, f"{entry_path}.step", steps, "step of this scale")
+            _check_recorded(check, entry, entry_path, statements)
     return check.problems
 
 

@@ -22,6 +22,9 @@ from positions.models import (
     Party,
     Proposal,
     Role,
+    Scale,
+    ScalePosition,
+    ScaleStep,
     Source,
     Stance,
     Statement,
@@ -35,6 +38,7 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLE_FILE = BASE_DIR / "fixtures" / "examples" / "iran-nuclear-programme.json"
 MODELS = [Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance, Deadline]
+MODELS += [Scale, ScaleStep, ScalePosition]
 ISSUE_KEYS = {
     "architecture",
     "deployment",
@@ -54,7 +58,8 @@ ISSUE_KEYS = {
 def row_counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     counts["evidence links"] = (
-        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance, Deadline))
+        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance, Deadline, ScalePosition))
+        + ScaleStep.proposals.through.objects.count()
         + Statement.topics.through.objects.count()
     )
     return counts
