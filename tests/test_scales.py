@@ -9,6 +9,7 @@ import pytest
 from positions import selectors
 from positions.models import Scale, ScaleStep
 from positions.services.scales import scale_position_set
+from positions.services.seed_check import seed_problems
 from tests import factories as f
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("unthrottled")]
@@ -197,3 +198,27 @@ def test_the_api_answers_the_scale_and_names_a_bad_issue(client, seeded):
     assert body["distance"][-1]["distance"] == 67
     assert client.get("/api/v1/issue-positions", {"negotiation": SEED, "issue": "nope"}).status_code == 404
     assert client.get("/api/v1/issue-positions", {"negotiation": SEED}).status_code == 400
+
+
+def test_the_seed_check_names_each_problem_of_a_scale(seed_data):
+    seed_data["scales"] = [
+        {
+            "issue": "legal-guarantees",
+            "title": "Twice",
+            "steps": [
+                {"key": "a", "label": "A", "position": 0, "proposals": ["no-such-proposal"]},
+                {"key": "a", "label": "B", "position": 101},
+            ],
+            "positions": [{"party": "Russia", "step": "z", "effective": "2011-01-01", "evidence": []}],
+        },
+        {"issue": "legal-guarantees", "title": "Again", "steps": []},
+    ]
+    problems = {str(p) for p in seed_problems(data=seed_data)}
+    assert problems == {
+        "scales[0].steps[0].proposals[0]: unknown proposal 'no-such-proposal'",
+        "scales[0].steps[1].key: step 'a' appears twice",
+        "scales[0].steps[1].position: required: a whole number from 0 to 100",
+        "scales[0].positions[0].step: unknown step of this scale 'z'",
+        "scales[1].issue: scale of issue 'legal-guarantees' appears twice",
+        "scales[1].steps: required: a list of at least one step",
+    }
