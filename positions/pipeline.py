@@ -6,6 +6,7 @@ Document ─▶ layout, spans and sources ─▶ speaker, party ─▶ date said
          ─▶ proposal, suggested stances and statuses, relations between proposals, new actors
            (`extract_document` returns frozen findings; services/statements.py imports them)
 stored Document, new date ─▶ the date each statement was said (`statements_dated`, for re-dating)
+a target date as said, the day said ─▶ the day it is due (`deadline_read`)
 
 The services reach the statement stages only through this module: the findings' types are named here.
 """
@@ -22,6 +23,7 @@ from positions.ingest.fetch import fetch
 from positions.ingest.records import DocumentText, FeedEntry, FetchLimits, Fingerprint, IngestError, TextError
 from positions.ingest.text import extract_text, normalize_text, text_from_file
 from positions.statements.dates import DateIndex
+from positions.statements.deadlines import Due, due_from_phrase
 from positions.statements.extract import extract
 from positions.statements.link import ProposalIndex, link, puts_forward, suggests_new
 from positions.statements.people import new_actor
@@ -201,6 +203,7 @@ __all__ = [
     "EXTRACTOR_VERSION",
     "DateSaid",
     "DocumentInput",
+    "Due",
     "Findings",
     "Found",
     "Lexicon",
@@ -208,6 +211,7 @@ __all__ = [
     "RelationSuggestion",
     "StanceSuggestion",
     "StatementFinding",
+    "deadline_read",
     "entry_text",
     "extract_document",
     "fetch_limits",
@@ -215,3 +219,9 @@ __all__ = [
     "list_source",
     "statements_dated",
 ]
+
+
+def deadline_read(*, phrase: str, said_on: date, events: dict[str, date] | None = None) -> Due | None:
+    """The day a target date as said ("by 2020", "within six months") is due, read from the day said;
+    None when the phrase names no date the record can know (a curator enters it)."""
+    return due_from_phrase(phrase, said_on=said_on, events=events)

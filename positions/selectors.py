@@ -16,6 +16,7 @@ proposals, stances, status changes and their evidence links are read as they wer
 themselves (their quotes, documents and review) as they are now. `known_at=None` is now.
 """
 
+import calendar
 import hashlib
 import json
 import re
@@ -29,6 +30,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     CharField,
+    Count,
+    Exists,
     F,
     FilteredRelation,
     IntegerField,
@@ -47,6 +50,7 @@ from django.utils import timezone
 from positions.filters import InvalidFilters, StatementFilter
 from positions.models import (
     Actor,
+    Deadline,
     Delivery,
     Document,
     Issue,
@@ -55,6 +59,7 @@ from positions.models import (
     Proposal,
     ProposalRelation,
     Role,
+    ScalePosition,
     Stance,
     Statement,
     StatusChange,
@@ -63,10 +68,13 @@ from positions.models import (
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
 from positions.vocabularies import (
     CAMEO_ROOT,
+    DEADLINE_CLOSED,
+    DEADLINE_MET,
     KIND_MEANINGS,
     RELATION_WORDS,
     STANCE_MEANINGS,
     STATUS_MEANINGS,
+    DeadlineState,
     ProposalStatus,
     ReviewState,
     StanceValue,
@@ -512,14 +520,23 @@ def positions_compare(
     the stance in force: since when (its run's start), when last stated (its run's latest evidence, else its latest
     row's date), how many evidence statements ground its run and the one shown first.
 
+    Each proposal carries its deadlines set by then with their state that day (`deadlines_as_of`) and
+    `overdue`, whether any of them is past due and unmet.
+
     Rejected rows and statements never count, for anyone: they are not in force and ground
-    nothing. Four queries whatever the size of the matrix, as known at any moment.
+    nothing. Five queries whatever the size of the matrix, as known at any moment (deadlines as they are now).
     """
     proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at))
     args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": known_at}
     statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
     stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
     evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run], known_at=known_at)
+    deadlines: dict[int, list[dict]] = {}
+    # deadlines as they are now, also as known at a past moment; their states read the statuses as known then
+    for entry in deadlines_as_of(
+        negotiation=negotiation, as_of=as_of, include_pending=include_pending, statuses=statuses
+    ):
+        deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
 
     rows = []
     for proposal in proposals:
@@ -541,6 +558,8 @@ def positions_compare(
                 "first_stated": proposal.first_stated,
                 "status": status
                 and {"status": status.status, "since": status.since, "review_state": status.review_state},
+                "deadlines": deadlines.get(proposal.id, []),
+                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal.id, [])),
                 "cells": cells,
             }
         )
@@ -552,6 +571,77 @@ def positions_compare(
         "parties": parties_out,
         "proposals": rows,
     }
+
+
+# --- Deadlines: what is due by when, and whether it is met, as of a date ---------------------------
+
+
+def deadline_state(*, due: date, status: str | None, as_of: date) -> str:
+    """Where a deadline stands on `as_of`, given the proposal's status in force that day: met once agreed or
+    carried out, closed once refused, withdrawn or superseded, else overdue the day after it is due."""
+    if status in DEADLINE_MET:
+        return DeadlineState.MET
+    if status in DEADLINE_CLOSED:
+        return DeadlineState.CLOSED
+    return DeadlineState.OVERDUE if due < as_of else DeadlineState.UPCOMING
+
+
+def deadlines_as_of(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None = None,
+    proposals: Iterable[Proposal] | None = None,
+    statuses: Mapping[int, StatusChange] | None = None,
+    include_pending: bool = True,
+    evidence: bool = False,
+) -> list[dict]:
+    """The deadlines set by `as_of` (effective <= as_of), by due day, each with its state that day
+    (`deadline_state`), read from the proposal's status run in force (`statuses`: by proposal id, from
+    `status_runs_as_of`, when the caller has them; else read here), and for a met or closed one the day
+    that status began (`settled_on`). With `evidence`, each carries its public evidence statements.
+    One query, one more for the statuses when not given, one more for the evidence when asked."""
+    rows = Deadline.objects.filter(_visible(include_pending), effective__lte=as_of)
+    if negotiation is not None:
+        rows = rows.filter(proposal__negotiation=negotiation)
+    if proposals is not None:
+        proposals = list(proposals)
+        rows = rows.filter(proposal__in=proposals)
+    rows = rows.select_related("party", "proposal").order_by("due", "proposal__title", "id")
+    if evidence:
+        public = Statement.objects.exclude(review_state=ReviewState.REJECTED).order_by("said_on", "id")
+        rows = rows.prefetch_related(
+            Prefetch("evidence", queryset=public.only("id", "quote", "said_on", "document_id"))
+        )
+    if statuses is None:
+        scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+        statuses = {row.proposal_id: row for row in status_runs_as_of(as_of=as_of, **scope)}
+    found = []
+    for row in rows:
+        status = statuses.get(row.proposal_id)
+        value = status.status if status else None
+        state = deadline_state(due=row.due, status=value, as_of=as_of)
+        settled = status.since if state in (DeadlineState.MET, DeadlineState.CLOSED) else None
+        entry = {
+            "id": row.id,
+            "proposal": {"id": row.proposal.id, "slug": row.proposal.slug, "title": row.proposal.title},
+            "party": _party_ref(row.party),
+            "phrase": row.phrase,
+            "due": row.due,
+            "due_precision": row.due_precision,
+            "set_on": row.effective,
+            "review_state": row.review_state,
+            "state": state,
+            "overdue": state == DeadlineState.OVERDUE,
+            "settled_on": settled,
+            "late": bool(settled and state == DeadlineState.MET and settled > row.due),
+        }
+        if evidence:
+            entry["evidence"] = [
+                {"id": s.id, "quote": s.quote, "said_on": s.said_on, "document": s.document_id}
+                for s in row.evidence.all()
+            ]
+        found.append(entry)
+    return found
 
 
 def _evidence_ids_between(
@@ -1626,3 +1716,267 @@ def release_tables() -> dict[str, tuple[list[str], Iterator[tuple]]]:
         "roles.csv": _table("roles.csv", Role.objects.filter(actor__review_state=_APPROVED)),
         "documents.csv": _table("documents.csv", documents),
     }
+
+
+# --- A position scale: where each party stands on an issue's outcomes, over time ----------------
+
+
+def _month_end(day: date) -> date:
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+
+
+def _months(start: date, end: date) -> list[date]:
+    """The first day of each month from `start`'s to `end`'s."""
+    months, day = [], date(start.year, start.month, 1)
+    while day <= end:
+        months.append(day)
+        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return months
+
+
+def _placement_order(row) -> tuple:
+    return (row.effective, -_REVIEW_RANK.get(row.review_state, 2), row.recorded_at, row.id)
+
+
+def _value_on(points: list[dict], day: date) -> dict | None:
+    """The point in force on `day` of a party's change points (by date)."""
+    found = None
+    for point in points:
+        if point["date"] > day:
+            break
+        found = point
+    return found
+
+
+def issue_scale(*, negotiation: Negotiation, key: str, as_of: date, include_pending: bool = True) -> dict | None:
+    """Each party's position on the issue's scale over time, up to `as_of`, with its salience per month.
+
+    Position: a party stands at the step of a proposal it supports (the step's `proposals`); supporting
+    several, at the one whose support began last (a tie: the higher step). A curator's placement
+    (ScalePosition) wins over the stances from its date on, until a stance run that begins after it. Each
+    change point names what placed the party there and the statement it rests on. `distance`: between the
+    two furthest parties placed (None while fewer than two are), at each day it changes.
+
+    Salience, per party and month: how much of what the party said that month (its public statements on
+    any of the negotiation's issues) was about this issue, 0–100, a statement about this issue alone
+    counting fully and one about k issues counting 1/k (`statements`: how many touched the issue).
+    `months` is the tidy table: one row per party and month from the negotiation's start (the issue's
+    first record without one) to `as_of`, the position held at the month's end (or on `as_of`).
+    None when the negotiation has no such issue; `scale` None when the issue has no scale. Eight queries.
+    """
+    issue = Issue.objects.filter(negotiation=negotiation, key=key).select_related("scale").first()
+    if issue is None:
+        return None
+    scale = getattr(issue, "scale", None)
+    members = negotiation_parties(negotiation=negotiation, own_order=True)
+    steps = list(scale.steps.prefetch_related("proposals").order_by("position")) if scale else []
+    step_of: dict[int, list] = {}
+    for step in steps:
+        for proposal in step.proposals.all():
+            step_of.setdefault(proposal.id, []).append(step)
+    stances = list(
+        Stance.objects.filter(_visible(include_pending), proposal_id__in=list(step_of), effective__lte=as_of)
+        .select_related("party", "proposal")
+        .order_by()
+    )
+    evidence = _stance_evidence(stance_ids=[row.id for row in stances])
+    placements = list(
+        ScalePosition.objects.filter(_visible(include_pending), step__in=steps, effective__lte=as_of)
+        .select_related("step", "party")
+        .prefetch_related("evidence")
+    )
+    points = _scale_points(stances, placements, step_of, evidence)
+
+    # Salience: every public statement of the negotiation's parties on its issues, up to as_of.
+    topics = Statement.topics.through.objects.filter(issue__negotiation=negotiation)
+    said = (
+        Statement.objects.filter(_visible(include_pending), party__in=members, said_on__lte=as_of)
+        .filter(Exists(topics.filter(statement_id=OuterRef("pk"))))
+        .annotate(
+            on_issue=Exists(topics.filter(statement_id=OuterRef("pk"), issue=issue)),
+            topic_count=Subquery(
+                topics.filter(statement_id=OuterRef("pk")).values("statement_id").annotate(n=Count("id")).values("n"),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("party_id", "said_on", "on_issue", "topic_count")
+    )
+    spoken: dict[tuple, list] = {}  # (party id, month) -> [all, weighted on the issue, on the issue]
+    for party_id, said_on, on_issue, count in said:
+        tally = spoken.setdefault((party_id, said_on.replace(day=1)), [0, 0.0, 0])
+        tally[0] += 1
+        if on_issue:
+            tally[1] += 1 / max(count or 1, 1)
+            tally[2] += 1
+
+    shown = [p for p in members if p.id in points or any(k[0] == p.id and v[2] for k, v in spoken.items())]
+    starts = [row.effective for row in stances] + [day for (_, day), v in spoken.items() if v[2]]
+    start = negotiation.started or min(starts, default=as_of)
+    months = []
+    for month in _months(min(start, as_of), as_of):
+        end = min(_month_end(month), as_of)
+        for party in shown:
+            point = _value_on(points.get(party.id, []), end)
+            total, weighted, count = spoken.get((party.id, month), [0, 0.0, 0])
+            months.append(
+                {
+                    "month": month.strftime("%Y-%m"),
+                    "party": _party_ref(party),
+                    "position": point["position"] if point else None,
+                    "step": point["step"] if point else None,
+                    "salience": round(100 * weighted / total, 1) if total else 0.0,
+                    "statements": count,
+                }
+            )
+    by_slug = {p.id: p for p in members}
+    series = [
+        {"party": _party_ref(by_slug[pid]), "points": points[pid]} for pid in [p.id for p in shown] if pid in points
+    ]
+    return {
+        "negotiation": negotiation.slug,
+        "issue": {"key": issue.key, "title": issue.title},
+        "as_of": as_of,
+        "start": min(start, as_of),
+        "scale": scale
+        and {
+            "title": scale.title,
+            "description": scale.description,
+            "steps": [
+                {
+                    "key": step.key,
+                    "label": step.label,
+                    "position": step.position,
+                    "proposals": [{"id": p.id, "slug": p.slug, "title": p.title} for p in step.proposals.all()],
+                }
+                for step in steps
+            ],
+        },
+        "parties": series,
+        "distance": _scale_distance(series),
+        "months": months,
+    }
+
+
+# The tidy table of `issue_scale`, in the DEU's shape (negotiation, issue, actor, date, position, salience),
+# one row per party and month; the page's download and the API's are this one table.
+ISSUE_POSITION_HEADERS = ["negotiation", "issue", "party", "date", "position", "salience", "step", "statements"]
+
+
+def issue_positions_rows(found: dict) -> list[tuple]:
+    """The rows of ISSUE_POSITION_HEADERS for an `issue_scale` answer, by month, then the parties' own order."""
+    return [
+        (
+            found["negotiation"],
+            found["issue"]["key"],
+            row["party"]["name"],
+            row["month"],
+            row["position"],
+            row["salience"],
+            row["step"],
+            row["statements"],
+        )
+        for row in found["months"]
+    ]
+
+
+def _scale_points(stances: list[Stance], placements: list, step_of: dict, evidence: dict) -> dict[int, list[dict]]:
+    """By party id, the days its position changed: {date, position, step, label, source, proposal, statement}."""
+    runs: dict[int, list[tuple]] = {}  # party id -> [(row, since)] of every stance row, in in-force order
+    for history in _histories(stances, "stance"):
+        for row, _previous, since in history:
+            runs.setdefault(row.party_id, []).append((row, since))
+    placed: dict[int, list] = {}
+    for row in sorted(placements, key=_placement_order):
+        placed.setdefault(row.party_id, []).append(row)
+    found: dict[int, list[dict]] = {}
+    for party_id in sorted(set(runs) | set(placed)):
+        rows = runs.get(party_id, [])
+        days = sorted({row.effective for row, _ in rows} | {row.effective for row in placed.get(party_id, [])})
+        points: list[dict] = []
+        for day in days:
+            in_force: dict[int, tuple] = {}
+            for row, since in rows:
+                if row.effective <= day:
+                    in_force[row.proposal_id] = (row, since)  # rows come in in-force order
+            candidates = [
+                (since, step.position, step, row)
+                for row, since in in_force.values()
+                if row.stance == "supports"
+                for step in step_of.get(row.proposal_id, [])
+            ]
+            derived = max(candidates, key=lambda c: c[:2], default=None)
+            placement = next((p for p in reversed(placed.get(party_id, [])) if p.effective <= day), None)
+            if placement is not None and (derived is None or placement.effective >= derived[0]):
+                statement = next(iter(placement.evidence.all()), None)
+                point = {
+                    "date": placement.effective,
+                    "step": placement.step.key,
+                    "label": placement.step.label,
+                    "position": placement.step.position,
+                    "source": "curator",
+                    "proposal": None,
+                    "statement": statement
+                    and {
+                        "id": statement.id,
+                        "quote": statement.quote,
+                        "said_on": statement.said_on,
+                        "document": statement.document_id,
+                    },
+                    "review_state": placement.review_state,
+                }
+            elif derived is not None:
+                since, _, step, row = derived
+                grounds = sorted(evidence.get(row.id, []), key=_said_last)
+                own = [g for g in grounds if g["statement__party_id"] == party_id]
+                shown = (own or grounds or [None])[0]
+                point = {
+                    "date": since,
+                    "step": step.key,
+                    "label": step.label,
+                    "position": step.position,
+                    "source": "stance",
+                    "proposal": {"id": row.proposal.id, "slug": row.proposal.slug, "title": row.proposal.title},
+                    "statement": shown
+                    and {
+                        "id": shown["statement_id"],
+                        "quote": shown["statement__quote"],
+                        "said_on": shown["statement__said_on"],
+                        "document": shown["statement__document_id"],
+                    },
+                    "review_state": row.review_state,
+                }
+            else:
+                point = {"date": day, "step": None, "label": None, "position": None, "source": "stance"}
+                point.update(proposal=None, statement=None, review_state=None)
+            if not points or (points[-1]["step"], points[-1]["source"]) != (point["step"], point["source"]):
+                point["date"] = day  # the day it changed (a run restated since earlier changes nothing)
+                points.append(point)
+        while points and points[0]["position"] is None:
+            points.pop(0)
+        if points:
+            found[party_id] = points
+    return found
+
+
+def _scale_distance(series: list[dict]) -> list[dict]:
+    """The distance between the two furthest parties placed, on each day it changes (None: fewer than two)."""
+    days = sorted({point["date"] for s in series for point in s["points"]})
+    changes: list[dict] = []
+    for day in days:
+        placed = []
+        for s in series:
+            point = _value_on(s["points"], day)
+            if point and point["position"] is not None:
+                placed.append((point["position"], s["party"]["slug"]))
+        if len(placed) < 2:
+            entry = {"date": day, "distance": None, "low": None, "high": None}
+        else:
+            low, high = min(placed), max(placed)
+            entry = {"date": day, "distance": high[0] - low[0], "low": low[1], "high": high[1]}
+        if not changes or (changes[-1]["distance"], changes[-1]["low"], changes[-1]["high"]) != (
+            entry["distance"],
+            entry["low"],
+            entry["high"],
+        ):
+            changes.append(entry)
+    return changes

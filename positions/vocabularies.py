@@ -94,6 +94,24 @@ class ProposalStatus(models.TextChoices):
     SUPERSEDED = "superseded", "superseded"
 
 
+# What a proposal's status says of a deadline on it (DESIGN.md's statuses): agreed or carried out meets
+# it; refused, withdrawn or replaced closes it unmet but not overdue (there is nothing left to wait for);
+# tabled, under discussion and stalled leave it open, overdue once the day is past.
+DEADLINE_MET = frozenset({ProposalStatus.ACCEPTED, ProposalStatus.IMPLEMENTED})
+DEADLINE_CLOSED = frozenset({ProposalStatus.REJECTED, ProposalStatus.WITHDRAWN, ProposalStatus.SUPERSEDED})
+
+
+class DeadlineState(models.TextChoices):
+    """Where a deadline stands as of a date: ahead (open, due on or after it), overdue (open, due before
+    it), met (the proposal reached an agreed or carried-out status by then) or closed (refused,
+    withdrawn or superseded by then)."""
+
+    UPCOMING = "upcoming", "upcoming"
+    OVERDUE = "overdue", "overdue"
+    MET = "met", "met"
+    CLOSED = "closed", "closed unmet"
+
+
 class StanceValue(models.TextChoices):
     SUPPORTS = "supports", "supports"
     OPPOSES = "opposes", "opposes"

@@ -87,7 +87,10 @@ EXPECTED = {
         "latest_quote": "quote",
     },
     "pages:changes-csv": {"proposal": "proposal", "party": "party"},
-    "pages:codebook-csv": {"label": "party"},  # its parties' names (the examples are approved statements only)
+    "pages:codebook-csv": {"label": "party"},
+    # an issue's positions month by month: the parties that spoke to it, by name
+    "pages:issue-positions-csv": {"party": "party"},
+    "api-export-issue-positions": {"party": "party"},  # its parties' names (the examples are approved statements only)
     "pages:proposal-csv": {
         "party": "party",
         "speaker": "speaker",
@@ -150,6 +153,14 @@ def hostile(db):
         ),
         "pages:proposal-csv": (f"/proposals/{proposal.id}/evidence.csv", {}),
         "pages:codebook-csv": ("/codebook.csv", {}),
+        "pages:issue-positions-csv": (
+            f"/negotiations/{negotiation.slug}/issues/{issue.key}/positions.csv",
+            {"as_of": "2012-01-01"},
+        ),
+        "api-export-issue-positions": (
+            "/api/v1/exports/issue-positions.csv",
+            {"negotiation": negotiation.slug, "issue": issue.key, "as_of": "2012-01-01"},
+        ),
     }
 
 

@@ -16,6 +16,7 @@ from positions import selectors
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
+from positions.api.serializers import DeadlineAsOfSerializer
 from positions.vocabularies import (
     RELATION_MEANINGS,
     DatePrecision,
@@ -144,6 +145,8 @@ class CompareProposalSerializer(serializers.Serializer):
     kind = _choice(ProposalKind.choices)
     first_stated = serializers.DateField()
     status = CompareStatusSerializer(allow_null=True)
+    deadlines = DeadlineAsOfSerializer(many=True, help_text="Its target dates set by `as_of`, by due day.")
+    overdue = serializers.BooleanField(help_text="Whether any of its deadlines is overdue on `as_of`.")
     cells = CompareCellSerializer(many=True, help_text="One per party, in the order of `parties`.")
 
 

@@ -19,7 +19,7 @@ from positions.models import (
     StatusChange,
 )
 from positions.services.ingest import upload_refusal
-from positions.vocabularies import CAMEO_ROOT, ItemState
+from positions.vocabularies import CAMEO_ROOT, DatePrecision, DeadlineState, ItemState, ReviewState
 
 
 class PartyRefSerializer(serializers.ModelSerializer):
@@ -89,6 +89,33 @@ class StanceAsOfSerializer(serializers.Serializer):
     review_state = serializers.CharField()
 
 
+class DeadlineProposalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class DeadlineAsOfSerializer(serializers.Serializer):
+    """A target date set by `as_of` and where it stands that day."""
+
+    id = serializers.IntegerField()
+    proposal = DeadlineProposalSerializer()
+    party = PartyRefSerializer(allow_null=True, help_text="Who committed to it; null for the proposal's own timetable.")
+    phrase = serializers.CharField(help_text="The target date as said: “by 2020”, “within six months”.")
+    due = serializers.DateField(help_text="The last day by which it is due (a month or a year: its last day).")
+    due_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    set_on = serializers.DateField(help_text="The day the target date was set (its earliest evidence).")
+    review_state = serializers.ChoiceField(choices=ReviewState.choices)
+    state = serializers.ChoiceField(
+        choices=DeadlineState.choices,
+        help_text="On `as_of`: met (the proposal's status is accepted or implemented), closed (rejected, withdrawn or "
+        "superseded), overdue (otherwise, and due before `as_of`) or upcoming.",
+    )
+    overdue = serializers.BooleanField(help_text="state == overdue: past due and unmet on `as_of`.")
+    settled_on = serializers.DateField(allow_null=True, help_text="For a met or closed one, the day that status began.")
+    late = serializers.BooleanField(help_text="Met, but after the day it was due.")
+
+
 class ProposalSerializer(serializers.ModelSerializer):
     """A proposal with its status and stances as of the request's date (`as_of`, positions/api/query.py)."""
 
@@ -97,6 +124,8 @@ class ProposalSerializer(serializers.ModelSerializer):
     proponent = PartyRefSerializer(read_only=True)
     status = serializers.SerializerMethodField()
     stances = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField(help_text="Whether any of its deadlines is overdue on `as_of`.")
 
     class Meta:
         model = Proposal
@@ -112,6 +141,8 @@ class ProposalSerializer(serializers.ModelSerializer):
             "first_stated",
             "status",
             "stances",
+            "deadlines",
+            "overdue",
         ]
 
     def get_status(self, proposal) -> StatusAsOfSerializer(allow_null=True):
@@ -120,6 +151,12 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_stances(self, proposal) -> StanceAsOfSerializer(many=True):
         return StanceAsOfSerializer(self.context["stances"].get(proposal.pk, []), many=True).data
+
+    def get_deadlines(self, proposal) -> DeadlineAsOfSerializer(many=True):
+        return DeadlineAsOfSerializer(self.context["deadlines"].get(proposal.pk, []), many=True).data
+
+    def get_overdue(self, proposal) -> bool:
+        return any(entry["overdue"] for entry in self.context["deadlines"].get(proposal.pk, []))
 
 
 class DocumentRefSerializer(serializers.ModelSerializer):

@@ -13,6 +13,7 @@ from positions.api import views
 from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView, ProposalRelationsView
 from positions.api.exports import EventsCSVView, StatementsCSVView
 from positions.api.releases import ReleasesView
+from positions.api.scales import IssuePositionsCSVView, IssuePositionsView
 from positions.api.subscriptions import SubscriptionViewSet
 
 SLASH = "/?"
@@ -42,6 +43,10 @@ urlpatterns = [
     re_path(rf"^exports/statements\.csv{SLASH}$", StatementsCSVView.as_view(), name="api-export-statements"),
     re_path(rf"^exports/events\.csv{SLASH}$", EventsCSVView.as_view(), name="api-export-events"),
     re_path(rf"^releases{SLASH}$", ReleasesView.as_view(), name="api-releases"),
+    re_path(rf"^issue-positions{SLASH}$", IssuePositionsView.as_view(), name="api-issue-positions"),
+    re_path(
+        rf"^exports/issue-positions\.csv{SLASH}$", IssuePositionsCSVView.as_view(), name="api-export-issue-positions"
+    ),
     # The schema touches no data: no transaction (and schemathesis loads it outside any test).
     re_path(rf"^schema{SLASH}$", transaction.non_atomic_requests(SpectacularAPIView.as_view()), name="api-schema"),
     # Split: Swagger UI's start-up script comes from its own URL, not inline (the CSP forbids that).

@@ -118,19 +118,24 @@ class ProposalViewSet(ReadOnly):
         context = super().get_serializer_context()
         context.setdefault("statuses", {})
         context.setdefault("stances", {})
+        context.setdefault("deadlines", {})
         return context
 
     def _with_positions(self, proposals: list[Proposal], as_of: date) -> dict:
-        # Two queries for the whole page, whatever its size.
-        statuses = selectors.status_runs_as_of(as_of=as_of, proposals=proposals)
+        # Three queries for the whole page, whatever its size.
+        statuses = {c.proposal_id: c for c in selectors.status_runs_as_of(as_of=as_of, proposals=proposals)}
         stances = selectors.stance_runs_as_of(as_of=as_of, proposals=proposals)
         by_proposal: dict[int, list] = {}
         for stance in sorted(stances, key=lambda s: s.party.name):
             by_proposal.setdefault(stance.proposal_id, []).append(stance)
+        deadlines: dict[int, list] = {}
+        for entry in selectors.deadlines_as_of(as_of=as_of, proposals=proposals, statuses=statuses):
+            deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
         return {
             **self.get_serializer_context(),
-            "statuses": {c.proposal_id: c for c in statuses},
+            "statuses": statuses,
             "stances": by_proposal,
+            "deadlines": deadlines,
         }
 
     def list(self, request, *args, **kwargs):

@@ -1,8 +1,10 @@
 """The domain model of DESIGN.md, one module per concept."""
 
+from positions.models.deadlines import Deadline
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, ProposalRelation, Stance, StatusChange
+from positions.models.scales import Scale, ScalePosition, ScaleStep
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
 from positions.models.system import DataWrite, WorkerHeartbeat
@@ -12,6 +14,7 @@ from positions.vocabularies import ItemState
 __all__ = [
     "Actor",
     "DataWrite",
+    "Deadline",
     "Delivery",
     "DeliveryAttempt",
     "Document",
@@ -25,6 +28,9 @@ __all__ = [
     "Proposal",
     "ProposalRelation",
     "Role",
+    "Scale",
+    "ScalePosition",
+    "ScaleStep",
     "Source",
     "Stance",
     "Statement",

@@ -137,3 +137,8 @@ def statements_csv(matching, *, filename: str) -> StreamingHttpResponse:
     """Every statement the search matches (not just the page shown), streamed like the API export."""
     headers, rows = selectors.statements_table(matching=matching, curator=False)
     return csv_response(headers, rows, filename=filename, stream=True)
+
+
+def issue_positions_csv(found: dict, *, filename: str) -> HttpResponse:
+    """An issue's positions and salience per party and month: the API's tidy table (ISSUE_POSITION_HEADERS)."""
+    return csv_response(selectors.ISSUE_POSITION_HEADERS, selectors.issue_positions_rows(found), filename=filename)

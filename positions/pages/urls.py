@@ -13,6 +13,11 @@ urlpatterns = [
     path("negotiations/<slug:slug>/matrix/", cached_page(views.matrix), name="matrix"),
     path("negotiations/<slug:slug>/matrix.csv", views.matrix_csv, name="matrix-csv"),
     path("negotiations/<slug:slug>/issues/<slug:key>/", cached_page(views.issue), name="issue"),
+    path(
+        "negotiations/<slug:slug>/issues/<slug:key>/positions.csv",
+        cached_page(views.issue_positions_csv),
+        name="issue-positions-csv",
+    ),
     path("negotiations/<slug:slug>/changes/", cached_page(views.changes), name="changes"),
     path("negotiations/<slug:slug>/changes.csv", views.changes_csv, name="changes-csv"),
     path("negotiations/<slug:slug>/feed.atom", cached_page(feeds.NegotiationChangesFeed()), name="negotiation-feed"),

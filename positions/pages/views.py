@@ -20,8 +20,9 @@ from positions.pages.forms import AsOfForm, ChangesForm, KnownAtForm, error_line
 from positions.pages.highlight import highlighted_text, statement_label
 from positions.pages.labels import legend, proposal_verb, relation_legend, stance_word, status_word, value_word
 from positions.pages.relations import edges_from, relations_svg
+from positions.pages.scale_chart import party_styles, scale_svg
 from positions.pages.timeline import Mark, timeline_svg
-from positions.vocabularies import StatementKind
+from positions.vocabularies import DeadlineState, StatementKind
 
 PAGE_SIZE = 20
 # A search runs once any of these is given; an empty form shows only the form.
@@ -76,9 +77,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     negotiation = _negotiation(slug)
-    as_of = selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    today = timezone.localdate()
+    as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
+    hide = form.cleaned_data["hide_unreviewed"]
     proposals = list(selectors.proposals_as_of(negotiation=negotiation, as_of=as_of))
-    statuses = {s.proposal_id: s for s in selectors.status_runs_as_of(negotiation=negotiation, as_of=as_of)}
+    runs = selectors.status_runs_as_of(negotiation=negotiation, as_of=as_of, include_pending=not hide)
+    statuses = {s.proposal_id: s for s in runs}
+    deadlines = selectors.deadlines_as_of(
+        negotiation=negotiation, as_of=as_of, statuses=statuses, include_pending=not hide, evidence=True
+    )
     for proposal in proposals:
         status = statuses.get(proposal.id)
         proposal.status_now = status
@@ -87,6 +97,10 @@ def negotiation(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "negotiation": negotiation,
         "as_of": as_of,
+        "hide": hide,
+        "missed": [d for d in deadlines if d["state"] == DeadlineState.OVERDUE],
+        "upcoming": [d for d in deadlines if d["state"] == DeadlineState.UPCOMING],
+        "settled": [d for d in deadlines if d["state"] in (DeadlineState.MET, DeadlineState.CLOSED)],
         "parties": selectors.negotiation_parties(negotiation=negotiation, own_order=True),
         "issues": selectors.negotiation_issues(negotiation=negotiation),
         "proposals": proposals,
@@ -383,10 +397,12 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     known_label = _known_label(known_at)
     permalink = _permalink(request, {**params, "known_at": known_label})
     title = summary["issue"]["title"]
+    positions = selectors.issue_scale(negotiation=negotiation, key=key, as_of=as_of, include_pending=not hide)
     context = {
         "negotiation": negotiation,
         "summary": summary,
         "issue": summary["issue"],
+        **_scale_context(positions),
         "as_of": as_of,
         "hide": hide,
         "legend": legend(),
@@ -402,6 +418,50 @@ def issue(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         ),
     }
     return render(request, "pages/issue.html", context)
+
+
+def _scale_context(found: dict) -> dict:
+    """The issue page's chart of positions and the tables beside it (nothing when the issue has no scale)."""
+    if found["scale"] is None:
+        return {"scale": None}
+    styles = party_styles([s["party"] for s in found["parties"]])
+    names = {s["party"]["slug"]: s["party"]["name"] for s in found["parties"]}
+    changes = sorted(
+        (
+            {**point, "party": s["party"], "colour": styles[s["party"]["slug"]][0]}
+            for s in found["parties"]
+            for point in s["points"]
+        ),
+        key=lambda p: (p["date"], p["party"]["name"]),
+    )
+    return {
+        "scale": found["scale"],
+        "scale_svg": scale_svg(
+            scale=found["scale"],
+            series=found["parties"],
+            distance=found["distance"],
+            start=found["start"],
+            end=found["as_of"],
+        ),
+        "scale_changes": changes,
+        "distance": [{**d, "low": names.get(d["low"]), "high": names.get(d["high"])} for d in found["distance"]],
+    }
+
+
+def issue_positions_csv(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """The issue's tidy table of positions and salience per party and month (the API's export, from the page)."""
+    negotiation = _negotiation(slug)
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, error_lines(form))
+    today = timezone.localdate()
+    as_of = form.cleaned_data["as_of"] or selectors.negotiation_default_date(negotiation=negotiation, today=today)
+    include_pending = not form.cleaned_data["hide_unreviewed"]
+    found = selectors.issue_scale(negotiation=negotiation, key=key, as_of=as_of, include_pending=include_pending)
+    if found is None:
+        raise Http404("No such issue.")
+    name = f"{negotiation.slug}-{key}-positions-{as_of.isoformat()}.csv"
+    return csv_out.issue_positions_csv(found, filename=name)
 
 
 def proposal_csv(request: HttpRequest, pk: int) -> HttpResponse:

@@ -207,6 +207,11 @@ def proposals_merge(*, keep: Proposal, merged: Proposal, user) -> MergeReport:
             report.folded["status changes"] += 1
 
     _relations_move(keep=keep, merged=merged, report=report, user=user, reason=reason)
+    # the steps of a scale it places a party on (issue 19's scales) place them by the kept proposal now
+    for step in merged.scale_steps.all():
+        step.proposals.remove(merged)
+        step.proposals.add(keep)
+        report.moved["scale steps"] = report.moved.get("scale steps", 0) + 1
     _repoint_rest(keep=keep, merged=merged, report=report, user=user, reason=reason)
     _delete_merged(merged, user=user, reason=reason)
     return report

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from positions.models import (
     Actor,
+    Deadline,
     Document,
     Issue,
     Negotiation,
@@ -26,11 +27,15 @@ from positions.models import (
     Proposal,
     ProposalRelation,
     Role,
+    Scale,
+    ScalePosition,
+    ScaleStep,
     Source,
     Stance,
     Statement,
     StatusChange,
 )
+from positions.services.deadlines import deadline_due
 from positions.services.seed_check import SeedProblem, seed_problems
 from positions.vocabularies import DatePrecision, ReviewState
 
@@ -229,6 +234,10 @@ def negotiation_seed(*, data: dict) -> SeedReport:
             kept[Stance].add(row.pk)
 
     kept[ProposalRelation] = _seed_relations(report, data, statements, proposals)
+    kept[Deadline] = _seed_deadlines(report, data, statements=statements, proposals=proposals, parties=parties)
+    placed = _seed_scales(report, data, issues=issues, statements=statements, proposals=proposals, parties=parties)
+    seeded_placements = ScalePosition.objects.filter(step__scale__issue__negotiation=negotiation, recorded_via=SEED_VIA)
+    _prune(report, ScalePosition, seeded_placements.exclude(pk__in=placed))
     _link_statements(data, statements, proposals)
     for model, ids in kept.items():
         of_negotiation = {
@@ -244,6 +253,66 @@ def negotiation_seed(*, data: dict) -> SeedReport:
         dropped.filter(stances=None, status_changes=None, statements=None, relations_from=None, relations_to=None),
     )
     return report
+
+
+def _seed_deadlines(report: SeedReport, data: dict, *, statements, proposals, parties) -> set[int]:
+    """The file's target dates, found by (proposal, party, phrase); the due day read from the phrase unless given."""
+    kept = set()
+    for item in data.get("deadlines") or []:
+        evidence = [statements[key] for key in item["evidence"]]
+        due, precision = deadline_due(phrase=item["phrase"], evidence=evidence, due=_day(item.get("due")))
+        row = _upsert(
+            report,
+            Deadline,
+            {
+                "proposal": proposals[item["proposal"]],
+                "party": parties[item["party"]] if item.get("party") else None,
+                "phrase": item["phrase"],
+            },
+            {
+                "due": due,
+                "due_precision": precision,
+                "effective": _day(item.get("effective")) or min(s.said_on for s in evidence),
+                "note": item.get("note", ""),
+                "recorded_via": SEED_VIA,
+                "review_state": ReviewState.APPROVED,
+            },
+            m2m={"evidence": evidence},
+        )
+        kept.add(row.pk)
+    return kept
+
+
+def _seed_scales(report: SeedReport, data: dict, *, issues, statements, proposals, parties) -> set[int]:
+    """Each issue's scale and its steps, found by issue and key, and the placements the file makes."""
+    kept = set()
+    for item in data.get("scales") or []:
+        scale = _upsert(
+            report,
+            Scale,
+            {"issue": issues[item["issue"]]},
+            {"title": item["title"], "description": item.get("description", "")},
+        )
+        steps = {}
+        for spec in item["steps"]:
+            steps[spec["key"]] = _upsert(
+                report,
+                ScaleStep,
+                {"scale": scale, "key": spec["key"]},
+                {"label": spec["label"], "position": spec["position"]},
+                m2m={"proposals": [proposals[slug] for slug in spec.get("proposals", [])]},
+            )
+        _prune(report, ScaleStep, scale.steps.exclude(key__in=list(steps)))
+        for entry in item.get("positions") or []:
+            row = _upsert(
+                report,
+                ScalePosition,
+                {"step": steps[entry["step"]], "party": parties[entry["party"]], "effective": _day(entry["effective"])},
+                {"note": entry.get("note", ""), "recorded_via": SEED_VIA, "review_state": ReviewState.APPROVED},
+                m2m={"evidence": [statements[key] for key in entry["evidence"]]},
+            )
+            kept.add(row.pk)
+    return kept
 
 
 def _seed_relations(
@@ -310,7 +379,7 @@ def _prune(report: SeedReport, model, rows) -> None:
     """Remove the seed-made rows of `rows` that nobody else has touched, one by one so each leaves a history record."""
     rows = list(rows)
     touched = _people_touched(model, [row.pk for row in rows])
-    if model in (StatusChange, Stance, ProposalRelation):
+    if model in (StatusChange, Stance, ProposalRelation, Deadline, ScalePosition):
         touched |= {row.pk for row in rows if row.recorded_by_id is not None}
     for row in rows:
         if row.pk in touched:
@@ -344,7 +413,9 @@ def _seed_statements(negotiation: Negotiation):
 def _prune_evidence(report: SeedReport, gone: set[int]) -> None:
     """Statements an earlier load made that the file no longer has (their span, speaker or document changed), unless
     something still cites them; then the excerpt documents left without a statement."""
-    rows = Statement.objects.filter(pk__in=gone, stances=None, status_changes=None, proposal_relations=None)
+    rows = Statement.objects.filter(
+        pk__in=gone, stances=None, status_changes=None, proposal_relations=None, deadlines=None, scale_positions=None
+    )
     rows = rows.select_related("document")
     rows = list(rows)
     documents = {row.document for row in rows}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from positions.days import parse_day
+from positions.pipeline import deadline_read
 from positions.vocabularies import (
     ActorKind,
     DatePrecision,
@@ -21,7 +22,7 @@ from positions.vocabularies import (
     StatementMode,
 )
 
-OPTIONAL_LISTS = {"sources", "relations"}
+OPTIONAL_LISTS = {"sources", "relations", "deadlines", "scales"}
 MIN_POLL_INTERVAL = 60  # the source_poll_interval_at_least_minute constraint
 
 
@@ -191,6 +192,7 @@ def seed_problems(*, data) -> list[SeedProblem]:
         check.day(item, path, "published", required=False)
 
     statements: set = set()
+    said_on: dict = {}
     for path, item in check.objects(data, "statements"):
         check.unique(check.text(item, path, "key"), f"{path}.key", statements, "statement")
         document = check.text(item, path, "document")
@@ -201,9 +203,10 @@ def seed_problems(*, data) -> list[SeedProblem]:
         for name, table, what in references:
             if item.get(name):
                 check.known(item[name], f"{path}.{name}", table, what)
-        said_on = check.day(item, path, "said_on")
+        day = check.day(item, path, "said_on")
+        said_on[item.get("key")] = day
         check.choice(item, path, "said_precision", DatePrecision, required=False)
-        _check_precision(check, said_on, item.get("said_precision"), f"{path}.said_on")
+        _check_precision(check, day, item.get("said_precision"), f"{path}.said_on")
         check.choice(item, path, "mode", StatementMode)
         check.choice(item, path, "kind", StatementKind)
         for index, key in enumerate(check.strings(item, path, "topics")):
@@ -249,6 +252,59 @@ def seed_problems(*, data) -> list[SeedProblem]:
             check.known(key, f"{path}.evidence[{index}]", statements, "statement")
         if None not in ends:
             check.unique((*ends, item.get("type")), path, relations, "relation")
+
+    seen_deadlines: set = set()
+    for path, item in check.objects(data, "deadlines"):
+        proposal = check.text(item, path, "proposal")
+        if proposal is not None:
+            check.known(proposal, f"{path}.proposal", proposals, "proposal")
+        party = check.text(item, path, "party", required=False)
+        if party is not None:
+            check.known(party, f"{path}.party", parties, "party")
+        phrase = check.text(item, path, "phrase")
+        check.unique((proposal, party, phrase), f"{path}.phrase", seen_deadlines, "deadline")
+        due = check.day(item, path, "due", required=False)
+        check.day(item, path, "effective", required=False)
+        check.text(item, path, "note", required=False)
+        evidence = check.strings(item, path, "evidence")
+        if not evidence:
+            check.add(f"{path}.evidence", "required: a list of statement keys")
+        for index, key in enumerate(evidence):
+            check.known(key, f"{path}.evidence[{index}]", statements, "statement")
+        said = [said_on[key] for key in evidence if said_on.get(key)]
+        if phrase and due is None and said and deadline_read(phrase=phrase, said_on=min(said)) is None:
+            check.add(f"{path}.phrase", f"no date can be read from {phrase!r}: give `due`")
+
+    scaled: set = set()
+    for path, item in check.objects(data, "scales"):
+        issue = check.text(item, path, "issue")
+        if issue is not None:
+            check.known(issue, f"{path}.issue", issues, "issue")
+        check.unique(issue, f"{path}.issue", scaled, "scale of issue")
+        check.text(item, path, "title")
+        check.text(item, path, "description", required=False)
+        steps: set = set()
+        positions: set = set()
+        for step_path, step in check.each(item.get("steps"), f"{path}.steps"):
+            check.unique(check.text(step, step_path, "key"), f"{step_path}.key", steps, "step")
+            check.text(step, step_path, "label")
+            position = step.get("position")
+            if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position <= 100:
+                check.add(f"{step_path}.position", "required: a whole number from 0 to 100")
+            else:
+                check.unique(position, f"{step_path}.position", positions, "position")
+            for index, slug in enumerate(check.strings(step, step_path, "proposals")):
+                check.known(slug, f"{step_path}.proposals[{index}]", proposals, "proposal")
+        if not steps:
+            check.add(f"{path}.steps", "required: a list of at least one step")
+        for entry_path, entry in check.each(item.get("positions"), f"{path}.positions"):
+            party = check.text(entry, entry_path, "party")
+            if party is not None:
+                check.known(party, f"{entry_path}.party", parties, "party")
+            step = check.text(entry, entry_path, "step")
+            if step is not None:
+                check.known(step, f"{entry_path}.step", steps, "step of this scale")
+            _check_recorded(check, entry, entry_path, statements)
     return check.problems
 
 

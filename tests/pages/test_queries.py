@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from positions.models import Scale, ScaleStep
 from positions.vocabularies import ReviewState
 from tests import factories as f
 
@@ -25,6 +26,8 @@ class World:
         self.actor = f.actor()
         self.document = f.document(text=SENTENCE * 400, url="https://example.org/a")
         self.proposal = f.proposal(negotiation=self.negotiation, issue=self.issue, proponent=self.parties[0])
+        scale = Scale.objects.create(issue=self.issue, title="A scale")
+        ScaleStep.objects.create(scale=scale, key="yes", label="Yes", position=100).proposals.add(self.proposal)
         self.rounds = 0
         self.statements = 0
 
@@ -71,6 +74,7 @@ class World:
             f"/negotiations/{n}/matrix/?as_of=2013-01-01",
             f"/negotiations/{n}/matrix.csv?as_of=2013-01-01",
             f"/negotiations/{n}/issues/{self.issue.key}/?as_of=2013-01-01",
+            f"/negotiations/{n}/issues/{self.issue.key}/positions.csv?as_of=2013-01-01",
             f"/negotiations/{n}/changes/?from=2009-01-01&to=2013-01-01",
             f"/negotiations/{n}/changes.csv?from=2009-01-01&to=2013-01-01",
             f"/negotiations/{n}/feed.atom",

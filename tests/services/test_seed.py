@@ -15,6 +15,7 @@ from django.db.models import Count
 from positions import selectors
 from positions.models import (
     Actor,
+    Deadline,
     Document,
     Issue,
     Negotiation,
@@ -22,6 +23,9 @@ from positions.models import (
     Proposal,
     ProposalRelation,
     Role,
+    Scale,
+    ScalePosition,
+    ScaleStep,
     Source,
     Stance,
     Statement,
@@ -38,6 +42,7 @@ MODELS = [
     Party, Negotiation, Issue, Actor, Role, Source, Document, Statement, Proposal, StatusChange, Stance,
     ProposalRelation,
 ]  # fmt: skip
+MODELS += [Deadline, Scale, ScaleStep, ScalePosition]
 ISSUE_KEYS = {
     "architecture",
     "deployment",
@@ -57,7 +62,11 @@ ISSUE_KEYS = {
 def row_counts() -> dict[str, int]:
     counts = {model.__name__: model.objects.count() for model in MODELS}
     counts["evidence links"] = (
-        sum(m.evidence.through.objects.count() for m in (StatusChange, Stance, ProposalRelation))
+        sum(
+            m.evidence.through.objects.count()
+            for m in (StatusChange, Stance, ProposalRelation, Deadline, ScalePosition)
+        )
+        + ScaleStep.proposals.through.objects.count()
         + Statement.topics.through.objects.count()
     )
     return counts
