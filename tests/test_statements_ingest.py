@@ -20,9 +20,12 @@ SEED_NAME = "2011-12-06_itar-tass_rasmussen-two-separate-systems"
 
 @pytest.fixture
 def negotiation_without_positions(seed_data):
-    """The seed's parties, actors, issues and proposals, but none of its statements, stances, statuses or relations."""
+    """The seed's parties, actors, issues and proposals, but none of its statements or what rests on them (stances,
+    statuses, relations, deadlines, placements on a scale)."""
     data = copy.deepcopy(seed_data)
-    data["documents"], data["statements"], data["relations"] = [], [], []
+    data["documents"], data["statements"], data["relations"], data["deadlines"] = [], [], [], []
+    for scale in data.get("scales", []):
+        scale["positions"] = []
     for proposal in data["proposals"]:
         proposal["statuses"], proposal["stances"] = [], []
     negotiation_seed(data=data)

@@ -17,9 +17,12 @@ def curator_relations_grant(apps, schema_editor=None):
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # a migration's app configs have no models module, which create_permissions skips; the project's
+        # own (a test calls this with them) have one, and keep it
+        before = getattr(app_config, "models_module", None)
+        app_config.models_module = before or True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = before
     group = apps.get_model("auth", "Group").objects.filter(name="Curator").first()
     if group is not None:
         permissions = apps.get_model("auth", "Permission").objects.filter(

@@ -26,7 +26,7 @@ API = "/api/v1/"
 SEED = "nato-russia-missile-defence"
 BAD_DATE = "06/12/2011"
 # A value for each required parameter of a list route, by name or format.
-REQUIRED = {"negotiation": SEED, "from": "2011-01-01", "to": "2011-12-31"}
+REQUIRED = {"negotiation": SEED, "from": "2011-01-01", "to": "2011-12-31", "issue": "legal-guarantees"}
 
 
 @pytest.fixture(autouse=True)
