@@ -49,7 +49,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 def subjects(sequences: list[Sequence]) -> list[Span]:
     """The subject of every reporting verb ("officials said", "the report found"), whole: its phrase as
-    the parse draws it, appositions included ("Tim Hess, a developer in Virginia,")."""
+    the parse draws it, appositions included ("Tim Hess, a developer in Virginia"), its last marks left out."""
     out = []
     for k, sequence in enumerate(sequences):
         heads = sequence.heads
