@@ -23,6 +23,7 @@ def curator_group(db) -> Group:
             create_permissions(app_config, verbosity=0)
         importlib.import_module("positions.migrations.0009_curator_group").curator_group_set(apps)
         importlib.import_module("positions.migrations.0019_relations").curator_relations_grant(apps)
+        importlib.import_module("positions.migrations.0021_curator_deadlines_scales").curator_analyst_grant(apps)
     return Group.objects.get(name="Curator")
 
 

@@ -3,6 +3,7 @@ every review, correction and merge, on the page and on the server; pipeline rows
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from positions.models import Stance
@@ -21,6 +22,9 @@ def test_the_curator_group_holds_exactly_the_curating_permissions(curator_group)
         "view_stance", "add_stance", "change_stance",
         "view_statuschange", "add_statuschange", "change_statuschange",
         "view_proposalrelation", "add_proposalrelation", "change_proposalrelation",
+        "view_deadline", "add_deadline", "change_deadline",
+        "view_scale", "add_scale", "change_scale", "view_scalestep", "add_scalestep", "change_scalestep",
+        "view_scaleposition", "add_scaleposition", "change_scaleposition",
         "view_actor", "add_actor", "change_actor", "merge_actor",
         "view_role", "add_role", "change_role", "delete_role",
         "view_proposal", "add_proposal", "change_proposal", "merge_proposal",
@@ -29,6 +33,19 @@ def test_the_curator_group_holds_exactly_the_curating_permissions(curator_group)
         "view_item", "view_ingestrun",
     }  # fmt: skip
     assert not any(c.startswith("delete_") and c != "delete_role" for c in codenames)
+
+
+@pytest.mark.parametrize("model", ["deadline", "scale", "scalestep", "scaleposition"])
+def test_a_curator_keeps_deadlines_and_scales_and_a_reader_only_reads_them(curator, reader, model):
+    add = reverse(f"admin:positions_{model}_add")
+    listing = reverse(f"admin:positions_{model}_changelist")
+    as_curator, as_reader = Client(), Client()
+    as_curator.force_login(curator)
+    as_reader.force_login(reader)
+    assert as_curator.get(listing).status_code == 200
+    assert as_curator.get(add).status_code == 200  # "the curator can set a party's position" (issue 19)
+    assert as_reader.get(listing).status_code == 200
+    assert as_reader.get(add).status_code == 403
 
 
 def test_a_reader_sees_the_queue_without_review_buttons_or_actions(reader_client):
