@@ -11,6 +11,8 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from positions.pages.timeline import svg_chart, year_axis
+
 WIDTH = 960
 LEFT = 250  # the step labels
 RIGHT = 120  # the party labels at the lines' ends
@@ -52,7 +54,7 @@ def scale_svg(*, scale: dict, series: list[dict], distance: list[dict], start: d
     def y_distance(value: float) -> float:
         return round(dist_top + DISTANCE - value / 100 * DISTANCE, 1)
 
-    parts = [_axis(start, end, x, height)]
+    parts = [year_axis(start, end, x, height - 24, stroke="#eef0f2")]
     parts.append(
         format_html_join(
             "",
@@ -72,26 +74,7 @@ def scale_svg(*, scale: dict, series: list[dict], distance: list[dict], start: d
         f"Each party's position on the scale “{scale['title']}” from {start.isoformat()} to {end.isoformat()}, "
         "and below it the distance between the two furthest parties; the same facts are in the tables beside."
     )
-    return format_html(
-        '<svg class="scale-chart" viewBox="0 0 {} {}" role="img" aria-labelledby="sc-title sc-desc" '
-        'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
-        '<title id="sc-title">{}</title><desc id="sc-desc">{}</desc>{}</svg>',
-        WIDTH,
-        height,
-        f"Positions over time: {scale['title']}",
-        description,
-        format_html_join("", "{}", ((part,) for part in parts)),
-    )
-
-
-def _axis(start: date, end: date, x, height: int) -> SafeString:
-    ticks = [date(year, 1, 1) for year in range(start.year, end.year + 1) if date(year, 1, 1) >= start]
-    return format_html_join(
-        "",
-        '<line x1="{0}" x2="{0}" y1="14" y2="{1}" stroke="#eef0f2"/>'
-        '<text x="{0}" y="11" text-anchor="middle" fill="#1f2328">{2}</text>',
-        ((x(tick), height - 24, tick.year) for tick in ticks),
-    )
+    return svg_chart("scale-chart", "sc", WIDTH, height, f"Positions over time: {scale['title']}", description, parts)
 
 
 def _steps(points: list[dict], value: str, x, y, end: date) -> list[list[tuple]]:

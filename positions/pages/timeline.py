@@ -89,7 +89,7 @@ def timeline_svg(
         own = [e for e in events if e["type"] == "stance" and e["party"] and e["party"]["id"] == party["id"]]
         rows.append((party["name"], own, STANCE_COLOURS, stance_word))
     height = AXIS_HEIGHT + (len(rows) + 1) * (ROW_HEIGHT + ROW_GAP) + 4
-    parts = [HATCH, _axis(start, end, x, height)]
+    parts = [HATCH, year_axis(start, end, x, height - 4)]
     for index, (label, row_events, colours, word) in enumerate(rows):
         y = AXIS_HEIGHT + index * (ROW_HEIGHT + ROW_GAP)
         parts.append(_row_label(label, y))
@@ -102,25 +102,34 @@ def timeline_svg(
         f"Status of the proposal and each party's stance from {start.isoformat()} to {end.isoformat()}, "
         f"with {len(marks)} statement(s) marked; the same facts are listed below as text."
     )
+    return svg_chart("timeline", "tl", WIDTH, height, f"Timeline: {title}", description, parts)
+
+
+def svg_chart(css_class: str, ids: str, width: int, height: int, title: str, description: str, parts) -> SafeString:
+    """A chart drawn on the server: an accessible SVG image (its title and description read out) of `parts`.
+    The timeline and the issue page's scale chart are both drawn in one."""
     return format_html(
-        '<svg class="timeline" viewBox="0 0 {} {}" role="img" aria-labelledby="tl-title tl-desc" '
+        '<svg class="{0}" viewBox="0 0 {2} {3}" role="img" aria-labelledby="{1}-title {1}-desc" '
         'xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="12">'
-        '<title id="tl-title">{}</title><desc id="tl-desc">{}</desc>{}</svg>',
-        WIDTH,
+        '<title id="{1}-title">{4}</title><desc id="{1}-desc">{5}</desc>{6}</svg>',
+        css_class,
+        ids,
+        width,
         height,
-        f"Timeline: {title}",
+        title,
         description,
         format_html_join("", "{}", ((part,) for part in parts)),
     )
 
 
-def _axis(start: date, end: date, x, height: int) -> SafeString:
+def year_axis(start: date, end: date, x, bottom: int, stroke: str = "#b0b4ba") -> SafeString:
+    """A line and a label at each 1 January from `start` to `end`, down to `bottom`."""
     ticks = [date(year, 1, 1) for year in range(start.year, end.year + 1) if date(year, 1, 1) >= start]
     return format_html_join(
         "",
-        '<line x1="{0}" x2="{0}" y1="14" y2="{1}" stroke="#b0b4ba" stroke-width="1"/>'
+        '<line x1="{0}" x2="{0}" y1="14" y2="{1}" stroke="{3}" stroke-width="1"/>'
         '<text x="{0}" y="11" text-anchor="middle" fill="#1f2328">{2}</text>',
-        ((x(tick), height - 4, tick.year) for tick in ticks),
+        ((x(tick), bottom, tick.year, stroke) for tick in ticks),
     )
 
 
