@@ -17,6 +17,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 ABSOLUTE = ["0.02 MB one-line text (s)", "0.02 MB one-line text, peak RSS (MB)"]  # goals on the value: no baseline
 ROWS = [
     "extraction (docs/s)",
+    "extraction (docs/CPU s)",
     *ABSOLUTE,
     "ingest, worker+broker+DB (docs/s)",
     *(f"{name}: {figure}" for name in ("compare", "history", "list", "search", "export")

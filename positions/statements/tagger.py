@@ -6,9 +6,11 @@ reporting verbs. The model is a linear-chain CRF (python-crfsuite through sklear
 conventions), fitted by `manage.py train_extractor` and shipped in positions/statements/trained/.
 """
 
+import bisect
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from positions.statements import nlp, speech, verbs
@@ -43,6 +45,7 @@ def quoted_mask(text: str, start: int, end: int) -> bytearray:
     return mask
 
 
+@lru_cache(maxsize=4096)
 def _shape(word: str) -> str:
     shape = re.sub(r"[A-Z]", "X", word)
     shape = re.sub(r"[a-z]", "x", shape)
@@ -59,46 +62,54 @@ def _bucket(n: int) -> str:
 
 
 def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
-    """The features of every token of one parsed piece."""
+    """The features of every token of one parsed piece. Each token's attributes are read off the parse
+    once into plain lists (spaCy builds a new object for every `token.head`), the rest is list work."""
     mask = quoted_mask(text, piece.start, piece.end)
     tokens = list(doc)
     n = len(tokens)
+    words = [t.text for t in tokens]
     lower = [t.lower_ for t in tokens]
+    lemmas = [t.lemma_ for t in tokens]
     pos = [t.pos_ for t in tokens]
+    tag = [t.tag_ for t in tokens]
     dep = [t.dep_ for t in tokens]
-    cue = [t.pos_ in ("VERB", "AUX") and verbs.is_reporting(t.lemma_) for t in tokens]
-    cue = [c or (t.lower_ == "according" and i + 1 < n and tokens[i + 1].lower_ == "to") for i, (t, c) in
-           enumerate(zip(tokens, cue, strict=True))]  # fmt: skip
-    inside = [bool(mask[t.idx]) if t.idx < len(mask) else False for t in tokens]
+    ent_type = [t.ent_type_ for t in tokens]
+    ent = [f"ent={t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "ent=O" for t in tokens]
+    head = [t.head.i for t in tokens]
+    idx = [t.idx for t in tokens]
+    starts = [bool(t.is_sent_start) for t in tokens]
+    cue = [p in ("VERB", "AUX") and verbs.is_reporting(lemma) for p, lemma in zip(pos, lemmas, strict=True)]
+    cue = [c or (lower[i] == "according" and i + 1 < n and lower[i + 1] == "to") for i, c in enumerate(cue)]
+    inside = [bool(mask[i]) if i < len(mask) else False for i in idx]
+    marks = [w in QUOTE_MARKS for w in words]
     sent_of = [0] * n
     sentence_starts = []
-    sent_cue: dict[int, bool] = {}
-    sent_quote: dict[int, bool] = {}
+    sent_flags: list[str] = []
     for k, sent in enumerate(doc.sents):
         sentence_starts.append(sent.start)
-        has_cue = any(cue[i] for i in range(sent.start, sent.end))
-        has_quote = any(tokens[i].text in QUOTE_MARKS or inside[i] for i in range(sent.start, sent.end))
-        sent_cue[k], sent_quote[k] = has_cue, has_quote
-        for i in range(sent.start, sent.end):
+        span = range(sent.start, sent.end)
+        sent_flags.append(f"{int(any(cue[i] for i in span))}{int(any(marks[i] or inside[i] for i in span))}")
+        for i in span:
             sent_of[i] = k
     cue_positions = [i for i in range(n) if cue[i]]
-    opens_quoted = bool(tokens) and (tokens[0].text in QUOTE_MARKS)
+    opens_quoted = bool(tokens) and marks[0]
     features = []
-    for i, t in enumerate(tokens):
+    for i in range(n):
         q = int(inside[i])
-        sc = f"{int(sent_cue[sent_of[i]])}{int(sent_quote[sent_of[i]])}"
+        sc = sent_flags[sent_of[i]]
+        h = head[i]
         f = [
             "bias",
             f"w={lower[i]}",
-            f"l={t.lemma_.lower()}",
-            f"sh={_shape(t.text)}",
+            f"l={lemmas[i].lower()}",
+            f"sh={_shape(words[i])}",
             f"sfx={lower[i][-3:]}",
             f"pos={pos[i]}",
-            f"tag={t.tag_}",
+            f"tag={tag[i]}",
             f"dep={dep[i]}",
-            f"ent={t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "ent=O",
-            f"hdep={t.head.dep_}",
-            f"hpos={t.head.pos_}",
+            ent[i],
+            f"hdep={dep[h]}",
+            f"hpos={pos[h]}",
             f"q={q}",
             f"sc={sc}",
             f"q|sc={q}{sc}",
@@ -106,35 +117,35 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
         ]
         if opens_quoted:
             f.append("pq")
-        if t.text in QUOTE_MARKS:
+        if marks[i]:
             f.append("mark")
             f.append(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
         if cue[i]:
             f.append("cue")
-            f.append(f"cuek={verbs.cue_kind(t.lemma_) or 'plain'}")
-        if t.head.i != i and cue[t.head.i]:
+            f.append(f"cuek={verbs.cue_kind(lemmas[i]) or 'plain'}")
+        if h != i and cue[h]:
             f.append(f"undercue={dep[i]}")
         # the arc under the nearest reporting verb above this token: ccomp (what was said), nsubj (who)
-        node, hops = t, 0
-        while node.head.i != node.i and hops < 8:
-            if cue[node.head.i]:
-                f.append(f"cuearc={node.dep_}")
-                f.append(f"cuearc|q={node.dep_}{q}")
+        node, hops = i, 0
+        while head[node] != node and hops < 8:
+            if cue[head[node]]:
+                f.append(f"cuearc={dep[node]}")
+                f.append(f"cuearc|q={dep[node]}{q}")
                 f.append(f"cuehops={min(hops, 3)}")
                 break
-            node, hops = node.head, hops + 1
+            node, hops = head[node], hops + 1
         else:
             f.append("nocue")
         if cue_positions:
-            nearest = min(cue_positions, key=lambda c: abs(c - i))
+            nearest = _nearest(cue_positions, i)
             if sent_of[nearest] == sent_of[i]:
                 f.append(f"cued={_bucket(i - nearest)}")
                 f.append(f"cued|q={_bucket(i - nearest)}{q}")
         if lower[i] in PRONOUNS:
             f.append("pron")
-        if t.is_sent_start:
+        if starts[i]:
             f.append("bos")
-        if i == n - 1 or tokens[i + 1].is_sent_start:
+        if i == n - 1 or starts[i + 1]:
             f.append("eos")
         if i == 0 and piece.first:
             f.append("bop")
@@ -147,24 +158,35 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
                     if d == 1:
                         f.append(f"{side}{d}d={dep[j]}")
                         f.append(f"{side}{d}q={int(inside[j])}")
-                        f.append(f"{side}{d}e={tokens[j].ent_type_ or 'O'}")
+                        f.append(f"{side}{d}e={ent_type[j] or 'O'}")
                         if cue[j]:
                             f.append(f"{side}{d}cue")
-                        if tokens[j].text in QUOTE_MARKS:
+                        if marks[j]:
                             f.append(f"{side}{d}mark")
                 else:
                     f.append(f"{side}{d}=edge")
         features.append(tuple(map(sys.intern, f)))  # one copy of each name: a long text's features fit in memory
     return Sequence(
         piece=piece,
-        offsets=tuple((piece.start + t.idx, piece.start + t.idx + len(t.text)) for t in tokens),
+        offsets=tuple((piece.start + a, piece.start + a + len(w)) for a, w in zip(idx, words, strict=True)),
         features=tuple(features),
-        lemmas=tuple(sys.intern(t.lemma_) for t in tokens),
+        lemmas=tuple(map(sys.intern, lemmas)),
         pos=tuple(pos),
-        ents=tuple(t.ent_type_ for t in tokens),
-        heads=tuple(t.head.i for t in tokens),
+        ents=tuple(ent_type),
+        heads=tuple(head),
         sentence_starts=tuple(sentence_starts),
     )
+
+
+def _nearest(positions: list[int], i: int) -> int:
+    """The position nearest to i in a sorted list (the earlier one on a tie, as min() over the list gives)."""
+    k = bisect.bisect_left(positions, i)
+    if k == 0:
+        return positions[0]
+    if k == len(positions):
+        return positions[-1]
+    before, after = positions[k - 1], positions[k]
+    return before if i - before <= after - i else after
 
 
 def items(sequence: Sequence) -> list[list[str]]:

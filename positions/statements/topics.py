@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from positions.statements import classify, learned
 from positions.statements.records import TopicEntry
@@ -37,8 +38,11 @@ def _bucket(n: int) -> str:
     return str(n) if n < 3 else "3+"
 
 
-def _words(text: str) -> set[str]:
-    return {w[:6] for w in re.findall(r"[a-z]{3,}", classify.fold(text).lower()) if w not in STOP}
+@lru_cache(maxsize=16)
+def _words(text: str) -> frozenset[str]:
+    """The stems of a text's content words (the first six letters); remembered for the few texts being
+    judged, whose quote is read once for relevance and again for each issue."""
+    return frozenset(w[:6] for w in re.findall(r"[a-z]{3,}", classify.fold(text).lower()) if w not in STOP)
 
 
 def _party_pattern(parties) -> tuple[re.Pattern | None, dict[str, str]]:

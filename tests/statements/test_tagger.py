@@ -181,3 +181,19 @@ def test_it_keeps_a_trimmed_span_inside_the_span(text, i, j):
     start, end = sorted((min(i, len(text)), min(j, len(text))))
     a, b = tagger.trim(text, start, end)
     assert start <= a <= b <= end
+
+
+@given(st.lists(st.integers(0, 60), min_size=1, unique=True), st.integers(0, 60))
+@example([2, 6], 4)  # a tie: the earlier one, as min() over the list gives
+def test_the_nearest_reporting_verb_is_the_one_min_would_pick(positions, i):
+    positions.sort()
+    assert tagger._nearest(positions, i) == min(positions, key=lambda c: abs(c - i))
+
+
+def test_a_token_s_features_name_its_place_under_the_reporting_verb_and_its_neighbours():
+    (sequence,) = parsed("Lavrov said Russia would respond.")
+    lavrov, said, russia = sequence.features[:3]
+    assert {"cuearc=nsubj", "cuehops=0", "cued=-1", "+1cue", "+1w=said", "-1=edge", "bop", "bos"} <= set(lavrov)
+    assert {"cue", "cuek=plain", "nocue", "cued=0", "-1w=lavrov", "+1w=russia"} <= set(said)
+    assert {"cued=+1", "-1cue", "-2w=lavrov"} <= set(russia)
+    assert "nocue" not in russia and "eos" in sequence.features[-1]
