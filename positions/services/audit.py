@@ -5,7 +5,23 @@ many-to-many values out, so the next record of the row showed them as a change: 
 statement's kind and date was recorded as having set its topics ("Topics: [] → […]").
 """
 
+from django.utils.text import Truncator
 from simple_history.utils import get_m2m_field_name
+
+REASON_LENGTH = 100  # a history record's change reason (simple-history's column)
+
+
+def change_reason(text: str) -> str:
+    """A change reason that fits the history's column: cut with an ellipsis when longer."""
+    return Truncator(text).chars(REASON_LENGTH)
+
+
+def audited(row, *, user, reason: str):
+    """The row, its next history record naming the user and the reason (cut to fit: a merge's names
+    proposals whose titles run to 300 characters)."""
+    row._history_user = user
+    row._change_reason = change_reason(reason)
+    return row
 
 
 def history_bulk_record(*, rows: list, model, reason: str, user=None, update: bool) -> None:

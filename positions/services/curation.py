@@ -9,7 +9,7 @@ write is announced to the webhooks' subscribers once it commits (`services.webho
 from django.db import transaction
 
 from positions.models import Actor, ProposalRelation, Stance, Statement, StatusChange
-from positions.services.audit import history_bulk_record
+from positions.services.audit import audited, history_bulk_record
 from positions.services.webhooks import changes_announce, rows_announce
 from positions.vocabularies import DatePrecision, ReviewState
 
@@ -20,17 +20,11 @@ Recorded = Stance | StatusChange | ProposalRelation
 Reviewable = Statement | Recorded | Actor
 
 
-def _audited(row, *, user, reason: str):
-    row._history_user = user
-    row._change_reason = reason
-    return row
-
-
 @transaction.atomic
 def statement_create(*, data: dict, user) -> Statement:
     """A statement a person entered: approved, no extractor version, full confidence."""
     topics = data.pop("topics", [])
-    statement = _audited(
+    statement = audited(
         Statement(**data, review_state=ReviewState.APPROVED, extractor_version="", confidence=1.0),
         user=user,
         reason="entered",
@@ -63,7 +57,7 @@ def statement_correct(*, statement: Statement, data: dict, user, reason: str = "
     statement.corrected = True  # a curator's decision: extracting again must keep it
     if topics is not None:
         _set_without_history(statement.topics, statement, topics)
-    _audited(statement, user=user, reason=reason).save()
+    audited(statement, user=user, reason=reason).save()
     changes_announce(statements=[statement.pk])
     return statement
 
@@ -72,7 +66,7 @@ def statement_correct(*, statement: Statement, data: dict, user, reason: str = "
 def recorded_create(*, model: type[Recorded], data: dict, user, via: str = CURATOR_VIA) -> Recorded:
     """A stance, status change or relation a person recorded (through `via`: the API or the admin): approved."""
     evidence = data.pop("evidence", [])
-    row = _audited(
+    row = audited(
         model(**data, recorded_by=user, recorded_via=via, review_state=ReviewState.APPROVED),
         user=user,
         reason="entered",
@@ -91,7 +85,7 @@ def recorded_correct(*, row: Recorded, data: dict, user) -> Recorded:
         setattr(row, name, value)
     if evidence is not None:
         _set_without_history(row.evidence, row, evidence)
-    _audited(row, user=user, reason="corrected").save()
+    audited(row, user=user, reason="corrected").save()
     rows_announce(model=type(row), ids=[row.pk])
     return row
 
@@ -112,7 +106,7 @@ def review_set(*, row: Reviewable, state: str, user) -> None:
     if row.review_state == state:
         return
     row.review_state = state
-    _audited(row, user=user, reason=REVIEW_REASONS[state]).save(update_fields=["review_state"])
+    audited(row, user=user, reason=REVIEW_REASONS[state]).save(update_fields=["review_state"])
     rows_announce(model=type(row), ids=[row.pk])
 
 

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from positions.models import Actor, Proposal, ProposalRelation, Role, Stance, Statement, StatusChange
+from positions.services.audit import audited
 from positions.vocabularies import ReviewState
 
 
@@ -33,12 +34,6 @@ class MergeReport:
 
 # Approved beats pending beats rejected when two duplicates fold into one.
 _RANK = {ReviewState.APPROVED: 2, ReviewState.PENDING: 1, ReviewState.REJECTED: 0}
-
-
-def _audited(row, *, user, reason: str):
-    row._history_user = user
-    row._change_reason = reason
-    return row
 
 
 def _references_left(row: models.Model) -> list[str]:
@@ -63,7 +58,7 @@ def _repoint_rest(*, keep: models.Model, merged: models.Model, report: MergeRepo
         rows = relation.related_model._default_manager.filter(**{relation.field.name: merged})
         for row in rows:
             setattr(row, relation.field.name, keep)
-            _audited(row, user=user, reason=reason).save(update_fields=[relation.field.name])
+            audited(row, user=user, reason=reason).save(update_fields=[relation.field.name])
             report.moved[relation.related_model._meta.verbose_name_plural] = (
                 report.moved.get(relation.related_model._meta.verbose_name_plural, 0) + 1
             )
@@ -74,7 +69,7 @@ def _delete_merged(merged: models.Model, *, user, reason: str) -> None:
     if left:
         # A relation this module does not know how to move: refuse rather than lose it.
         raise MergeError(f"{merged} is still referenced by {', '.join(left)}")
-    _audited(merged, user=user, reason=reason).delete()
+    audited(merged, user=user, reason=reason).delete()
 
 
 def _fold_evidence(*, into, duplicate, user, reason: str) -> None:
@@ -82,9 +77,9 @@ def _fold_evidence(*, into, duplicate, user, reason: str) -> None:
     evidence = list(duplicate.evidence.all())
     _better_state_kept(into=into, duplicate=duplicate, user=user, reason=reason)
     if evidence:
-        _audited(into, user=user, reason=reason)
+        audited(into, user=user, reason=reason)
         into.evidence.add(*evidence)
-    _audited(duplicate, user=user, reason=reason).delete()
+    audited(duplicate, user=user, reason=reason).delete()
 
 
 @transaction.atomic
@@ -101,7 +96,7 @@ def actors_merge(*, keep: Actor, merged: Actor, user) -> MergeReport:
     keep.aliases = [*keep.aliases, *added]
     if _RANK[merged.review_state] > _RANK[keep.review_state]:
         keep.review_state = merged.review_state  # a curator approved the other name: the person is known
-    _audited(keep, user=user, reason=reason).save(update_fields=["aliases", "review_state"])
+    audited(keep, user=user, reason=reason).save(update_fields=["aliases", "review_state"])
     report.moved["aliases"] = len(added)
 
     for role in Role.objects.filter(actor=merged).order_by("start"):
@@ -112,12 +107,12 @@ def actors_merge(*, keep: Actor, merged: Actor, user) -> MergeReport:
             into = overlapping[0]
             into.start = min(into.start, role.start)
             into.end = None if into.end is None or role.end is None else max(into.end, role.end)
-            _audited(role, user=user, reason=reason).delete()
-            _audited(into, user=user, reason=reason).save(update_fields=["start", "end"])
+            audited(role, user=user, reason=reason).delete()
+            audited(into, user=user, reason=reason).save(update_fields=["start", "end"])
             report.folded["roles"] += 1
         else:
             role.actor = keep
-            _audited(role, user=user, reason=reason).save(update_fields=["actor"])
+            audited(role, user=user, reason=reason).save(update_fields=["actor"])
             report.moved["roles"] += 1
 
     for statement in Statement.objects.filter(speaker=merged):
@@ -130,7 +125,7 @@ def actors_merge(*, keep: Actor, merged: Actor, user) -> MergeReport:
         ).first()
         if twin is None:
             statement.speaker = keep
-            _audited(statement, user=user, reason=reason).save(update_fields=["speaker"])
+            audited(statement, user=user, reason=reason).save(update_fields=["speaker"])
             report.moved["statements"] += 1
             continue
         # One person said this span once: keep one statement, with the other's evidence links.
@@ -154,14 +149,14 @@ def _statement_fold(*, into: Statement, duplicate: Statement, user, reason: str)
     for relation in duplicate.proposal_relations.all():
         relation.evidence.add(into)
     _better_state_kept(into=into, duplicate=duplicate, user=user, reason=reason)
-    _audited(duplicate, user=user, reason=reason).delete()
+    audited(duplicate, user=user, reason=reason).delete()
 
 
 def _better_state_kept(*, into, duplicate, user, reason: str) -> None:
     """The kept row of two duplicates takes the other's review state when it ranks higher."""
     if _RANK[duplicate.review_state] > _RANK[into.review_state]:
         into.review_state = duplicate.review_state
-        _audited(into, user=user, reason=reason).save(update_fields=["review_state"])
+        audited(into, user=user, reason=reason).save(update_fields=["review_state"])
 
 
 @transaction.atomic
@@ -179,18 +174,18 @@ def proposals_merge(*, keep: Proposal, merged: Proposal, user) -> MergeReport:
 
     if merged.first_stated < keep.first_stated:
         keep.first_stated = merged.first_stated
-        _audited(keep, user=user, reason=reason).save(update_fields=["first_stated"])
+        audited(keep, user=user, reason=reason).save(update_fields=["first_stated"])
 
     for statement in Statement.objects.filter(proposal=merged):
         statement.proposal = keep
-        _audited(statement, user=user, reason=reason).save(update_fields=["proposal"])
+        audited(statement, user=user, reason=reason).save(update_fields=["proposal"])
         report.moved["statements"] += 1
 
     for stance in Stance.objects.filter(proposal=merged).prefetch_related("evidence"):
         twin = _live_twin(Stance, stance, proposal=keep, party_id=stance.party_id, stance=stance.stance)
         if twin is None:
             stance.proposal = keep
-            _audited(stance, user=user, reason=reason).save(update_fields=["proposal"])
+            audited(stance, user=user, reason=reason).save(update_fields=["proposal"])
             report.moved["stances"] += 1
         else:
             _fold_evidence(into=twin, duplicate=stance, user=user, reason=reason)
@@ -200,7 +195,7 @@ def proposals_merge(*, keep: Proposal, merged: Proposal, user) -> MergeReport:
         twin = _live_twin(StatusChange, change, proposal=keep, status=change.status)
         if twin is None:
             change.proposal = keep
-            _audited(change, user=user, reason=reason).save(update_fields=["proposal"])
+            audited(change, user=user, reason=reason).save(update_fields=["proposal"])
             report.moved["status changes"] += 1
         else:
             _fold_evidence(into=twin, duplicate=change, user=user, reason=reason)
@@ -224,7 +219,7 @@ def _relations_move(*, keep: Proposal, merged: Proposal, report: MergeReport, us
     for relation in ProposalRelation.objects.filter(Q(from_proposal=merged) | Q(to_proposal=merged)):
         ends = [keep.pk if pk == merged.pk else pk for pk in (relation.from_proposal_id, relation.to_proposal_id)]
         if ends[0] == ends[1]:
-            _audited(relation, user=user, reason=reason).delete()
+            audited(relation, user=user, reason=reason).delete()
             report.folded["relations"] = report.folded.get("relations", 0) + 1
             continue
         twin = None
@@ -238,7 +233,7 @@ def _relations_move(*, keep: Proposal, merged: Proposal, report: MergeReport, us
             )
         if twin is None:
             relation.from_proposal_id, relation.to_proposal_id = ends
-            _audited(relation, user=user, reason=reason).save(update_fields=["from_proposal", "to_proposal"])
+            audited(relation, user=user, reason=reason).save(update_fields=["from_proposal", "to_proposal"])
             report.moved["relations"] = report.moved.get("relations", 0) + 1
         else:
             _fold_evidence(into=twin, duplicate=relation, user=user, reason=reason)

@@ -24,7 +24,8 @@ from django.db import transaction
 
 from positions import pipeline
 from positions.models import Document, ProposalRelation, Stance, Statement, StatusChange
-from positions.services.curation import _audited, statement_correct
+from positions.services.audit import audited
+from positions.services.curation import statement_correct
 from positions.services.merge import _fold_evidence, _live_twin
 from positions.vocabularies import StatementMode
 
@@ -94,7 +95,7 @@ def statements_machine_redate(
         if statement.machine is not None:
             statement.machine = {**statement.machine, "said_on": said.day.isoformat(), "said_precision": said.precision}
             fields.append("machine")
-        _audited(statement, user=user, reason=reason).save(update_fields=fields)
+        audited(statement, user=user, reason=reason).save(update_fields=fields)
         moved.append(statement.pk)
     report.statements = len(moved)
     suggestions_redate(statement_ids=moved, user=user, reason=reason, report=report)
@@ -141,7 +142,7 @@ def suggestions_redate(*, statement_ids: list[int], user, reason: str, report: R
                 _fold_evidence(into=twin, duplicate=row, user=user, reason=reason)
                 report.folded += 1
                 continue
-            _audited(row, user=user, reason=reason).save(update_fields=["effective", "machine"])
+            audited(row, user=user, reason=reason).save(update_fields=["effective", "machine"])
             if model is Stance:
                 report.stances += 1
             else:
@@ -161,7 +162,7 @@ def _relations_redate(*, statement_ids: list[int], user, reason: str, report: Re
         row.effective, row.effective_precision = earliest.said_on, earliest.said_precision
         if row.machine is not None:
             row.machine = {**row.machine, "effective": earliest.said_on.isoformat()}
-        _audited(row, user=user, reason=reason).save(update_fields=["effective", "effective_precision", "machine"])
+        audited(row, user=user, reason=reason).save(update_fields=["effective", "effective_precision", "machine"])
         report.relations += 1
 
 

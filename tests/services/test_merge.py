@@ -107,3 +107,21 @@ def test_proposals_of_different_negotiations_are_not_merged(user):
     with pytest.raises(MergeError):
         proposals_merge(keep=keep, merged=merged, user=user)
     assert Proposal.objects.filter(pk=merged.pk).exists()
+
+
+def test_long_titles_merge_with_a_reason_cut_to_the_audit_trail_s_length(user):
+    """A proposal's title may run to 300 characters; the history's change reason holds 100."""
+    negotiation = factories.negotiation()
+    title = "Legally binding guarantees that the missile defence system in Europe is not directed against Russia's "
+    keep = factories.proposal(negotiation=negotiation, title=title + "strategic nuclear forces")
+    merged = factories.proposal(negotiation=negotiation, title=title + "deterrent, in writing")
+    stance = factories.stance(proposal=merged, party=factories.party(name="Russia"), stance="supports")
+
+    proposals_merge(keep=keep, merged=merged, user=user)
+
+    record = Stance.history.filter(id=stance.pk).latest("history_date")
+    assert record.proposal_id == keep.pk
+    assert record.history_user == user
+    assert len(record.history_change_reason) <= 100
+    assert record.history_change_reason.startswith("merged proposal Legally binding")
+    assert record.history_change_reason.endswith("…")
