@@ -33,6 +33,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -49,7 +50,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from positions.filters import InvalidFilters, StatementFilter
@@ -188,15 +189,17 @@ def _in_force(
     include_pending: bool,
     parties: Iterable[Party] | None = None,
 ) -> Q:
-    """Rows in force on `as_of` as now known, by the read model of runs (positions.models.runs): one
-    lookup on its GiST index. A row is in force in at most one run per visibility: one join, no duplicates."""
+    """Rows in force on `as_of` as now known, by the read model of runs (positions.models.runs): a negotiation's
+    by one lookup on its GiST index, given proposals' by their rows' own index. A row is in force in at most
+    one stretch per visibility: one join, no duplicates."""
     found = Q(in_force__public=not include_pending, in_force__validity__contains=as_of)
     if negotiation is not None:
-        found &= Q(in_force__negotiation=negotiation)
+        # btree_gist compares bigint with bigint only: a bare literal id is an integer and misses the index.
+        found &= Q(in_force__negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))
     if proposals is not None:
-        found &= Q(in_force__proposal_id__in=[proposal.id for proposal in proposals])
+        found &= Q(proposal_id__in=[proposal.id for proposal in proposals])
     if parties is not None:
-        found &= Q(in_force__party__in=list(parties))
+        found &= Q(party__in=list(parties))
     return found
 
 

@@ -3,12 +3,16 @@
 Each check compares the as-of selectors on the read model with the same reads computed from the whole
 history (`_runs_in_force` over every row up to the date, and the DISTINCT ON of the rows in force), on
 every day a row takes effect, the day before it and after the last, for both visibilities. A rebuild from
-the history after a sequence of writes finds nothing to change; a corrupted row is found and repaired.
+the history after a sequence of writes finds nothing to change; a corrupted row is found and repaired; two
+writers of one proposal at once leave runs that hold both their rows.
 """
 
 import random
+import threading
+import time
 from datetime import date, timedelta
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -21,6 +25,7 @@ from positions.services.merge import proposals_merge
 from positions.services.runs import runs_rebuild
 from positions.vocabularies import ProposalStatus, ReviewState, StanceValue
 from tests import factories as f
+from tests.conftest import test_database_url as this_test_database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +196,32 @@ def test_the_command_reports_the_diff_count_and_check_writes_nothing(capsys):
     assert "rebuilt" in capsys.readouterr().out
     call_command("rebuild_runs", "--check")
     assert "diff count 0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_proposal_leave_the_runs_of_both_rows():
+    first = f.stance(effective=START)
+    insert = (
+        "INSERT INTO positions_stance (effective, note, recorded_at, recorded_via, review_state, party_id, "
+        "proposal_id, stance) VALUES (%s, '', now(), 'race', 'approved', %s, %s, %s)"
+    )
+    pair = (first.party_id, first.proposal_id)
+    with psycopg.connect(this_test_database_url()) as one, psycopg.connect(this_test_database_url()) as two:
+
+        def later_writer():
+            two.execute(insert, (START + timedelta(days=20), *pair, "supports"))
+            two.commit()
+
+        one.execute(insert, (START + timedelta(days=10), *pair, "opposes"))
+        second = threading.Thread(target=later_writer)
+        second.start()
+        time.sleep(0.5)
+        assert second.is_alive(), "the second writer waits for the first's lock on the proposal"
+        one.commit()
+        second.join(10)
+    assert list(StanceRun.objects.filter(public=True).order_by("validity").values_list("stance", "since")) == [
+        ("supports", START),
+        ("opposes", START + timedelta(days=10)),
+        ("supports", START + timedelta(days=20)),
+    ]
+    assert_rebuild_changes_nothing()

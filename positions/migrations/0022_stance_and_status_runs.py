@@ -209,7 +209,7 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     django.contrib.postgres.indexes.GistIndex(
-                        fields=["negotiation", "public", "validity"], name="stance_run_asof_idx"
+                        fields=["negotiation", "validity"], name="stance_run_asof_idx"
                     )
                 ],
                 "constraints": [
@@ -289,7 +289,7 @@ class Migration(migrations.Migration):
             options={
                 "indexes": [
                     django.contrib.postgres.indexes.GistIndex(
-                        fields=["negotiation", "public", "validity"], name="status_run_asof_idx"
+                        fields=["negotiation", "validity"], name="status_run_asof_idx"
                     )
                 ],
                 "constraints": [

@@ -33,6 +33,8 @@ class Run(models.Model):
         abstract = True
 
 
+# The as-of index leaves `public` to a filter: PostgreSQL reads `public = false` as `NOT public`, which a GiST
+# index cannot match.
 class StanceRun(Run):
     party = models.ForeignKey("positions.Party", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
     stance = models.CharField(max_length=20, choices=StanceValue.choices)
@@ -40,7 +42,7 @@ class StanceRun(Run):
     first_row = models.ForeignKey("positions.Stance", on_delete=models.DO_NOTHING, related_name="+")
 
     class Meta:
-        indexes = [GistIndex(fields=["negotiation", "public", "validity"], name="stance_run_asof_idx")]
+        indexes = [GistIndex(fields=["negotiation", "validity"], name="stance_run_asof_idx")]
         constraints = [
             ExclusionConstraint(
                 name="stance_run_one_in_force",
@@ -63,7 +65,7 @@ class StatusRun(Run):
     first_row = models.ForeignKey("positions.StatusChange", on_delete=models.DO_NOTHING, related_name="+")
 
     class Meta:
-        indexes = [GistIndex(fields=["negotiation", "public", "validity"], name="status_run_asof_idx")]
+        indexes = [GistIndex(fields=["negotiation", "validity"], name="status_run_asof_idx")]
         constraints = [
             ExclusionConstraint(
                 name="status_run_one_in_force",
