@@ -20,7 +20,8 @@ from positions.vocabularies import ProposalStatus, StanceValue
 class Run(models.Model):
     """What a stance run and a status run share."""
 
-    # The GiST indexes below lead with these columns: no btree of their own.
+    # DO_NOTHING: the triggers drop a row's runs in the statement that deletes the row, and the foreign keys,
+    # checked at commit, hold them to it. The GiST indexes below lead with these two: no btree of their own.
     negotiation = models.ForeignKey(
         "positions.Negotiation", on_delete=models.DO_NOTHING, related_name="+", db_index=False
     )
