@@ -8,6 +8,7 @@ ingest_inprocess: fetch, read and extract N served pages in this process: no que
 ingest_worker: the same pages through a feed source, a real broker and worker, into the database.
 targets: the URLs the load test asks for, chosen from the generated data (the busiest negotiation…).
 plans: EXPLAIN ANALYZE of every query those URLs run, with the sequential scans on large tables.
+runs_check: the read model of runs rebuilt from the history (`rebuild_runs --check`): time and diff count.
 """
 
 import json
@@ -174,6 +175,16 @@ def plans(*, urls: dict) -> dict:
     return {"seq_scans": found, "explained": explained}
 
 
+def runs_check() -> dict:
+    """Acceptance 5 of issue 18: the runs recomputed from the whole history against the incremental ones."""
+    from positions.models import Stance, Statement
+    from positions.services.runs import runs_rebuild
+
+    report = runs_rebuild(write=False)
+    counts = {"statements": Statement.objects.count(), "stances": Stance.objects.count()}
+    return {"seconds": report.seconds, "differed": sum(report.differed.values()), "rows": report.rows, **counts}
+
+
 PHASES = {
     "extract": extract,
     "long_text": long_text,
@@ -181,6 +192,7 @@ PHASES = {
     "ingest_worker": ingest_worker,
     "targets": targets,
     "plans": plans,
+    "runs_check": runs_check,
 }
 
 if __name__ == "__main__":

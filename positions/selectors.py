@@ -9,6 +9,10 @@ A stance or status is a run: it began when first stated and holds until a differ
 force. A row that repeats the value in force the day before is a restatement: it adds evidence,
 not a change. "Since" is the run's start; the changes list only the rows that start a run.
 
+The stance and status in force as now known are read from the read model of runs (positions.models.runs,
+kept by triggers in the transaction of every write): one range lookup on `validity`. The history itself
+answers what needs every row (changes, timelines, summaries) and every read as known at a past moment.
+
 "As known at K" (`known_at`): the same reads over the rows as the tracker held them at moment K, read
 from the audit history (django-simple-history's records: each row's latest record by K, unless that
 record is its deletion), so that a citation's answer stays the same after curators change things. The
@@ -25,9 +29,11 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
+    BigIntegerField,
     Case,
     CharField,
     Count,
@@ -44,7 +50,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from positions.filters import InvalidFilters, StatementFilter
@@ -61,8 +67,10 @@ from positions.models import (
     Role,
     ScalePosition,
     Stance,
+    StanceRun,
     Statement,
     StatusChange,
+    StatusRun,
     Subscription,
 )
 from positions.statements.records import ActorEntry, Lexicon, PartyEntry, ProposalEntry, RoleEntry, TopicEntry
@@ -173,6 +181,41 @@ def _stance_rows(
     return stances
 
 
+def _in_force(
+    *,
+    as_of: date,
+    negotiation: Negotiation | None,
+    proposals: Iterable[Proposal] | None,
+    include_pending: bool,
+    parties: Iterable[Party] | None = None,
+) -> Q:
+    """Rows in force on `as_of` as now known, by the read model of runs (positions.models.runs): a negotiation's
+    by one lookup on its GiST index, given proposals' by their rows' own index. A row is in force in at most
+    one stretch per visibility: one join, no duplicates."""
+    found = Q(in_force__public=not include_pending, in_force__validity__contains=as_of)
+    if negotiation is not None:
+        # btree_gist compares bigint with bigint only: a bare literal id is an integer and misses the index.
+        found &= Q(in_force__negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))
+    if proposals is not None:
+        found &= Q(proposal_id__in=[proposal.id for proposal in proposals])
+    if parties is not None:
+        found &= Q(party__in=list(parties))
+    return found
+
+
+def _run_rows(run_model, *, as_of: date, include_pending: bool) -> ArraySubquery:
+    """The ids of the rows that stated the run in force (annotated `since`) up to `as_of`, the first one first."""
+    runs = run_model.objects.filter(
+        proposal_id=OuterRef("proposal_id"),
+        public=not include_pending,
+        since=OuterRef("since"),
+        validity__startswith__lte=as_of,
+    )
+    if run_model is StanceRun:
+        runs = runs.filter(party_id=OuterRef("party_id"))
+    return ArraySubquery(runs.order_by("validity").values("row_id"))
+
+
 def stances_as_of(
     *,
     as_of: date,
@@ -184,6 +227,9 @@ def stances_as_of(
 ) -> QuerySet[Stance]:
     """One stance per (proposal, party): the one in force on `as_of` (as known at `known_at`). One query."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
+    if known_at is None:
+        stances = Stance.objects.filter(_in_force(as_of=as_of, **scope, include_pending=include_pending))
+        return stances.select_related("party", "proposal").order_by("proposal_id", "party_id")
     stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
     return (
         stances.select_related("party", "proposal")
@@ -202,11 +248,18 @@ def stance_runs_as_of(
     known_at: datetime | None = None,
 ) -> list[Stance]:
     """The stances of `stances_as_of`, each with `since`, the day its run began, and `run`, the ids of
-    the rows that stated it, the first one first. One query, over every row up to `as_of`."""
+    the rows that stated it, the first one first. One query: on the read model of runs, or, as known at a
+    past moment, over every row up to `as_of`."""
     scope = {"negotiation": negotiation, "proposals": proposals, "parties": parties}
+    fields = (*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
+    if known_at is None:
+        stances = Stance.objects.filter(_in_force(as_of=as_of, **scope, include_pending=include_pending))
+        stances = stances.annotate(since=F("in_force__since")).annotate(
+            run=_run_rows(StanceRun, as_of=as_of, include_pending=include_pending)
+        )
+        return list(stances.select_related("party").only(*fields).order_by("proposal_id", "party_id"))
     stances = _stance_rows(as_of=as_of, **scope, include_pending=include_pending, known_at=known_at)
-    stances = stances.select_related("party").only(*_RUN_FIELDS, "stance", "party_id", "party__slug", "party__name")
-    return _runs_in_force(stances, "stance")
+    return _runs_in_force(stances.select_related("party").only(*fields), "stance")
 
 
 def stance_as_of(*, party: Party, proposal: Proposal, as_of: date, include_pending: bool = True) -> Stance | None:
@@ -239,6 +292,9 @@ def statuses_as_of(
 ) -> QuerySet[StatusChange]:
     """One status change per proposal: the one in force on `as_of` (as known at `known_at`). One query."""
     scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    if known_at is None:
+        changes = StatusChange.objects.filter(_in_force(as_of=as_of, **scope))
+        return changes.select_related("proposal").order_by("proposal_id")
     changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return (
         changes.select_related("proposal")
@@ -262,6 +318,12 @@ def status_runs_as_of(
     """The status changes of `statuses_as_of`, each with `since` and `run` as in `stance_runs_as_of`.
     One query."""
     scope = {"negotiation": negotiation, "proposals": proposals, "include_pending": include_pending}
+    if known_at is None:
+        changes = StatusChange.objects.filter(_in_force(as_of=as_of, **scope))
+        changes = changes.annotate(since=F("in_force__since")).annotate(
+            run=_run_rows(StatusRun, as_of=as_of, include_pending=include_pending)
+        )
+        return list(changes.only(*_RUN_FIELDS, "status").order_by("proposal_id"))
     changes = _status_rows(as_of=as_of, **scope, known_at=known_at)
     return _runs_in_force(changes.only(*_RUN_FIELDS, "status"), "status")
 

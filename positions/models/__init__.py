@@ -4,6 +4,7 @@ from positions.models.deadlines import Deadline
 from positions.models.negotiations import Issue, Negotiation
 from positions.models.parties import Actor, Party, Role
 from positions.models.proposals import Proposal, ProposalRelation, Stance, StatusChange
+from positions.models.runs import StanceRun, StatusRun
 from positions.models.scales import Scale, ScalePosition, ScaleStep
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
@@ -33,8 +34,10 @@ __all__ = [
     "ScaleStep",
     "Source",
     "Stance",
+    "StanceRun",
     "Statement",
     "StatusChange",
+    "StatusRun",
     "Subscription",
     "WorkerHeartbeat",
 ]

@@ -1,6 +1,7 @@
 """Services: the only code that writes business data. Keyword-only, named <entity>_<action>."""
 
+from positions.services.runs import runs_rebuild
 from positions.services.seed import negotiation_seed
 from positions.services.system import data_writes_compact, heartbeat_record
 
-__all__ = ["data_writes_compact", "heartbeat_record", "negotiation_seed"]
+__all__ = ["data_writes_compact", "heartbeat_record", "negotiation_seed", "runs_rebuild"]

@@ -1,7 +1,8 @@
 """`manage.py generate_data --statements N --documents M`: fill the database with realistic, skewed data, fast.
 
 For benchmarks and load tests only: rows are written with COPY (no model code, no signals), so the
-historical tables of django-simple-history stay empty, which is right for data nobody edited.
+historical tables of django-simple-history stay empty, which is right for data nobody edited. The
+database's own triggers still run: the runs of migration 0022 are filled as the stances come in.
 
 The shape follows DESIGN.md: negotiations with issues and parties, actors holding roles in parties,
 proposals with status and stance histories whose evidence is statements, documents with statements.

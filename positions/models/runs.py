@@ -1,0 +1,82 @@
+"""The read model of runs: the stance and status in force on any day, one range lookup away.
+
+A row is one stretch of a run as one visibility sees it (`public`: approved rows only; else every row
+but the rejected): from a day the value was stated, by its row in force that day (`row`), up to the next
+day a row of the same (proposal, party) is in force. The stretches of a run share `since` (the run's
+start) and `first_row` (its first statement); `row` is its latest statement by the stretch's start, so
+the lookup on any day gives `since` and `last stated` as of that day. Only the database writes these
+tables: triggers of migration 0022 recompute a proposal's runs in the transaction that changes its stances
+or status changes, whoever writes them; `manage.py rebuild_runs` recomputes every run from the history.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeOperators
+from django.contrib.postgres.indexes import GistIndex
+from django.db import models
+
+from positions.vocabularies import ProposalStatus, StanceValue
+
+
+class Run(models.Model):
+    """What a stance run and a status run share."""
+
+    # DO_NOTHING: the triggers drop a row's runs in the statement that deletes the row, and the foreign keys,
+    # checked at commit, hold them to it. The GiST indexes below lead with these two: no btree of their own.
+    negotiation = models.ForeignKey(
+        "positions.Negotiation", on_delete=models.DO_NOTHING, related_name="+", db_index=False
+    )
+    proposal = models.ForeignKey("positions.Proposal", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    public = models.BooleanField(help_text="Read from approved rows only; else from every row but the rejected.")
+    since = models.DateField(help_text="The day the run began.")
+    validity = DateRangeField(help_text="[the day `row` took effect, the next day another row is in force)")
+
+    class Meta:
+        abstract = True
+
+
+# The as-of index leaves `public` to a filter: PostgreSQL reads `public = false` as `NOT public`, which a GiST
+# index cannot match.
+class StanceRun(Run):
+    party = models.ForeignKey("positions.Party", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
+    stance = models.CharField(max_length=20, choices=StanceValue.choices)
+    row = models.ForeignKey("positions.Stance", on_delete=models.DO_NOTHING, related_name="in_force")
+    first_row = models.ForeignKey("positions.Stance", on_delete=models.DO_NOTHING, related_name="+")
+
+    class Meta:
+        indexes = [GistIndex(fields=["negotiation", "validity"], name="stance_run_asof_idx")]
+        constraints = [
+            ExclusionConstraint(
+                name="stance_run_one_in_force",
+                expressions=[
+                    ("proposal", RangeOperators.EQUAL),
+                    ("party", RangeOperators.EQUAL),
+                    ("public", RangeOperators.EQUAL),
+                    ("validity", RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party_id} {self.stance} {self.proposal_id} since {self.since.isoformat()} in {self.validity}"
+
+
+class StatusRun(Run):
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices)
+    row = models.ForeignKey("positions.StatusChange", on_delete=models.DO_NOTHING, related_name="in_force")
+    first_row = models.ForeignKey("positions.StatusChange", on_delete=models.DO_NOTHING, related_name="+")
+
+    class Meta:
+        indexes = [GistIndex(fields=["negotiation", "validity"], name="status_run_asof_idx")]
+        constraints = [
+            ExclusionConstraint(
+                name="status_run_one_in_force",
+                expressions=[
+                    ("proposal", RangeOperators.EQUAL),
+                    ("public", RangeOperators.EQUAL),
+                    ("validity", RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} {self.status} since {self.since.isoformat()} in {self.validity}"

@@ -1,0 +1,227 @@
+"""The read model of runs (positions/models/runs.py) answers as the history does, whoever writes.
+
+Each check compares the as-of selectors on the read model with the same reads computed from the whole
+history (`_runs_in_force` over every row up to the date, and the DISTINCT ON of the rows in force), on
+every day a row takes effect, the day before it and after the last, for both visibilities. A rebuild from
+the history after a sequence of writes finds nothing to change; a corrupted row is found and repaired; two
+writers of one proposal at once leave runs that hold both their rows.
+"""
+
+import random
+import threading
+import time
+from datetime import date, timedelta
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db.models import F
+
+from positions import selectors
+from positions.models import Negotiation, Proposal, Stance, StanceRun, StatusChange, StatusRun
+from positions.services.merge import proposals_merge
+from positions.services.runs import runs_rebuild
+from positions.vocabularies import ProposalStatus, ReviewState, StanceValue
+from tests import factories as f
+from tests.conftest import test_database_url as this_test_database_url
+
+pytestmark = pytest.mark.django_db
+
+START = date(2010, 1, 1)
+
+
+def _days() -> list[date]:
+    effective = set(Stance.objects.values_list("effective", flat=True))
+    effective |= set(StatusChange.objects.values_list("effective", flat=True))
+    days = {day + timedelta(days=shift) for day in effective for shift in (-1, 0, 1)}
+    return sorted(days | {START - timedelta(days=1)})
+
+
+def _from_history(as_of: date, include_pending: bool) -> dict:
+    """What the selectors answered before the read model: the runs computed from every row."""
+    scope = {"as_of": as_of, "negotiation": None, "proposals": None, "include_pending": include_pending}
+    stances = selectors._runs_in_force(selectors._stance_rows(**scope, parties=None), "stance")
+    statuses = selectors._runs_in_force(selectors._status_rows(**scope), "status")
+    winners = selectors._stance_rows(**scope, parties=None).order_by(
+        "proposal_id", "party_id", "-effective", selectors._APPROVED_FIRST, "-recorded_at", "-id"
+    )
+    return {
+        "stances": {(s.proposal_id, s.party_id): (s.id, s.since, s.run) for s in stances},
+        "statuses": {(s.proposal_id,): (s.id, s.since, s.run) for s in statuses},
+        "in force": sorted(winners.distinct("proposal_id", "party_id").values_list("id", flat=True)),
+    }
+
+
+def _from_runs(as_of: date, include_pending: bool) -> dict:
+    scope = {"as_of": as_of, "include_pending": include_pending}
+    stances = selectors.stance_runs_as_of(**scope)
+    statuses = selectors.status_runs_as_of(**scope)
+    return {
+        "stances": {(s.proposal_id, s.party_id): (s.id, s.since, s.run) for s in stances},
+        "statuses": {(s.proposal_id,): (s.id, s.since, s.run) for s in statuses},
+        "in force": sorted(s.id for s in selectors.stances_as_of(**scope)),
+    }
+
+
+def assert_runs_answer_as_the_history():
+    for as_of in _days():
+        for include_pending in (True, False):
+            expected = _from_history(as_of, include_pending)
+            assert _from_runs(as_of, include_pending) == expected, (as_of, include_pending)
+            by_negotiation = {}
+            for negotiation in Negotiation.objects.all():
+                found = selectors.statuses_as_of(as_of=as_of, negotiation=negotiation, include_pending=include_pending)
+                by_negotiation |= {(s.proposal_id,): s.id for s in found}
+            assert by_negotiation == {key: row[0] for key, row in expected["statuses"].items()}
+
+
+def assert_rebuild_changes_nothing():
+    report = runs_rebuild(write=False)
+    assert report.differed == {"stance": 0, "status": 0}, report.line()
+
+
+def _random_history(rng: random.Random, proposals: list[Proposal], parties: list) -> None:
+    """Stances and status changes on few days (so that days repeat), of every review state and value."""
+    states = [ReviewState.APPROVED, ReviewState.PENDING, ReviewState.REJECTED]
+    for _ in range(60):
+        proposal, party = rng.choice(proposals), rng.choice(parties)
+        day = START + timedelta(days=rng.randrange(12))
+        value, state = rng.choice(StanceValue.values), rng.choice(states)
+        taken = Stance.objects.filter(party=party, proposal=proposal, effective=day, stance=value)
+        if state == ReviewState.REJECTED or not taken.exclude(review_state=ReviewState.REJECTED).exists():
+            f.stance(proposal=proposal, party=party, effective=day, stance=value, review_state=state)
+    for _ in range(20):
+        proposal, day = rng.choice(proposals), START + timedelta(days=rng.randrange(12))
+        status, state = rng.choice(ProposalStatus.values[:3]), rng.choice(states)
+        taken = StatusChange.objects.filter(proposal=proposal, effective=day, status=status)
+        if state == ReviewState.REJECTED or not taken.exclude(review_state=ReviewState.REJECTED).exists():
+            f.status_change(proposal=proposal, effective=day, status=status, review_state=state)
+
+
+def test_it_answers_as_the_history_on_the_seed(seeded):
+    assert StanceRun.objects.exists() and StatusRun.objects.exists()
+    assert_runs_answer_as_the_history()
+    assert_rebuild_changes_nothing()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_it_answers_as_the_history_through_every_kind_of_write(seed, admin_user):
+    rng = random.Random(seed)
+    negotiation = f.negotiation()
+    proposals = [f.proposal(negotiation=negotiation) for _ in range(3)]
+    parties = [f.party() for _ in range(3)]
+    _random_history(rng, proposals, parties)
+    assert_runs_answer_as_the_history()
+
+    # A curator's review, one row at a time and in bulk (QuerySet.update, no model code).
+    row = Stance.objects.order_by("?").first()
+    row.review_state = ReviewState.APPROVED if row.review_state != ReviewState.APPROVED else ReviewState.PENDING
+    row.save()
+    Stance.objects.filter(review_state=ReviewState.PENDING, effective__lte=START + timedelta(days=5)).update(
+        review_state=ReviewState.APPROVED
+    )
+    assert_runs_answer_as_the_history()
+
+    # Re-dating (a later day for some rows) and a restatement recorded last on a day already stated.
+    Stance.objects.filter(pk__in=Stance.objects.order_by("pk").values("pk")[:5]).update(
+        effective=F("effective") + timedelta(days=30)
+    )
+    last = Stance.objects.exclude(review_state=ReviewState.REJECTED).order_by("-effective").first()
+    f.stance(proposal=last.proposal, party=last.party, effective=last.effective + timedelta(days=1), stance=last.stance)
+    assert_runs_answer_as_the_history()
+
+    # Deletions, a raw SQL write, then a merge of two proposals (stances move, duplicates fold).
+    Stance.objects.filter(pk__in=Stance.objects.order_by("?").values("pk")[:6]).delete()
+    StatusChange.objects.filter(pk=StatusChange.objects.order_by("pk").values("pk")[:1]).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE positions_stance SET stance = 'ambiguous' WHERE id = (SELECT min(id) FROM positions_stance)"
+        )
+    assert_runs_answer_as_the_history()
+    proposals_merge(keep=proposals[0], merged=proposals[1], user=admin_user)
+    assert not StanceRun.objects.filter(proposal=proposals[1]).exists()
+    assert_runs_answer_as_the_history()
+    assert_rebuild_changes_nothing()
+
+
+def test_a_note_edit_leaves_the_runs_as_they_were():
+    stance = f.stance()
+    before = list(StanceRun.objects.values_list("id", flat=True))
+    Stance.objects.filter(pk=stance.pk).update(note="restated in an interview")
+    assert list(StanceRun.objects.values_list("id", flat=True)) == before
+
+
+def test_a_proposal_moved_to_another_negotiation_takes_its_runs_along():
+    stance = f.stance()
+    elsewhere = f.negotiation()
+    Proposal.objects.filter(pk=stance.proposal_id).update(negotiation=elsewhere)
+    assert set(StanceRun.objects.values_list("negotiation_id", flat=True)) == {elsewhere.pk}
+    assert_rebuild_changes_nothing()
+
+
+def test_the_lookup_gives_since_and_last_stated_as_of_the_date():
+    first = f.stance(effective=START)
+    again = f.stance(proposal=first.proposal, party=first.party, effective=START + timedelta(days=10))
+    runs = StanceRun.objects.filter(public=True, validity__contains=START + timedelta(days=5))
+    assert [(r.since, r.first_row_id, r.row_id) for r in runs] == [(START, first.pk, first.pk)]
+    runs = StanceRun.objects.filter(public=True, validity__contains=START + timedelta(days=500))
+    assert [(r.since, r.first_row_id, r.row_id) for r in runs] == [(START, first.pk, again.pk)]
+
+
+def test_the_rebuild_finds_a_corrupted_row_and_repairs_it():
+    rng = random.Random(7)
+    negotiation = f.negotiation()
+    _random_history(rng, [f.proposal(negotiation=negotiation) for _ in range(2)], [f.party(), f.party()])
+    assert_rebuild_changes_nothing()
+    StanceRun.objects.filter(pk=StanceRun.objects.order_by("pk").values("pk")[:1]).update(since=date(1990, 1, 1))
+    StatusRun.objects.filter(pk=StatusRun.objects.order_by("pk").values("pk")[:1]).delete()
+
+    assert runs_rebuild(write=False).differed == {"stance": 2, "status": 1}  # the bad row and the good one it hides
+    assert runs_rebuild().differed == {"stance": 2, "status": 1}
+    assert_rebuild_changes_nothing()
+    assert_runs_answer_as_the_history()
+
+
+def test_the_command_reports_the_diff_count_and_check_writes_nothing(capsys):
+    f.stance()
+    call_command("rebuild_runs", "--check")
+    assert "diff count 0" in capsys.readouterr().out
+    StanceRun.objects.update(since=date(1990, 1, 1))
+    with pytest.raises(CommandError, match="4 rows"):  # two visibilities, each a bad row and the good one missing
+        call_command("rebuild_runs", "--check")
+    assert "diff count 4" in capsys.readouterr().out
+    call_command("rebuild_runs")
+    assert "rebuilt" in capsys.readouterr().out
+    call_command("rebuild_runs", "--check")
+    assert "diff count 0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_of_one_proposal_leave_the_runs_of_both_rows():
+    first = f.stance(effective=START)
+    insert = (
+        "INSERT INTO positions_stance (effective, note, recorded_at, recorded_via, review_state, party_id, "
+        "proposal_id, stance) VALUES (%s, '', now(), 'race', 'approved', %s, %s, %s)"
+    )
+    pair = (first.party_id, first.proposal_id)
+    with psycopg.connect(this_test_database_url()) as one, psycopg.connect(this_test_database_url()) as two:
+
+        def later_writer():
+            two.execute(insert, (START + timedelta(days=20), *pair, "supports"))
+            two.commit()
+
+        one.execute(insert, (START + timedelta(days=10), *pair, "opposes"))
+        second = threading.Thread(target=later_writer)
+        second.start()
+        time.sleep(0.5)
+        assert second.is_alive(), "the second writer waits for the first's lock on the proposal"
+        one.commit()
+        second.join(10)
+    assert list(StanceRun.objects.filter(public=True).order_by("validity").values_list("stance", "since")) == [
+        ("supports", START),
+        ("opposes", START + timedelta(days=10)),
+        ("supports", START + timedelta(days=20)),
+    ]
+    assert_rebuild_changes_nothing()
