@@ -39,6 +39,21 @@ def test_without_cache_url_it_is_the_database_cache_on_a_connection_of_its_own()
     assert configured.DATABASES["cache"]["ATOMIC_REQUESTS"] is False  # no row lock held till the response
 
 
+def test_the_cache_s_commits_do_not_wait_for_the_disk_and_the_data_s_do():
+    """A throttle count is written on every request: on its own connection it commits without waiting for
+    the WAL to be flushed, which the data's connection still does."""
+    import psycopg
+
+    found = {}
+    for alias in ("cache", "default"):
+        db = configured.DATABASES[alias]
+        with psycopg.connect(
+            dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"], options=db["OPTIONS"]["options"]
+        ) as connection:
+            found[alias] = connection.execute("SHOW synchronous_commit").fetchone()[0]
+    assert found == {"cache": "off", "default": "on"}
+
+
 @pytest.mark.django_db(transaction=True, databases=["default", "cache"])
 def test_a_count_made_by_one_process_is_seen_by_another(settings, rf, monkeypatch):
     settings.CACHES = configured.CACHES
