@@ -87,3 +87,18 @@ def test_a_count_made_by_one_process_is_seen_by_another(settings, rf, monkeypatc
             fresh.close()
     finally:
         cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_request_is_counted_once_by_address_or_by_account(client, django_user_model, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": "1000/minute"})
+    cache.clear()
+    assert client.get("/api/v1/parties", REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert len(cache.get("throttle_anon_203.0.113.9")) == 1
+    assert cache.get("throttle_user_203.0.113.9") is None  # DRF's UserRateThrottle counted it here too
+
+    user = django_user_model.objects.create_user("dana")
+    client.force_login(user)
+    assert client.get("/api/v1/parties", REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert len(cache.get(f"throttle_user_{user.pk}")) == 1
+    assert len(cache.get("throttle_anon_203.0.113.9")) == 1  # not counted as anonymous
