@@ -54,6 +54,7 @@ from positions.models import (
     Delivery,
     Document,
     Issue,
+    LexiconVersion,
     Negotiation,
     Party,
     Proposal,
@@ -998,6 +999,26 @@ def _subject_of(title: str, parties: list[Party]) -> str:
         title = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", title)
     title = re.sub(r"[\s–—/,&:-]+", " ", re.sub(r"\b(?:talks|negotiations?|and|on|the)\b", " ", title))
     return title.strip().lower()
+
+
+_LEXICONS: dict[int | None, tuple[int, Lexicon]] = {}  # this process's, by negotiation: (version, lexicon)
+
+
+def lexicon_version() -> int:
+    """The number the triggers of migration 0023 give every write to what `lexicon_load` reads; 0 before any."""
+    return LexiconVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+def lexicon_cached(*, negotiation: Negotiation | None = None) -> Lexicon:
+    """`lexicon_load`'s answer, kept in this process until the lexicon's version moves: one query when it
+    has not. The version is read before the lexicon, so a write between the two costs a reload, never an
+    out-of-date lexicon kept under a newer version."""
+    version = lexicon_version()
+    key = negotiation.pk if negotiation is not None else None
+    kept = _LEXICONS.get(key)
+    if kept is None or kept[0] != version:
+        kept = _LEXICONS[key] = (version, lexicon_load(negotiation=negotiation))
+    return kept[1]
 
 
 # --- Where an issue stands: a summary built only from the record -------------------------------

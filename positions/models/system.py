@@ -31,3 +31,15 @@ class DataWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} ×{self.weight}"
+
+
+class LexiconVersion(models.Model):
+    """One row: the version of what the statement stages read (`selectors.lexicon_load`). Triggers
+    (migration 0023) set it to a fresh number whenever a negotiation, party, issue or proposal, an
+    approved actor or an approved actor's role is written, in the writer's own transaction; a worker
+    keeps its lexicon (`selectors.lexicon_cached`) until the number it reads moves."""
+
+    version = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"lexicon v{self.version}"

@@ -95,7 +95,7 @@ def document_input(document: Document) -> DocumentInput:
 
 def lexicon_for(document: Document) -> Lexicon:
     negotiation = document.source.negotiation if document.source_id and document.source else None
-    return selectors.lexicon_load(negotiation=negotiation)
+    return selectors.lexicon_cached(negotiation=negotiation)
 
 
 def document_statements_extract(*, document: Document, lexicon: Lexicon | None = None) -> ExtractReport:

@@ -1,0 +1,95 @@
+"""The lexicon's version (positions.models.LexiconVersion): triggers on what the statement stages read
+(`selectors.lexicon_load`) set its one row to a fresh number from a sequence, in the writer's transaction.
+
+Negotiations, parties, issues and proposals count on any write; actors only when the row is or was
+approved, roles only when their actor is approved, so that the pending speakers and roles the ingest
+suggests itself do not throw every worker's lexicon away. The sequence belongs to no column, so neither
+a flush nor TRUNCATE … RESTART IDENTITY resets it: a number is never given to other data.
+
+Numbered 0023 beside the stance-run read model's 0022 (another branch): when both are merged, this one's
+dependency becomes that 0022."""
+
+from django.db import migrations, models
+
+ANY_WRITE = ("positions_negotiation", "positions_party", "positions_issue", "positions_proposal")
+LEXICON_TABLES = (*ANY_WRITE, "positions_actor", "positions_role")
+
+FUNCTIONS = """
+CREATE SEQUENCE positions_lexicon_version_seq;
+
+CREATE FUNCTION positions_lexicon_version_bump() RETURNS void LANGUAGE sql AS $$
+    INSERT INTO positions_lexiconversion (id, version) VALUES (1, nextval('positions_lexicon_version_seq'))
+    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
+$$;
+
+CREATE FUNCTION positions_lexicon_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM positions_lexicon_version_bump();
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION positions_lexicon_actor_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP IN ('UPDATE', 'DELETE') AND OLD.review_state = 'approved')
+        OR (TG_OP IN ('INSERT', 'UPDATE') AND NEW.review_state = 'approved') THEN
+        PERFORM positions_lexicon_version_bump();
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION positions_lexicon_role_write() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (TG_OP IN ('UPDATE', 'DELETE')
+            AND EXISTS (SELECT 1 FROM positions_actor WHERE id = OLD.actor_id AND review_state = 'approved'))
+        OR (TG_OP IN ('INSERT', 'UPDATE')
+            AND EXISTS (SELECT 1 FROM positions_actor WHERE id = NEW.actor_id AND review_state = 'approved')) THEN
+        PERFORM positions_lexicon_version_bump();
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+TRIGGERS = [
+    *(
+        f"CREATE TRIGGER positions_lexicon_write AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION positions_lexicon_write();"
+        for table in ANY_WRITE
+    ),
+    *(
+        f"CREATE TRIGGER positions_lexicon_truncate AFTER TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION positions_lexicon_write();"
+        for table in LEXICON_TABLES
+    ),
+    "CREATE TRIGGER positions_lexicon_write AFTER INSERT OR UPDATE OR DELETE ON positions_actor "
+    "FOR EACH ROW EXECUTE FUNCTION positions_lexicon_actor_write();",
+    "CREATE TRIGGER positions_lexicon_write AFTER INSERT OR UPDATE OR DELETE ON positions_role "
+    "FOR EACH ROW EXECUTE FUNCTION positions_lexicon_role_write();",
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("positions", "0021_curator_deadlines_scales"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="LexiconVersion",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.BigIntegerField()),
+            ],
+        ),
+        migrations.RunSQL(
+            [FUNCTIONS, *TRIGGERS],
+            reverse_sql=[
+                *(f"DROP TRIGGER IF EXISTS positions_lexicon_write ON {table};" for table in LEXICON_TABLES),
+                *(f"DROP TRIGGER IF EXISTS positions_lexicon_truncate ON {table};" for table in LEXICON_TABLES),
+                "DROP FUNCTION IF EXISTS positions_lexicon_role_write();",
+                "DROP FUNCTION IF EXISTS positions_lexicon_actor_write();",
+                "DROP FUNCTION IF EXISTS positions_lexicon_write();",
+                "DROP FUNCTION IF EXISTS positions_lexicon_version_bump();",
+                "DROP SEQUENCE IF EXISTS positions_lexicon_version_seq;",
+            ],
+        ),
+    ]
