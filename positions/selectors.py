@@ -54,7 +54,6 @@ from positions.models import (
     Delivery,
     Document,
     Issue,
-    LexiconVersion,
     Negotiation,
     Party,
     Proposal,
@@ -1001,12 +1000,17 @@ def _subject_of(title: str, parties: list[Party]) -> str:
     return title.strip().lower()
 
 
-_LEXICONS: dict[int | None, tuple[int, Lexicon]] = {}  # this process's, by negotiation: (version, lexicon)
+_LEXICONS: dict[int | None, tuple[str, Lexicon]] = {}  # this process's, by negotiation: (version, lexicon)
 
 
-def lexicon_version() -> int:
-    """The number the triggers of migration 0023 give every write to what `lexicon_load` reads; 0 before any."""
-    return LexiconVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+def lexicon_version() -> str:
+    """Moves whenever a write to what `lexicon_load` reads becomes visible (LexiconWrite, filled by the
+    triggers of migration 0023): how many such writes this snapshot sees, and the highest id, which tells
+    a write rolled back from the one committed after it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), coalesce(max(id), 0) FROM positions_lexiconwrite")
+        count, last = cursor.fetchone()
+    return f"{count}.{last}"
 
 
 def lexicon_cached(*, negotiation: Negotiation | None = None) -> Lexicon:

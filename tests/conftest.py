@@ -159,7 +159,7 @@ def seeded(db, seed_data):
 
 
 _SEED_ROWS: dict[str, tuple[str, bytes, int]] | None = None
-UNCOPIED = {"positions_datawrite", "positions_lexiconversion", "django_cache"}  # the triggers write the first two
+UNCOPIED = {"positions_datawrite", "positions_lexiconwrite", "django_cache"}  # the triggers write the first two
 
 
 def _row_counts() -> dict[str, int]:

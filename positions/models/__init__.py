@@ -7,7 +7,7 @@ from positions.models.proposals import Proposal, ProposalRelation, Stance, Statu
 from positions.models.scales import Scale, ScalePosition, ScaleStep
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
-from positions.models.system import DataWrite, LexiconVersion, WorkerHeartbeat
+from positions.models.system import DataWrite, LexiconWrite, WorkerHeartbeat
 from positions.models.webhooks import Delivery, DeliveryAttempt, Subscription
 from positions.vocabularies import ItemState
 
@@ -23,7 +23,7 @@ __all__ = [
     "Issue",
     "Item",
     "ItemState",
-    "LexiconVersion",
+    "LexiconWrite",
     "Negotiation",
     "Party",
     "Proposal",

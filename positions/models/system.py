@@ -33,13 +33,15 @@ class DataWrite(models.Model):
         return f"{self.table} ×{self.weight}"
 
 
-class LexiconVersion(models.Model):
-    """One row: the version of what the statement stages read (`selectors.lexicon_load`). Triggers
-    (migration 0023) set it to a fresh number whenever a negotiation, party, issue or proposal, an
-    approved actor or an approved actor's role is written, in the writer's own transaction; a worker
-    keeps its lexicon (`selectors.lexicon_cached`) until the number it reads moves."""
+class LexiconWrite(models.Model):
+    """One row per write to what the statement stages read (`selectors.lexicon_load`): negotiations,
+    parties, issues, proposals, approved actors and their roles, made by triggers (migration 0023) in the
+    writer's own transaction. Their count and highest id, read in the reader's snapshot, are the lexicon's
+    version (`selectors.lexicon_version`): a worker keeps its lexicon until a new write becomes visible.
+    Rows are only added, so writers never wait on one another for them."""
 
-    version = models.BigIntegerField()
+    table = models.CharField(max_length=63)
+    written_at = models.DateTimeField(db_default=models.functions.Now())
 
     def __str__(self) -> str:
-        return f"lexicon v{self.version}"
+        return f"{self.table} at {self.written_at}"

@@ -1,30 +1,24 @@
-"""The lexicon's version (positions.models.LexiconVersion): triggers on what the statement stages read
-(`selectors.lexicon_load`) set its one row to a fresh number from a sequence, in the writer's transaction.
+"""Counts the writes to what the statement stages read (`selectors.lexicon_load`), in
+positions.models.LexiconWrite: one row per write, made by a trigger in the writer's own transaction.
 
-Negotiations, parties, issues and proposals count on any write; actors only when the row is or was
-approved, roles only when their actor is approved, so that the pending speakers and roles the ingest
-suggests itself do not throw every worker's lexicon away. The sequence belongs to no column, so neither
-a flush nor TRUNCATE … RESTART IDENTITY resets it: a number is never given to other data.
+Negotiations, parties, issues and proposals count on any write (one row per SQL statement); actors only
+when the row is or was approved, roles only when their actor is approved (one row per row written), so
+that the pending speakers and roles the ingest suggests itself do not throw every worker's lexicon away.
+Rows are only added, never updated: writers never wait on one another for them.
 
 Numbered 0023 beside the stance-run read model's 0022 (another branch): when both are merged, this one's
 dependency becomes that 0022."""
 
+import django.db.models.functions.datetime
 from django.db import migrations, models
 
 ANY_WRITE = ("positions_negotiation", "positions_party", "positions_issue", "positions_proposal")
 LEXICON_TABLES = (*ANY_WRITE, "positions_actor", "positions_role")
 
 FUNCTIONS = """
-CREATE SEQUENCE positions_lexicon_version_seq;
-
-CREATE FUNCTION positions_lexicon_version_bump() RETURNS void LANGUAGE sql AS $$
-    INSERT INTO positions_lexiconversion (id, version) VALUES (1, nextval('positions_lexicon_version_seq'))
-    ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version;
-$$;
-
 CREATE FUNCTION positions_lexicon_write() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM positions_lexicon_version_bump();
+    INSERT INTO positions_lexiconwrite ("table") VALUES (TG_TABLE_NAME);
     RETURN NULL;
 END $$;
 
@@ -32,7 +26,7 @@ CREATE FUNCTION positions_lexicon_actor_write() RETURNS trigger LANGUAGE plpgsql
 BEGIN
     IF (TG_OP IN ('UPDATE', 'DELETE') AND OLD.review_state = 'approved')
         OR (TG_OP IN ('INSERT', 'UPDATE') AND NEW.review_state = 'approved') THEN
-        PERFORM positions_lexicon_version_bump();
+        INSERT INTO positions_lexiconwrite ("table") VALUES (TG_TABLE_NAME);
     END IF;
     RETURN NULL;
 END $$;
@@ -43,7 +37,7 @@ BEGIN
             AND EXISTS (SELECT 1 FROM positions_actor WHERE id = OLD.actor_id AND review_state = 'approved'))
         OR (TG_OP IN ('INSERT', 'UPDATE')
             AND EXISTS (SELECT 1 FROM positions_actor WHERE id = NEW.actor_id AND review_state = 'approved')) THEN
-        PERFORM positions_lexicon_version_bump();
+        INSERT INTO positions_lexiconwrite ("table") VALUES (TG_TABLE_NAME);
     END IF;
     RETURN NULL;
 END $$;
@@ -74,10 +68,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="LexiconVersion",
+            name="LexiconWrite",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("version", models.BigIntegerField()),
+                ("table", models.CharField(max_length=63)),
+                ("written_at", models.DateTimeField(db_default=django.db.models.functions.datetime.Now())),
             ],
         ),
         migrations.RunSQL(
@@ -88,8 +83,6 @@ class Migration(migrations.Migration):
                 "DROP FUNCTION IF EXISTS positions_lexicon_role_write();",
                 "DROP FUNCTION IF EXISTS positions_lexicon_actor_write();",
                 "DROP FUNCTION IF EXISTS positions_lexicon_write();",
-                "DROP FUNCTION IF EXISTS positions_lexicon_version_bump();",
-                "DROP SEQUENCE IF EXISTS positions_lexicon_version_seq;",
             ],
         ),
     ]
