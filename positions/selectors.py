@@ -1062,6 +1062,31 @@ def _subject_of(title: str, parties: list[Party]) -> str:
     return title.strip().lower()
 
 
+_LEXICONS: dict[int | None, tuple[str, Lexicon]] = {}  # this process's, by negotiation: (version, lexicon)
+
+
+def lexicon_version() -> str:
+    """Moves whenever a write to what `lexicon_load` reads becomes visible (LexiconWrite, filled by the
+    triggers of migration 0023): how many such writes this snapshot sees, and the highest id, which tells
+    a write rolled back from the one committed after it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), coalesce(max(id), 0) FROM positions_lexiconwrite")
+        count, last = cursor.fetchone()
+    return f"{count}.{last}"
+
+
+def lexicon_cached(*, negotiation: Negotiation | None = None) -> Lexicon:
+    """`lexicon_load`'s answer, kept in this process until the lexicon's version moves: one query when it
+    has not. The version is read before the lexicon, so a write between the two costs a reload, never an
+    out-of-date lexicon kept under a newer version."""
+    version = lexicon_version()
+    key = negotiation.pk if negotiation is not None else None
+    kept = _LEXICONS.get(key)
+    if kept is None or kept[0] != version:
+        kept = _LEXICONS[key] = (version, lexicon_load(negotiation=negotiation))
+    return kept[1]
+
+
 # --- Where an issue stands: a summary built only from the record -------------------------------
 
 

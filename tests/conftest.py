@@ -159,7 +159,7 @@ def seeded(db, seed_data):
 
 
 _SEED_ROWS: dict[str, tuple[str, bytes, int]] | None = None
-UNCOPIED = {"positions_datawrite", "django_cache"}  # the triggers write the first; the second is no data
+UNCOPIED = {"positions_datawrite", "positions_lexiconwrite", "django_cache"}  # the triggers write the first two
 UNCOPIED |= {"positions_stancerun", "positions_statusrun"}  # migration 0022's triggers fill them from the stances
 
 

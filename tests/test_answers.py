@@ -19,9 +19,10 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 SEED = "nato-russia-missile-defence"
-# Tables the cached answers do not read: the ingest's bookkeeping, the audit history, the heartbeat.
+# Tables the cached answers do not read: the ingest's bookkeeping, the audit history, the heartbeat,
+# the lexicon's version.
 UNCOUNTED = {"positions_datawrite", "positions_source", "positions_documentband", "positions_ingestrun"}
-UNCOUNTED |= {"positions_item", "positions_workerheartbeat"}
+UNCOUNTED |= {"positions_item", "positions_workerheartbeat", "positions_lexiconwrite"}
 # Webhooks: each user's own subscriptions and their delivery log, read uncached (positions/api/subscriptions.py).
 UNCOUNTED |= {"positions_subscription", "positions_delivery", "positions_deliveryattempt"}
 

@@ -8,7 +8,7 @@ from positions.models.runs import StanceRun, StatusRun
 from positions.models.scales import Scale, ScalePosition, ScaleStep
 from positions.models.sources import Document, DocumentBand, IngestRun, Item, Source
 from positions.models.statements import Statement
-from positions.models.system import DataWrite, WorkerHeartbeat
+from positions.models.system import DataWrite, LexiconWrite, WorkerHeartbeat
 from positions.models.webhooks import Delivery, DeliveryAttempt, Subscription
 from positions.vocabularies import ItemState
 
@@ -24,6 +24,7 @@ __all__ = [
     "Issue",
     "Item",
     "ItemState",
+    "LexiconWrite",
     "Negotiation",
     "Party",
     "Proposal",

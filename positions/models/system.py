@@ -31,3 +31,17 @@ class DataWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table} ×{self.weight}"
+
+
+class LexiconWrite(models.Model):
+    """One row per write to what the statement stages read (`selectors.lexicon_load`): negotiations,
+    parties, issues, proposals, approved actors and their roles, made by triggers (migration 0023) in the
+    writer's own transaction. Their count and highest id, read in the reader's snapshot, are the lexicon's
+    version (`selectors.lexicon_version`): a worker keeps its lexicon until a new write becomes visible.
+    Rows are only added, so writers never wait on one another for them."""
+
+    table = models.CharField(max_length=63)
+    written_at = models.DateTimeField(db_default=models.functions.Now())
+
+    def __str__(self) -> str:
+        return f"{self.table} at {self.written_at}"

@@ -363,7 +363,7 @@ def _findings(item: Item, found: pipeline.EntryText):
         text=found.text.text, published=fields["published"], title=fields["title"], publisher=fields["publisher"],
         author=found.text.author,
     )  # fmt: skip
-    lexicon = selectors.lexicon_load(negotiation=item.source.negotiation if item.source_id else None)
+    lexicon = selectors.lexicon_cached(negotiation=item.source.negotiation if item.source_id else None)
     try:
         return pipeline.extract_document(document, lexicon), "", "", False
     except SoftTimeLimitExceeded:

@@ -95,7 +95,7 @@ def document_input(document: Document) -> DocumentInput:
 
 def lexicon_for(document: Document) -> Lexicon:
     negotiation = document.source.negotiation if document.source_id and document.source else None
-    return selectors.lexicon_load(negotiation=negotiation)
+    return selectors.lexicon_cached(negotiation=negotiation)
 
 
 def document_statements_extract(*, document: Document, lexicon: Lexicon | None = None) -> ExtractReport:
@@ -197,9 +197,8 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
     redate.suggestions_redate(statement_ids=redated, user=None, reason=reason, report=redate.RedateReport())
     kept_dates = {s.pk: curated_said[(s.start, s.end)] for s in curated if (s.start, s.end) in curated_said}
     redate.statements_machine_redate(statements=curated, dates=kept_dates, user=None, reason=reason)
+    _stances_suggest([(s, statement) for finding, statement in wanted.values() for s in finding.stances], refs, report)
     for finding, statement in wanted.values():
-        for suggestion in finding.stances:
-            _suggest(suggestion, statement, refs, report)
         if finding.tabled:
             _table(refs.proposal_row(finding.tabled), statement, finding.statement.confidence, report)
         for suggestion in finding.relations:
@@ -242,40 +241,68 @@ def _key(start: int, end: int, speaker_id: int | None, party_id: int | None) -> 
     return (start, end, speaker_id, party_id)
 
 
-def _suggest(suggestion: StanceSuggestion, statement: Statement, refs: "_References", report: ExtractReport) -> None:
-    party = refs.party(suggestion.party)
-    proposal = refs.proposal_row(suggestion.proposal)
-    if party is None or proposal is None:
+def _stances_suggest(
+    suggested: list[tuple[StanceSuggestion, Statement]], refs: "_References", report: ExtractReport
+) -> None:
+    """A document's stance suggestions in a fixed number of queries, whatever their number: the row of
+    each (party, proposal, day, stance) gains its statements as evidence, a missing one is made pending,
+    one a curator rejected or entered is left as they left it. Each row whose evidence grew gets one
+    history record (with the evidence), as `evidence.add` one at a time gave one per statement."""
+    wanted = []
+    for suggestion, statement in suggested:
+        party, proposal = refs.party(suggestion.party), refs.proposal_row(suggestion.proposal)
+        if party is not None and proposal is not None:
+            wanted.append((party, proposal, suggestion, statement))
+    if not wanted:
         return
-    row = (
-        Stance.objects.filter(party=party, proposal=proposal, effective=statement.said_on, stance=suggestion.stance)
-        .order_by("review_state")
-        .first()
+    rows: dict[tuple, Stance] = {}
+    candidates = Stance.objects.filter(
+        party__in={party.pk for party, *_ in wanted},
+        proposal__in={proposal.pk for _, proposal, *_ in wanted},
+        effective__in={statement.said_on for *_, statement in wanted},
+        stance__in={suggestion.stance for *_, suggestion, _ in wanted},
     )
-    if row is None:
-        row = Stance.objects.create(
-            party=party,
-            proposal=proposal,
-            effective=statement.said_on,
-            stance=suggestion.stance,
-            confidence=suggestion.confidence,
-            recorded_via=EXTRACTOR_VIA,
-            machine={
-                "party": party.name,
-                "stance": suggestion.stance,
-                "effective": statement.said_on.isoformat(),
-                "confidence": suggestion.confidence,
-            },
-            note=f"Suggested by the extractor from what {statement.speaker or party} said.",
-        )
-        report.stances["suggested"] += 1
-        report.suggested_stance_ids.append(row.pk)
-    elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
-        report.stances["declined"] += 1  # a curator decided on this one: leave it as they left it
-        return
-    else:
-        report.stances["unchanged"] += 1
-    row.evidence.add(statement)
+    for row in candidates.order_by("review_state", "pk"):  # approved, then pending, then rejected
+        rows.setdefault((row.party_id, row.proposal_id, row.effective, row.stance), row)
+    new, evidence = [], []
+    for party, proposal, suggestion, statement in wanted:
+        key = (party.pk, proposal.pk, statement.said_on, suggestion.stance)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Stance(
+                party=party,
+                proposal=proposal,
+                effective=statement.said_on,
+                stance=suggestion.stance,
+                confidence=suggestion.confidence,
+                recorded_via=EXTRACTOR_VIA,
+                machine={
+                    "party": party.name,
+                    "stance": suggestion.stance,
+                    "effective": statement.said_on.isoformat(),
+                    "confidence": suggestion.confidence,
+                },
+                note=f"Suggested by the extractor from what {statement.speaker or party} said.",
+            )
+            new.append(row)
+            report.stances["suggested"] += 1
+        elif row.review_state == ReviewState.REJECTED or not row.recorded_via.startswith("extractor"):
+            report.stances["declined"] += 1  # a curator decided on this one: leave it as they left it
+            continue
+        else:
+            report.stances["unchanged"] += 1
+        evidence.append((row, statement))
+    Stance.objects.bulk_create(new)
+    report.suggested_stance_ids.extend(row.pk for row in new)
+    through = Stance.evidence.through
+    links = {(row.pk, statement.pk) for row, statement in evidence}
+    stored = through.objects.filter(stance_id__in={a for a, _ in links}, statement_id__in={b for _, b in links})
+    links -= set(stored.values_list("stance_id", "statement_id"))
+    through.objects.bulk_create(through(stance_id=a, statement_id=b) for a, b in sorted(links))
+    grown = {row.pk: row for row, _ in evidence if row.pk in {a for a, _ in links}}
+    history_bulk_record(rows=new, model=Stance, reason=EXTRACTOR_VIA, update=False)
+    older = [row for row in grown.values() if row not in new]
+    history_bulk_record(rows=older, model=Stance, reason=EXTRACTOR_VIA, update=True)
 
 
 def _table(proposal: Proposal | None, statement: Statement, confidence: float, report: ExtractReport) -> None:
@@ -393,6 +420,7 @@ class _References:
         self.proposals = {p.slug: p for p in Proposal.objects.filter(slug__in=slugs - {""})}
         keys = {f.statement.speaker.key for f in findings.statements if f.statement.speaker.key}
         self.actors = {a.slug: a for a in Actor.objects.filter(slug__in=keys)}
+        self.held: dict[tuple[int, int], Role | None] = {}  # a pending actor's first post in a party
 
     def party(self, name: str) -> Party | None:
         return self.parties.get(name) if name else None
@@ -436,13 +464,16 @@ class _References:
         party = self.party(new.party)
         if party is None or not new.title:
             return  # no role without a party we know and a title
-        held = actor.roles.filter(party=party).order_by("start").first()
+        if (actor.pk, party.pk) not in self.held:  # read once a document, not once a statement
+            self.held[actor.pk, party.pk] = actor.roles.filter(party=party).order_by("start").first()
+        held = self.held[actor.pk, party.pk]
         if held is None:
             role = Role(
                 actor=actor, party=party, title=new.title[:200], start=new.since, speaks_for_party=new.speaks_for
             )
             role._change_reason = _reason(f"{EXTRACTOR_VIA}, from “{new.evidence}”")
             role.save()
+            self.held[actor.pk, party.pk] = role
         elif held.title == new.title[:200] and new.since < held.start and held.end is None:
             held.start = new.since
             held._change_reason = _reason(f"{EXTRACTOR_VIA}, said earlier as “{new.evidence}”")

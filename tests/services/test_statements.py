@@ -1,10 +1,14 @@
 """Storing extracted statements: idempotent re-extraction that keeps every curator decision."""
 
 import hashlib
+import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from positions.models import (
     Actor,
@@ -20,8 +24,21 @@ from positions.models import (
     StatusChange,
 )
 from positions.services import curation
-from positions.services.statements import document_statements_extract, stale_documents
-from positions.statements.records import EXTRACTOR_VERSION
+from positions.services.statements import (
+    EXTRACTOR_VIA,
+    document_findings_import,
+    document_statements_extract,
+    stale_documents,
+)
+from positions.statements.records import (
+    EXTRACTOR_VERSION,
+    Findings,
+    Found,
+    NewActor,
+    Speaker,
+    StanceSuggestion,
+    StatementFinding,
+)
 from positions.vocabularies import ReviewState
 
 pytestmark = pytest.mark.django_db
@@ -397,3 +414,115 @@ def test_its_new_suggestions_are_announced_to_webhooks_once_after_the_commit(
     assert report.stances["suggested"] == suggested.count() > 0 and len(callbacks) == 1
     assert sent == [(sorted(suggested.values_list("pk", flat=True)), report.suggested_status_ids, [])]
     assert again == []  # nothing new: nothing announced
+
+
+def findings_of(document: Document, count: int) -> Findings:
+    """`count` statements, one a sentence of the document: Rasmussen's on two proposals by turns, and every
+    third a new speaker's with a suggested post, each suggesting a stance."""
+    out = []
+    for n, start in enumerate(m.start() for m in re.finditer(r"Sentence", document.text)):
+        if n == count:
+            break
+        end = document.text.index(".", start)
+        proposal = ("legally-binding-guarantees", "two-separate-systems")[n % 2]
+        new = n % 3 == 2
+        speaker = Speaker(name="Ivan Petrov", party="Russia") if new else Speaker(
+            name="Anders Fogh Rasmussen", key="anders-fogh-rasmussen", party="NATO"
+        )  # fmt: skip
+        out.append(
+            StatementFinding(
+                statement=Found(
+                    start=start, end=end, quote=document.text[start:end], mode="indirect", speaker=speaker,
+                    said_on=date(2012, 2, 1 + n % 2), kind="rejection", topics=("legal-guarantees",),
+                ),
+                proposal=proposal,
+                stances=(StanceSuggestion(proposal=proposal, party=speaker.party, stance="opposes", confidence=0.7),),
+                new_actor=NewActor(name="Ivan Petrov", party="Russia", title="Deputy Minister") if new else None,
+            )
+        )  # fmt: skip
+    return Findings(statements=tuple(out), negotiation="nato-russia-missile-defence")
+
+
+def said(finding: StatementFinding, day: date) -> StatementFinding:
+    return replace(finding, statement=replace(finding.statement, said_on=day))
+
+
+def long_page(seeded_source: Source, sentences: int, tag: str) -> Document:
+    text = " ".join(f"Sentence {n} of {tag} says no to the plan." for n in range(sentences))
+    return Document.objects.create(
+        source=seeded_source, title=tag, published=date(2012, 2, 1), text=text,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def seeded_source(seeded) -> Source:
+    negotiation = Negotiation.objects.get(slug="nato-russia-missile-defence")
+    return Source.objects.create(name="Wire", kind="page", url="https://example.org/w", negotiation=negotiation)
+
+
+def test_the_queries_of_an_import_do_not_grow_with_its_statements(seeded_source):
+    counted = {}
+    for count in (3, 12):
+        with transaction.atomic():
+            document = long_page(seeded_source, count, f"page {count}")
+            with CaptureQueriesContext(connection) as queries:
+                report = document_findings_import(document=document, findings=findings_of(document, count))
+            transaction.set_rollback(True)  # each import from the same rows
+        assert report.statements["inserted"] == count and report.stances["suggested"] == min(count, 4)
+        counted[count] = len(queries)
+
+    assert counted[12] == counted[3] < 40
+
+
+def test_a_suggested_stance_has_one_history_record_with_all_its_evidence(seeded_source):
+    first = long_page(seeded_source, 6, "first")
+    report = document_findings_import(document=first, findings=findings_of(first, 6))
+    stances = Stance.objects.filter(recorded_via__startswith="extractor")
+
+    assert sorted(report.suggested_stance_ids) == sorted(stances.values_list("pk", flat=True))
+    assert report.stances["suggested"] + report.stances["unchanged"] == 6
+    for stance in stances:
+        (record,) = stance.history.all()
+        assert (record.history_type, record.history_change_reason) == ("+", EXTRACTOR_VIA)
+        evidence = set(stance.evidence.values_list("pk", flat=True))
+        assert {row.statement_id for row in record.evidence.all()} == evidence and evidence
+
+    second = long_page(seeded_source, 6, "second")
+    document_findings_import(document=second, findings=findings_of(second, 6))
+    for stance in stances:
+        latest, first_record = stance.history.all()
+        assert latest.history_type == "~" and first_record.history_type == "+"
+        assert {row.statement_id for row in latest.evidence.all()} == set(stance.evidence.values_list("pk", flat=True))
+        assert {s.document_id for s in stance.evidence.all()} == {first.pk, second.pk}
+
+    records = Stance.history.count()
+    again = document_findings_import(document=second, findings=findings_of(second, 6))
+    assert again.stances["suggested"] == 0 and again.stances["unchanged"] == 6
+    assert Stance.history.count() == records  # extracting again adds no evidence: no record
+
+
+def test_statements_of_one_document_suggesting_one_stance_make_one_row(seeded_source):
+    document = long_page(seeded_source, 6, "one row")
+    findings = findings_of(document, 6)
+    rasmussen = [f for f in findings.statements if f.new_actor is None and f.proposal == "legally-binding-guarantees"]
+    same = replace(findings, statements=tuple(said(f, date(2012, 2, 1)) for f in rasmussen))
+
+    report = document_findings_import(document=document, findings=same)
+
+    (stance,) = Stance.objects.filter(recorded_via__startswith="extractor")
+    assert (report.stances["suggested"], report.stances["unchanged"]) == (1, 1)
+    assert stance.evidence.count() == 2
+
+
+def test_a_new_speaker_said_to_hold_a_post_gets_one_role_from_the_earliest_day(seeded_source):
+    document = long_page(seeded_source, 9, "petrov")
+    findings = findings_of(document, 9)
+    earlier = replace(
+        findings, statements=tuple(said(f, date(2012, 1, 20 - n)) for n, f in enumerate(findings.statements))
+    )
+
+    document_findings_import(document=document, findings=earlier)
+
+    (role,) = Role.objects.filter(actor__name="Ivan Petrov")
+    assert (role.party.name, role.title, role.start) == ("Russia", "Deputy Minister", date(2012, 1, 12))
