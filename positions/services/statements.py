@@ -24,7 +24,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 
 from positions import pipeline, selectors
 from positions.models import (
@@ -52,7 +52,7 @@ from positions.pipeline import (
     StatementFinding,
 )
 from positions.services import redate
-from positions.services.audit import history_bulk_record
+from positions.services.audit import change_reason, history_bulk_record
 from positions.services.webhooks import changes_announce
 from positions.vocabularies import DatePrecision, ProposalStatus, ReviewState
 
@@ -193,7 +193,7 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
         report.statements["deleted"] = len(gone)
     # The document's date may have changed since: curated statements the machine dated, and the
     # suggestions of every re-dated statement, follow it before new suggestions are matched by day.
-    reason = _reason(f"re-dated: extracted again, document date {document.published or 'none'}")
+    reason = change_reason(f"re-dated: extracted again, document date {document.published or 'none'}")
     redate.suggestions_redate(statement_ids=redated, user=None, reason=reason, report=redate.RedateReport())
     kept_dates = {s.pk: curated_said[(s.start, s.end)] for s in curated if (s.start, s.end) in curated_said}
     redate.statements_machine_redate(statements=curated, dates=kept_dates, user=None, reason=reason)
@@ -299,7 +299,8 @@ def _stances_suggest(
     stored = through.objects.filter(stance_id__in={a for a, _ in links}, statement_id__in={b for _, b in links})
     links -= set(stored.values_list("stance_id", "statement_id"))
     through.objects.bulk_create(through(stance_id=a, statement_id=b) for a, b in sorted(links))
-    grown = {row.pk: row for row, _ in evidence if row.pk in {a for a, _ in links}}
+    grown_ids = {stance_id for stance_id, _ in links}
+    grown = {row.pk: row for row, _ in evidence if row.pk in grown_ids}
     history_bulk_record(rows=new, model=Stance, reason=EXTRACTOR_VIA, update=False)
     older = [row for row in grown.values() if row not in new]
     history_bulk_record(rows=older, model=Stance, reason=EXTRACTOR_VIA, update=True)
@@ -383,7 +384,7 @@ def _relate(suggestion: RelationSuggestion, statement: Statement, refs: "_Refere
         if live.review_state == ReviewState.PENDING and statement.said_on < live.effective:
             live.effective, live.effective_precision = statement.said_on, statement.said_precision
             live.machine = {**(live.machine or {}), "effective": statement.said_on.isoformat()}
-            live._change_reason = _reason(f"{EXTRACTOR_VIA}: said earlier")
+            live._change_reason = change_reason(f"{EXTRACTOR_VIA}: said earlier")
             live.save(update_fields=["effective", "effective_precision", "machine"])
     if not live.evidence.filter(pk=statement.pk).exists():  # an add of nothing would still write a history record
         live.evidence.add(statement)
@@ -471,17 +472,13 @@ class _References:
             role = Role(
                 actor=actor, party=party, title=new.title[:200], start=new.since, speaks_for_party=new.speaks_for
             )
-            role._change_reason = _reason(f"{EXTRACTOR_VIA}, from “{new.evidence}”")
+            role._change_reason = change_reason(f"{EXTRACTOR_VIA}, from “{new.evidence}”")
             role.save()
             self.held[actor.pk, party.pk] = role
         elif held.title == new.title[:200] and new.since < held.start and held.end is None:
             held.start = new.since
-            held._change_reason = _reason(f"{EXTRACTOR_VIA}, said earlier as “{new.evidence}”")
+            held._change_reason = change_reason(f"{EXTRACTOR_VIA}, said earlier as “{new.evidence}”")
             held.save(update_fields=["start"])
-
-
-def _reason(text: str) -> str:
-    return Truncator(text).chars(100)  # the length of a history record's change reason
 
 
 def documents_extract(*, documents, progress=None) -> ExtractReport:
