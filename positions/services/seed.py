@@ -62,40 +62,55 @@ class SeedReport:
     def lines(self) -> list[str]:
         return [
             f"{name}: {c['inserted']} inserted, {c['updated']} updated, {c['unchanged']} unchanged"
+            + (f", {c['kept']} kept as a person left them" if c["kept"] else "")
             + (f", {c['removed']} removed" if c["removed"] else "")
             for name, c in self.outcomes.items()
         ]
 
 
 def _upsert(report: SeedReport, model, lookup: dict, values: dict, m2m: dict | None = None):
-    """Insert or update one row; report inserted / updated / unchanged."""
+    """Insert or update one row; report inserted / updated / unchanged, or kept: a row that a person (or another
+    process) has written since a seed load made it stays as they left it, its review state, note and links
+    included, even where the file says otherwise (the launcher loads the seed at every start)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj._change_reason = SEED_VIA  # the audit trail names the seed as the writer (see _people_touched)
         obj.save()
-        outcome = "inserted"
+        report.count(model, "inserted")
+        _set_links(obj, {name: wanted for name, wanted in (m2m or {}).items() if wanted})
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    stale = [name for name, wanted in (m2m or {}).items() if _links(obj, name) != [o.pk for o in wanted]]
+    if not changed and not stale:
+        report.count(model, "unchanged")
+    elif hasattr(model, "history") and obj.pk in _people_touched(model, [obj.pk]):
+        report.count(model, "kept")
     else:
         obj._change_reason = SEED_VIA
-        changed = [name for name, value in values.items() if getattr(obj, name) != value]
         for name in changed:
             setattr(obj, name, values[name])
         if changed:
             obj.save(update_fields=changed)
-        outcome = "updated" if changed else "unchanged"
+        _set_links(obj, {name: m2m[name] for name in stale})
+        report.count(model, "updated")
+    return obj
+
+
+def _links(obj, name: str) -> list[int]:
+    manager = getattr(obj, name)
+    links = manager.through.objects.filter(**{manager.source_field_name: obj}).order_by("id")
+    return list(links.values_list(f"{manager.target_field_name}_id", flat=True))
+
+
+def _set_links(obj, m2m: dict | None) -> None:
+    """The links keep the file's order (a negotiation's own order of its parties, which the pages show): they are
+    made one by one, in that order, and made again when the order changes."""
     for name, wanted in (m2m or {}).items():
         manager = getattr(obj, name)
-        # The links keep the file's order (a negotiation's own order of its parties, which the pages
-        # show): they are made one by one, in that order, and made again when the order changes.
-        links = manager.through.objects.filter(**{manager.source_field_name: obj}).order_by("id")
-        if list(links.values_list(f"{manager.target_field_name}_id", flat=True)) != [o.pk for o in wanted]:
-            manager.clear()
-            for item in wanted:
-                manager.add(item)
-            if outcome == "unchanged":
-                outcome = "updated"
-    report.count(model, outcome)
-    return obj
+        manager.clear()
+        for item in wanted:
+            manager.add(item)
 
 
 def _day(value: str | None) -> date | None:

@@ -421,6 +421,41 @@ def test_a_reload_keeps_what_a_person_touched_and_what_still_cites_it(old_seed, 
     assert all(c["removed"] == 0 and c["inserted"] == 0 for c in again.outcomes.values()), again.lines()
 
 
+def test_a_reload_leaves_a_curator_s_rejection_and_correction_as_they_are(seed_data):
+    """The launcher loads the seed at every start: a rejected seed row must not come back approved, nor a
+    corrected one revert to the file's values; rows nobody touched still follow the file."""
+    from django.contrib.auth import get_user_model
+
+    from positions.services.curation import recorded_correct, review_set, statement_correct
+
+    negotiation_seed(data=seed_data)
+    curator = get_user_model().objects.create(username="curator")
+    edited = copy.deepcopy(seed_data)
+    slug, untouched = next((p["slug"], s) for p in edited["proposals"] for s in p.get("stances") or [] if not s["note"])
+    untouched["note"] = "A note the file added later."
+    rejected = (
+        Stance.objects.filter(recorded_via="seed")
+        .exclude(proposal__slug=slug, party__name=untouched["party"], effective=untouched["effective"])
+        .order_by("pk")
+        .first()
+    )
+    review_set(row=rejected, state="rejected", user=curator)
+    renoted = StatusChange.objects.filter(recorded_via="seed").order_by("pk").first()
+    recorded_correct(row=renoted, data={"note": "Checked against the communiqué."}, user=curator)
+    statement = Statement.objects.filter(document__excerpt=True, kind="assessment").order_by("pk").first()
+    statement_correct(statement=statement, data={"kind": "criticism"}, user=curator)
+
+    report = negotiation_seed(data=edited)
+
+    assert Stance.objects.get(pk=rejected.pk).review_state == "rejected"
+    assert StatusChange.objects.get(pk=renoted.pk).note == "Checked against the communiqué."
+    assert Statement.objects.get(pk=statement.pk).kind == "criticism"
+    assert Stance.objects.filter(note="A note the file added later.").count() == 1
+    kept = {name: c["kept"] for name, c in report.outcomes.items() if c["kept"]}
+    assert kept == {"Stance": 1, "StatusChange": 1, "Statement": 1}, report.lines()
+    assert any("1 kept as a person left them" in line for line in report.lines())
+
+
 def test_a_stance_whose_date_moved_goes_and_leaves_its_record(seed_data):
     negotiation_seed(data=seed_data)
     moved = copy.deepcopy(seed_data)
