@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, close_old_connections, transaction
 
 from positions.models import Document
-from positions.services import data_writes_compact, heartbeat_record
+from positions.services import data_writes_compact, heartbeat_record, lexicon_writes_compact
 from positions.services import ingest as ingest_service
 from positions.services import statements as statements_service
 from positions.services import webhooks as webhooks_service
@@ -26,8 +26,10 @@ def heartbeat() -> None:
 
 @shared_task(name="positions.compact_data_writes", ignore_result=True, soft_time_limit=50, time_limit=60)
 def compact_data_writes() -> None:
-    """Keep the data version (what the cached answers are keyed on) one small sum; beat sends it hourly."""
+    """Keep the data version (what the cached answers are keyed on) one small sum, and the lexicon's version
+    (what each worker's lexicon is kept under) a count over a few rows; beat sends it hourly."""
     data_writes_compact()
+    lexicon_writes_compact()
 
 
 @shared_task(name="positions.poll_due_sources", ignore_result=True, soft_time_limit=50, time_limit=60)

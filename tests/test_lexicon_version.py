@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, transaction
 
 from positions import selectors
-from positions.models import Actor, Issue, Negotiation, Party, Proposal, Role
-from positions.services import ingest
+from positions.models import Actor, Issue, LexiconWrite, Negotiation, Party, Proposal, Role
+from positions.services import ingest, lexicon_writes_compact
 from positions.vocabularies import ReviewState
 from tests import factories
 from tests.test_ingest import serve_feed
@@ -111,6 +111,26 @@ def test_a_write_rolled_back_never_gives_its_number_to_other_data(known, loads):
     assert selectors.lexicon_version() not in ("0.0", rolled_back)
     names = {p.name for p in selectors.lexicon_cached().parties}
     assert "Syria" in names and "Iran" not in names
+
+
+def test_folding_the_writes_moves_the_version_once_to_one_never_seen(known, loads):
+    seen = {selectors.lexicon_version()}
+    for name in ("Iran", "Syria", "Cuba"):
+        factories.party(name=name)
+        seen.add(selectors.lexicon_version())
+    before = selectors.lexicon_cached()
+    rows = LexiconWrite.objects.count()
+    assert rows >= 4
+
+    assert lexicon_writes_compact() == rows
+    assert LexiconWrite.objects.count() == 1
+    folded = selectors.lexicon_version()
+    assert folded not in seen
+    assert lexicon_writes_compact() == 0 and selectors.lexicon_version() == folded  # one row: nothing to fold
+    assert selectors.lexicon_cached() == before and len(loads) == 2  # loaded again once, the same lexicon
+    factories.party(name="Libya")
+    assert selectors.lexicon_version() not in {*seen, folded}
+    assert "Libya" in {p.name for p in selectors.lexicon_cached().parties}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -38,7 +38,8 @@ class LexiconWrite(models.Model):
     parties, issues, proposals, approved actors and their roles, made by triggers (migration 0023) in the
     writer's own transaction. Their count and highest id, read in the reader's snapshot, are the lexicon's
     version (`selectors.lexicon_version`): a worker keeps its lexicon until a new write becomes visible.
-    Rows are only added, so writers never wait on one another for them."""
+    Writers only add rows, so they never wait on one another for them; the hourly beat task
+    `compact_data_writes` folds them into one (`services.system.lexicon_writes_compact`)."""
 
     table = models.CharField(max_length=63)
     written_at = models.DateTimeField(db_default=models.functions.Now())

@@ -29,3 +29,26 @@ def data_writes_compact() -> int:
         )
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def lexicon_writes_compact() -> int:
+    """Fold the counted writes to the lexicon (LexiconWrite) into one new row, so that reading the lexicon's
+    version stays a count over a few rows. The version moves once (each worker loads its lexicon again): the
+    new row's id is higher than any given before, so no later version repeats an earlier one, and a write
+    still uncommitted is not folded (this snapshot cannot see it) and counts when it commits. Returns how
+    many rows were folded."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH gone AS (
+                DELETE FROM positions_lexiconwrite
+                WHERE (SELECT count(*) FROM positions_lexiconwrite) > 1
+                RETURNING id
+            )
+            INSERT INTO positions_lexiconwrite ("table")
+            SELECT 'compacted' FROM gone HAVING count(*) > 0
+            RETURNING (SELECT count(*) FROM gone)
+            """
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
