@@ -29,6 +29,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DATABASE_NAME = "tracker"
 STOP_GRACE_SECONDS = 15
+BEAT_GRACE_SECONDS = 3  # beat loses nothing by a hard stop (see command_run)
 
 # platformdirs warns that it falls back to /tmp for the wheel's lock file: expected here.
 warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
@@ -282,13 +283,18 @@ class Services:
 
     def __init__(self):
         self.children: list[tuple[str, subprocess.Popen]] = []
+        self.grace: dict[str, float] = {}
 
-    def start(self, name: str, args: list[str], *, orphan_signal: int = signal.SIGTERM) -> None:
-        """`orphan_signal` reaches the child if the launcher is killed outright."""
+    def start(
+        self, name: str, args: list[str], *, orphan_signal: int = signal.SIGTERM, grace: float = STOP_GRACE_SECONDS
+    ) -> None:
+        """`orphan_signal` reaches the child if the launcher is killed outright; on a stop, it has `grace`
+        seconds after its SIGTERM before it is killed."""
         process = subprocess.Popen(
             args, cwd=BASE_DIR, start_new_session=True, preexec_fn=lambda: _die_with_parent(orphan_signal)
         )
         self.children.append((name, process))
+        self.grace[name] = grace
 
     def wait_for_exit(self) -> tuple[str, int]:
         while True:
@@ -306,12 +312,12 @@ class Services:
                 # children in order; signalling the whole group would kill those mid-task.
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        signalled = time.monotonic()
         for name, process in self.children:
             try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                process.wait(timeout=max(0.1, signalled + self.grace[name] - time.monotonic()))
             except subprocess.TimeoutExpired:
-                say(f"{name} did not stop in {STOP_GRACE_SECONDS}s: killing it")
+                say(f"{name} did not stop in {self.grace[name]:g}s: killing it")
             # Whatever the leader did, nothing of its group may outlive us.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
@@ -367,8 +373,10 @@ def _serve(services: Services, host: str, port: int, workers: int, postgres: Emb
     services.start("web", [*gunicorn, "--access-logfile", "-", "--graceful-timeout", "10"])
     services.start("worker", [*celery, "worker", "--loglevel", "INFO", *no_broadcast])
     # Beat keeps its schedule in the database: nothing to lose by a hard stop, and a SIGTERM
-    # that lands while it loads the schedule can leave it hanging on a broken connection.
-    services.start("beat", [*celery, "beat", "--loglevel", "INFO", "--pidfile="], orphan_signal=signal.SIGKILL)
+    # that lands while it loads the schedule can leave it hanging on a broken connection (it
+    # then waited out the whole grace before being killed): a short grace, then SIGKILL.
+    beat = [*celery, "beat", "--loglevel", "INFO", "--pidfile="]
+    services.start("beat", beat, orphan_signal=signal.SIGKILL, grace=BEAT_GRACE_SECONDS)
     shown_host = f"[{host}]" if ":" in host else host
     say(f"running at http://{shown_host}:{port}/  (admin: /admin/, health: /healthz)")
     say(f"broker: {_redact(broker)}")
