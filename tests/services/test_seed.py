@@ -82,8 +82,8 @@ def test_it_leaves_the_same_rows_when_loaded_twice(seed_data):
     assert sum(c["inserted"] for c in first.outcomes.values()) == sum(after_first[m.__name__] for m in MODELS)
 
 
-def test_the_seed_relates_proposals_with_quoted_evidence(seed_data):
-    negotiation_seed(data=seed_data)
+def test_the_seed_relates_proposals_with_quoted_evidence(seeded):
+    seed_data = seeded  # loaded by the seed service (conftest.seeded)
     quotes = {s["key"]: s["quote"] for s in seed_data["statements"]}
     rows = list(ProposalRelation.objects.select_related("from_proposal", "to_proposal").prefetch_related("evidence"))
 
@@ -100,8 +100,8 @@ def test_the_seed_relates_proposals_with_quoted_evidence(seed_data):
     assert ("two-separate-systems", "counter_to", "joint-sectoral-system", "2011-01-19") in found
 
 
-def test_it_keeps_the_negotiations_own_order_of_its_parties(seed_data):
-    negotiation_seed(data=seed_data)
+def test_it_keeps_the_negotiations_own_order_of_its_parties(seeded):
+    seed_data = seeded  # loaded by the seed service (conftest.seeded)
     negotiation = Negotiation.objects.get(slug=seed_data["negotiation"]["slug"])
     listed = seed_data["negotiation"]["parties"]
     assert [p.name for p in selectors.negotiation_parties(negotiation=negotiation, own_order=True)] == listed
@@ -421,16 +421,15 @@ def test_a_reload_keeps_what_a_person_touched_and_what_still_cites_it(old_seed, 
     assert all(c["removed"] == 0 and c["inserted"] == 0 for c in again.outcomes.values()), again.lines()
 
 
-def test_a_reload_leaves_a_curator_s_rejection_and_correction_as_they_are(seed_data):
+def test_a_reload_leaves_a_curator_s_rejection_and_correction_as_they_are(seeded):
     """The launcher loads the seed at every start: a rejected seed row must not come back approved, nor a
     corrected one revert to the file's values; rows nobody touched still follow the file."""
     from django.contrib.auth import get_user_model
 
     from positions.services.curation import recorded_correct, review_set, statement_correct
 
-    negotiation_seed(data=seed_data)
     curator = get_user_model().objects.create(username="curator")
-    edited = copy.deepcopy(seed_data)
+    edited = copy.deepcopy(seeded)
     slug, untouched = next((p["slug"], s) for p in edited["proposals"] for s in p.get("stances") or [] if not s["note"])
     untouched["note"] = "A note the file added later."
     rejected = (
@@ -456,8 +455,8 @@ def test_a_reload_leaves_a_curator_s_rejection_and_correction_as_they_are(seed_d
     assert any("1 kept as a person left them" in line for line in report.lines())
 
 
-def test_a_stance_whose_date_moved_goes_and_leaves_its_record(seed_data):
-    negotiation_seed(data=seed_data)
+def test_a_stance_whose_date_moved_goes_and_leaves_its_record(seeded):
+    seed_data = seeded  # loaded by the seed service (conftest.seeded)
     moved = copy.deepcopy(seed_data)
     entry = next(p for p in moved["proposals"] if p["slug"] == "new-start-treaty")["stances"][-1]
     before = entry["effective"]
