@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -421,23 +422,48 @@ def command_test(pytest_args: list[str]) -> int:
         ("format", [*ruff, "format", "--check", "."]),
         ("migrations", [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]),
     ]
+    beside = None
     if pytest_args:
         steps.append(("tests", [PYTHON, "-m", "pytest", *pytest_args]))
     else:
         # The suite in one process per core (pytest-xdist, a file per process at a time, each with
-        # its own test database), then schemathesis on its own: under xdist its per-operation
-        # tests collapse into one that checks far less.
+        # its own test database), and schemathesis beside it in a process of its own (under xdist
+        # its per-operation tests collapse into one that checks far less; its test database is
+        # the unsuffixed one). It used to run after the suite, on one core while the other idled.
         steps.append(("tests", [PYTHON, "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--ignore", SCHEMA_TESTS]))
-        steps.append(("schema", [PYTHON, "-m", "pytest", SCHEMA_TESTS]))
+        beside = ("schema", [PYTHON, "-m", "pytest", SCHEMA_TESTS])
+    schema = None
     try:
-        with prepared_environment():
-            for name, args in steps:
-                say(f"{name}: {' '.join(args[1:])}")
-                code = subprocess.run(args, cwd=BASE_DIR).returncode
-                if code != 0:
-                    say(f"{name} failed (exit code {code})")
-                    return code
-            return 0
+        with prepared_environment(), tempfile.TemporaryFile() as report:
+            try:
+                for name, args in steps:
+                    if name == "tests" and beside is not None:
+                        say(f"{beside[0]}: {' '.join(beside[1][1:])} (beside the tests; its report follows theirs)")
+                        schema = subprocess.Popen(beside[1], cwd=BASE_DIR, stdout=report, stderr=subprocess.STDOUT)
+                    say(f"{name}: {' '.join(args[1:])}")
+                    code = subprocess.run(args, cwd=BASE_DIR).returncode
+                    if code != 0:
+                        say(f"{name} failed (exit code {code})")
+                        return code
+                if schema is not None:
+                    code = schema.wait()
+                    say(f"{beside[0]}: its report")
+                    report.seek(0)
+                    sys.stdout.flush()
+                    sys.stdout.buffer.write(report.read())
+                    sys.stdout.flush()
+                    if code != 0:
+                        say(f"{beside[0]} failed (exit code {code})")
+                        return code
+                return 0
+            finally:  # before the embedded database stops: nothing of ours may outlive the run
+                if schema is not None and schema.poll() is None:
+                    schema.terminate()
+                    try:
+                        schema.wait(timeout=30)
+                    except subprocess.TimeoutExpired:
+                        schema.kill()
+                        schema.wait()
     except Stop as stop:
         say(f"received {stop}; stopping")
         return 128 + stop.signum
