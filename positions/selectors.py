@@ -31,7 +31,7 @@ from typing import TypeVar
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -1554,9 +1554,42 @@ def keyset_values(*, row, order: list[str]) -> list:
 def page_rows(*, rows: QuerySet, start: int, stop: int) -> list:
     """rows[start:stop] in two steps: the ids alone, sorted and cut on the table's own indexes, then those
     rows with whatever `rows` joins and prefetches (a top-N sort before the joins, not after)."""
-    ids = list(rows.values_list("pk", flat=True)[start:stop])
+    return rows_by_ids(rows=rows, ids=list(rows.values_list("pk", flat=True)[start:stop]))
+
+
+def rows_by_ids(*, rows: QuerySet, ids: list) -> list:
+    """The rows of `rows` with these ids, in the ids' order, with whatever `rows` joins and prefetches."""
     found = {row.pk: row for row in rows.filter(pk__in=ids).order_by()}
     return [found[pk] for pk in ids if pk in found]
+
+
+def counted_page(*, rows: QuerySet, start: int, stop: int, cap: int | None = None) -> tuple[int, bool, list | None]:
+    """count_capped's figures and, when they are exact, the ids of the ordered rows[start:stop], from one pass
+    over the matching rows: the first cap + 1 rows found (in no order) are counted, and when there are no
+    more than `cap` of them they are all there is, so the page is sorted and cut from them. A full-text
+    search's matches, scattered over the table, are read once instead of twice (once to count, once to
+    sort): 11.6–15.9 ms against 20.2–26.2 for 2,077 matches among 1,000,000 statements (a loaded machine).
+    Where counting walks an index alone (an unsearched list) the pass costs more than the count and the
+    ordered ids together (7.0–8.1 against 5.6–6.3 ms): it is for searches.
+    Past the cap the ids are None: the page needs the ordered query (page_rows)."""
+    cap = COUNT_CAP if cap is None else cap
+    order = keyset_order(rows=rows)
+    keys = rows.order_by().values_list("pk", *(f.lstrip("-") for f in order))[: cap + 1]
+    found, params = keys.query.sql_with_params()
+    columns = [f"k{i}" for i in range(len(order) + 1)]
+    by = ", ".join(f"k{i} {'DESC' if f.startswith('-') else 'ASC'}" for i, f in enumerate(order, start=1))
+    query = (
+        f"WITH found ({', '.join(columns)}) AS MATERIALIZED ({found}), counted AS (SELECT count(*) AS n FROM found) "
+        "SELECT n, CASE WHEN n <= %s "
+        f"THEN ARRAY(SELECT k0 FROM found ORDER BY {by} LIMIT %s OFFSET %s) END FROM counted"
+    )
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(query, [*params, cap, max(0, stop - start), start])
+        counted, ids = cursor.fetchone()
+    if counted <= cap:
+        return counted, True, ids
+    plan = json.loads(rows.order_by().explain(format="json"))
+    return max(int(plan[0]["Plan"]["Plan Rows"]), counted), False, None
 
 
 # --- the codebook and the release tables: the public record as data --------------------------------

@@ -3,6 +3,7 @@ and walked by keyset cursors."""
 
 import base64
 import binascii
+import contextlib
 import json
 
 from django.core.paginator import Paginator
@@ -22,6 +23,8 @@ class Pagination(PageNumberPagination):
 
 class _CappedPaginator(Paginator):
     count_exact = True
+    count_with_page = False  # count the rows and cut the page in one pass (selectors.counted_page)
+    _found: tuple[int, list] | None = None  # (page number, its ids) found with the count
 
     @cached_property
     def count(self) -> int:
@@ -29,7 +32,19 @@ class _CappedPaginator(Paginator):
         return count
 
     def page(self, number):
+        with contextlib.suppress(TypeError, ValueError):
+            wanted = int(number)
+            if self.count_with_page and wanted >= 1 and "count" not in self.__dict__:
+                # the count and the page's ids from one pass over the rows (selectors.counted_page)
+                start = (wanted - 1) * self.per_page
+                count, self.count_exact, ids = selectors.counted_page(
+                    rows=self.object_list, start=start, stop=start + self.per_page
+                )
+                self.__dict__["count"] = count  # what the cached property would hold
+                self._found = (wanted, ids) if ids is not None else None
         number = self.validate_number(number)
+        if self._found is not None and self._found[0] == number:
+            return self._get_page(selectors.rows_by_ids(rows=self.object_list, ids=self._found[1]), number, self)
         start = (number - 1) * self.per_page
         return self._get_page(
             selectors.page_rows(rows=self.object_list, start=start, stop=start + self.per_page), number, self
@@ -50,6 +65,10 @@ def _decode(cursor: str) -> list:
     return values
 
 
+class _SearchPaginator(_CappedPaginator):
+    count_with_page = True
+
+
 class LongListPagination(Pagination):
     """For lists that reach millions (statements): `count` is exact up to selectors.COUNT_CAP and
     PostgreSQL's estimate past it, as `count_exact` says; a page's rows are found by id first.
@@ -59,14 +78,19 @@ class LongListPagination(Pagination):
     by a keyset comparison on the list's ordering, at the same cost however deep. A cursor holds the
     ordering's values of a page's last row, so rows added or removed meanwhile shift nothing."""
 
-    django_paginator_class = _CappedPaginator
+    search_query_param = "q"  # a full-text search: its count and its page's ids come from one pass
     cursor_query_param = "cursor"
     cursor_query_description = (
         "Keyset paging: give it empty to start, then follow `next`. Pages stay the same cost however deep "
         "(`page` grows with its number); forward only; not with `page`."
     )
 
+    @property
+    def django_paginator_class(self):
+        return _SearchPaginator if self.searched else _CappedPaginator
+
     def paginate_queryset(self, queryset, request, view=None):
+        self.searched = bool(request.query_params.get(self.search_query_param))
         self.cursor = request.query_params.get(self.cursor_query_param)
         order = selectors.keyset_order(rows=queryset)
         if self.cursor is None:

@@ -66,6 +66,17 @@ def test_a_search_reads_the_stored_vector(client, thirty):
     assert searched and all('"quote_search" @@' in sql and "to_tsvector" not in sql for sql in searched)
 
 
+def test_a_search_under_the_cap_reads_its_matches_once_to_count_and_to_cut_the_page(client, thirty):
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(API, {"q": "missile defence", "page_size": 4, "page": 2, "ordering": "-said_on"}).json()
+    newest_first = list(Statement.objects.order_by("-said_on", "-id").values_list("pk", flat=True))
+    assert (body["count"], body["count_exact"]) == (30, True)
+    assert [s["id"] for s in body["results"]] == newest_first[4:8]
+    searched = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    # one pass counts and cuts (selectors.counted_page), one fetches the page's rows: no separate count
+    assert len(searched) == 2 and "count(*)" in searched[0] and "LIMIT 4 OFFSET 4" in searched[0], searched
+
+
 def _walk(client, params):
     """Every page of a cursor walk, following `next` as a client does."""
     pages, body = [], client.get(API, {**params, "cursor": ""}).json()
