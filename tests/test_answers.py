@@ -199,6 +199,18 @@ def test_a_failed_query_in_a_read_leaves_the_caller_s_transaction_usable(client,
     assert client.get("/api/v1/compare", {"negotiation": SEED}).status_code == 200
 
 
+def test_with_the_answer_cache_off_every_answer_is_built_and_its_etag_kept(client, seeded, settings):
+    """The benchmark's cold rows (bench/settings.py)."""
+    settings.ANSWER_CACHE = False
+    params = {"negotiation": SEED, "as_of": "2011-12-06"}
+    first = client.get("/api/v1/compare", params)
+    with CaptureQueriesContext(connection) as again:
+        second = client.get("/api/v1/compare", params)
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert any("positions_stance" in sql for sql in _reads(again))
+    assert client.get("/api/v1/compare", params, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
 def test_the_etag_names_the_format_the_question_and_who_asks(client, seeded):
     proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
     url = f"/api/v1/proposals/{proposal.pk}/history"

@@ -102,3 +102,14 @@ def test_a_request_is_counted_once_by_address_or_by_account(client, django_user_
     assert client.get("/api/v1/parties", REMOTE_ADDR="203.0.113.9").status_code == 200
     assert len(cache.get(f"throttle_user_{user.pk}")) == 1
     assert len(cache.get("throttle_anon_203.0.113.9")) == 1  # not counted as anonymous
+
+
+def test_with_cache_url_the_keys_carry_the_database_s_name():
+    """Two databases that share one Redis (the benchmark's scratch copies) can be at the same data version:
+    their answers must not be each other's."""
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "CACHE_URL": "redis://127.0.0.1:6379/9"}
+    child = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]  # the child's database (this process's is the test's copy)
+    assert f"'KEY_PREFIX': '{name}'" in child.stdout and "RedisCache" in child.stdout
