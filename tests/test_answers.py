@@ -162,6 +162,19 @@ def test_a_cached_answer_is_the_bytes_and_headers_of_the_one_built(client, seede
         assert built["Content-Type"] == "application/json" and built["Vary"].startswith("Accept")
 
 
+def test_a_process_serves_its_recent_answers_without_the_shared_cache(client, seeded, monkeypatch):
+    params = {"negotiation": SEED, "as_of": "2012-06-01"}
+    built = client.get("/api/v1/compare", params)
+    with monkeypatch.context() as patched:
+        patched.setattr(selectors.cache, "get", lambda *a, **k: pytest.fail("asked the shared cache"))
+        assert client.get("/api/v1/compare", params).content == built.content
+    selectors.RECENT_ANSWERS.clear()  # another process: the shared cache's copy, the same bytes
+    assert client.get("/api/v1/compare", params).content == built.content
+    for n in range(selectors.RECENT_ANSWERS.size + 5):
+        selectors.RECENT_ANSWERS.put(f"other:{n}", b"")
+    assert len(selectors.RECENT_ANSWERS.entries) == selectors.RECENT_ANSWERS.size
+
+
 def test_a_write_changes_the_cached_history(client, seeded):
     proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
     url = f"/api/v1/proposals/{proposal.pk}/history"
