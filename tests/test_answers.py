@@ -175,6 +175,21 @@ def test_a_process_serves_its_recent_answers_without_the_shared_cache(client, se
     assert len(selectors.RECENT_ANSWERS.entries) == selectors.RECENT_ANSWERS.size
 
 
+def test_a_known_at_still_to_come_is_another_question_once_it_has_come(client, seeded, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    from django.utils import timezone
+
+    moment = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    params = {"negotiation": SEED, "as_of": "2012-06-01", "known_at": "2030-01-01T12:00Z"}
+    monkeypatch.setattr(timezone, "now", lambda: moment - timedelta(hours=1))
+    before = client.get("/api/v1/compare", params)
+    assert before.status_code == 200 and before.json()["known_at"] is None
+    monkeypatch.setattr(timezone, "now", lambda: moment + timedelta(hours=1))
+    after = client.get("/api/v1/compare", params)
+    assert after["ETag"] != before["ETag"] and after.json()["known_at"] == "2030-01-01T12:00:00Z"
+
+
 def test_a_write_changes_the_cached_history(client, seeded):
     proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
     url = f"/api/v1/proposals/{proposal.pk}/history"

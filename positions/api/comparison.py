@@ -22,6 +22,7 @@ from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
 from positions.api.serializers import DeadlineAsOfSerializer
+from positions.days import known_moment, parse_moment
 from positions.vocabularies import (
     RELATION_MEANINGS,
     DatePrecision,
@@ -323,8 +324,13 @@ def _query(serializer_class, request) -> dict:
 
 def _asked(request) -> tuple:
     """The query string as asked, in a fixed order: with the view's name, its path arguments and who asks
-    (when that changes the answer), the question an answer is named by."""
-    return tuple((key, tuple(values)) for key, values in sorted(request.query_params.lists()))
+    (when that changes the answer), the question an answer is named by. A `known_at` still to come reads
+    the record as it is now (and says null) until that moment comes: whether it has is part of the question."""
+    asked = tuple((key, tuple(values)) for key, values in sorted(request.query_params.lists()))
+    if "known_at" in request.query_params:
+        moment = parse_moment(request.query_params["known_at"])
+        asked += (("known_at has come", moment is not None and known_moment(moment) is not None),)
+    return asked
 
 
 def _answer(request, asked: tuple, build: Callable[[], dict]) -> HttpResponse:
