@@ -37,6 +37,8 @@ PY_SPY = Path(PYTHON).parent / "py-spy"  # requirements-dev.txt installs it besi
 SHARED_CORPUS = BASE_DIR.parent / "shared" / "corpus" / "raw"
 DEFAULT_CORPUS = SHARED_CORPUS if SHARED_CORPUS.is_dir() else BASE_DIR / "tests" / "data" / "corpus" / "raw"
 ENDPOINTS = ("compare", "history", "list", "search", "export")
+TRIVIAL = "trivial JSON"
+COLD = ("compare", "history")  # the cached answers, also measured with the answer cache off
 
 
 @dataclass
@@ -46,7 +48,7 @@ class Row:
     unit: str
     baseline: float | None
     baseline_name: str
-    goal: str  # about the ratio (">= 0.7", "<= 3") or, with a unit, about the value itself ("< 30 s")
+    goal: str  # about the ratio (">= 0.7", "<= 3"), with a unit about the value itself ("< 30 s"); "" none
     note: str = ""
     ratio: float | None = field(init=False, default=None)
 
@@ -56,6 +58,8 @@ class Row:
 
     @property
     def met(self) -> str:
+        if not self.goal:
+            return "n/a"
         op, limit, *unit = self.goal.split()
         x = self.value if unit else self.ratio
         if x is None:
@@ -113,8 +117,24 @@ class Databases:
                 admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def cache_url() -> tuple[str, str]:
+    """The cache as deployed (docs/deploy.md): CACHE_URL when set, else Redis on 127.0.0.1 when it answers,
+    else the database's table (CACHE_URL unset). --cache=database asks for the table whatever runs."""
+    if ARGS.cache == "database":
+        return "", "the database's table (CACHE_URL unset)"
+    if os.environ.get("CACHE_URL"):
+        return os.environ["CACHE_URL"], f"CACHE_URL={os.environ['CACHE_URL']}"
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
+        # Keys carry the database's name (tracker/settings.py): the scratch databases never share an answer.
+        return "redis://127.0.0.1:6379/13", "Redis on 127.0.0.1 (CACHE_URL=redis://127.0.0.1:6379/13)"
+    return "", "the database's table (no CACHE_URL, no Redis)"
+
+
 def child_env(db: str, **extra) -> dict:
     env = dict(os.environ, DATABASE_URL=database_url(db), DEBUG="false", DJANGO_SETTINGS_MODULE="bench.settings")
+    env.pop("CACHE_URL", None)
+    if CACHE[0]:
+        env["CACHE_URL"] = CACHE[0]
     # The throttles stay on (their cost is part of every API request) but never refuse the load generator.
     env |= {"API_THROTTLE_ANON": "1000000/s", "API_THROTTLE_USER": "1000000/s"}
     env |= {"PAGE_THROTTLE": "1000000/s", "PAGE_THROTTLE_CSV": "1000000/s"}
@@ -214,11 +234,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(db: str, workers: int, log: Path):
+def gunicorn(db: str, workers: int, log: Path, **extra):
     port = free_port()
     args = [PYTHON, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     args += ["--timeout", "300", "--control-socket", str(log.with_suffix(".ctl"))]
-    with started(args, child_env(db), log) as process:
+    with started(args, child_env(db, **extra), log) as process:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -487,6 +507,20 @@ def bench_api(dbs: Databases, options, rows: list[Row], logs: Path) -> dict:
                 loaded[name] = load(base, urls[name], **kw)
         growth_large = {name: latency(base, urls[name], options) for name in ("compare", "search")}
     log("load and growth measured")
+    # Cold: the same requests on a server whose every answer is built afresh (BENCH_ANSWER_CACHE=off,
+    # bench/settings.py), against the trivial endpoint measured again on that server.
+    log_cold = logs / f"gunicorn-{dbs.tag}-large-cold.log"
+    with gunicorn(large, options.web_workers, log_cold, BENCH_ANSWER_CACHE="off") as (base, pid):
+        for name in COLD:
+            get(base, urls[name])
+        get(base, "/bench/ping")
+        trivial_cold = load(base, "/bench/ping", **kw)
+        cold = {}
+        for name in COLD:
+            with profiled(pid, options.profile, f"{name}-cold"):
+                cold[name] = load(base, urls[name], **kw)
+        cold_latency = latency(base, urls["compare"], options)
+    log("cold rows measured")
     scale = f"{options.statements:,} statements"
     for name in ENDPOINTS:
         figures = loaded[name]
@@ -496,6 +530,14 @@ def bench_api(dbs: Databases, options, rows: list[Row], logs: Path) -> dict:
         )
         rows.append(Row(f"{name}: p50 (ms)", figures["p50"], "ms", trivial["p50"], "trivial JSON", "<= 3", scale))
         rows.append(Row(f"{name}: p99 (ms)", figures["p99"], "ms", trivial["p99"], "trivial JSON", "<= 3", scale))
+    for name in COLD:
+        figures, note, base = cold[name], f"answer cache off; {scale}", trivial_cold
+        goal = "<= 20 ms" if name == "compare" else ""  # issue 18, acceptance 1
+        rows.append(Row(f"{name} cold: throughput (req/s)", figures["rps"], "req/s", base["rps"], TRIVIAL, "", note))
+        if name == "compare":
+            note += f"; {cold_latency:.1f} ms on one connection"
+        rows.append(Row(f"{name} cold: p50 (ms)", figures["p50"], "ms", base["p50"], TRIVIAL, goal, note))
+        rows.append(Row(f"{name} cold: p99 (ms)", figures["p99"], "ms", base["p99"], TRIVIAL, "", scale))
     for name in ("compare", "search"):
         rows.append(
             Row(
@@ -530,6 +572,7 @@ def print_table(rows: list[Row], options, started_at: float) -> None:
     print(f"ingest {o.ingest_documents} pages, {o.seconds:g} s of load per row, {o.connections} connections,")
     elapsed = time.perf_counter() - started_at
     print(f"client {o.client}, gunicorn {o.web_workers} workers; {os.cpu_count()} CPUs; run took {elapsed:.0f} s")
+    print(f"cache: {CACHE[1]}")
     header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>8} {'':>7}"
     print(header)
     print("-" * len(header))
@@ -559,6 +602,12 @@ def parse(argv: list[str]):
     parser.add_argument("--long-text-mb", type=float, default=5.0, help="size of the one-line text")
     parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument(
+        "--cache",
+        choices=["deployed", "database"],
+        default="deployed",
+        help="deployed: CACHE_URL, else Redis on 127.0.0.1 when it answers (docs/deploy.md); database: the table",
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny scale, seconds: checks that every row comes out")
     parser.add_argument("--keep", action="store_true", help="keep the large database (its name is printed)")
     parser.add_argument("--large-db", help="use this already generated database for the large scale")
@@ -578,6 +627,7 @@ def parse(argv: list[str]):
 
 
 ARGS = None
+CACHE = ("", "")  # CACHE_URL for the children, and how the table's header names it
 BEGAN = time.perf_counter()
 
 
@@ -586,8 +636,9 @@ def log(message: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    global ARGS
+    global ARGS, CACHE
     options = ARGS = parse(argv)
+    CACHE = cache_url()
     began = time.perf_counter()
     logs = BASE_DIR / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
@@ -611,7 +662,8 @@ def main(argv: list[str]) -> int:
     if options.json:
         fields = ("figure", "value", "unit", "baseline", "baseline_name", "ratio", "goal", "note")
         table = [{**{f: getattr(row, f) for f in fields}, "met": row.met} for row in rows]
-        options.json.write_text(json.dumps({"statements": options.statements, "rows": table}, indent=1))
+        found = {"statements": options.statements, "cache": CACHE[1], "rows": table}
+        options.json.write_text(json.dumps(found, indent=1))
     if dbs.kept:
         print(f"\nkept the large database: {dbs.kept}")
     return 0

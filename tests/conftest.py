@@ -111,11 +111,15 @@ def django_db_setup(django_db_setup):
 @pytest.fixture(autouse=True)
 def throttle_counts_in_memory(settings):
     """Throttles count afresh in each test, in memory: the database cache commits on its own
-    connection, outside the test's transaction (tests/test_cache.py tests that cache)."""
+    connection, outside the test's transaction (tests/test_cache.py tests that cache). The answers
+    a process keeps (selectors.RECENT_ANSWERS) are forgotten too."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     from django.core.cache import cache
 
+    from positions.selectors import RECENT_ANSWERS
+
     cache.clear()
+    RECENT_ANSWERS.clear()
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ ROWS = [
     "ingest, worker+broker+DB (docs/s)",
     *(f"{name}: {figure}" for name in ("compare", "history", "list", "search", "export")
       for figure in ("throughput (req/s)", "p50 (ms)", "p99 (ms)")),
+    *(f"{name} cold: {figure}" for name in ("compare", "history")
+      for figure in ("throughput (req/s)", "p50 (ms)", "p99 (ms)")),
     "growth: compare latency (ms)",
     "growth: search latency (ms)",
     "runs rebuild: diff count",

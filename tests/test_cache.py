@@ -102,3 +102,75 @@ def test_a_request_is_counted_once_by_address_or_by_account(client, django_user_
     assert client.get("/api/v1/parties", REMOTE_ADDR="203.0.113.9").status_code == 200
     assert len(cache.get(f"throttle_user_{user.pk}")) == 1
     assert len(cache.get("throttle_anon_203.0.113.9")) == 1  # not counted as anonymous
+
+
+def test_with_cache_url_the_keys_carry_the_database_s_name():
+    """Two databases that share one Redis (the benchmark's scratch copies) can be at the same data version:
+    their answers must not be each other's."""
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.CACHES['default'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings", "CACHE_URL": "redis://127.0.0.1:6379/9"}
+    child = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert child.returncode == 0, child.stderr
+    name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]  # the child's database (this process's is the test's copy)
+    assert f"'KEY_PREFIX': '{name}'" in child.stdout and "RedisCache" in child.stdout
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The cache in Redis (the broker's server, under a prefix of this test's own), when one answers."""
+    import uuid
+
+    import redis
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        pytest.skip("no Redis broker in this run")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("Redis does not answer")
+    prefix = f"test-{uuid.uuid4().hex}"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": prefix}}
+    yield
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+def test_with_redis_a_count_is_one_round_trip_and_the_window_is_drf_s(redis_cache, rf, monkeypatch):
+    import redis
+    from django.core.cache import caches
+
+    from positions.api.throttling import WINDOW, AnonymousRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": None})
+    now = [1000.0]
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: now[0])
+    caches["default"]._cache.get_client(write=True).script_load(WINDOW)  # as after any first request
+    sent = []
+    command = redis.Redis.execute_command
+    monkeypatch.setattr(
+        redis.Redis, "execute_command", lambda self, *a, **k: sent.append(a[0]) or command(self, *a, **k)
+    )
+    for _ in range(3):
+        sent.clear()
+        assert AnonymousRateThrottle().allow_request(anonymous_request(rf), None)
+        assert sent[-1:] == ["EVALSHA"] and sent.count("EVALSHA") == 1 and "GET" not in sent and "SET" not in sent
+        now[0] += 10
+    refused = AnonymousRateThrottle()
+    assert not refused.allow_request(anonymous_request(rf), None)
+    # DRF's wait: the oldest of the three leaves the window 60 s after it came, 30 s from now.
+    assert refused.wait() == pytest.approx(30.0)
+    now[0] = 1060.0  # the first request's time is out of the window (DRF drops times <= now - 60)
+    assert AnonymousRateThrottle().allow_request(anonymous_request(rf), None)
+    assert not AnonymousRateThrottle().allow_request(anonymous_request(rf), None)
+
+
+@pytest.mark.django_db
+def test_with_redis_the_api_answers_429_with_retry_after(redis_cache, client, monkeypatch):
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": None})
+    codes = [client.get("/api/v1/parties").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    refused = client.get("/api/v1/parties")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60

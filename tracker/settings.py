@@ -262,7 +262,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "positions.api.pagination.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "positions.api.throttling.AnonymousRateThrottle",
         "positions.api.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
@@ -315,7 +315,15 @@ CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: use redis://, rediss:// or leave it unset.")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Keys carry the database's name: the cached answers are named by the data version, which two databases
+    # sharing one Redis (the benchmark's, a staging copy) can both be at.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": _db["NAME"],
+        }
+    }
 else:
     # On a connection of its own, in autocommit: inside the request's transaction a count's row
     # would stay locked until the response, queueing every request from the same address.
@@ -331,6 +339,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# The API's answers and the pages are cached per data version (positions.selectors.cached_answer). Only the
+# benchmark's cold rows turn this off (bench/settings.py); the ETags and 304s stay.
+ANSWER_CACHE = True
 
 # --- Sign-in --------------------------------------------------------------------------------
 

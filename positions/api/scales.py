@@ -10,7 +10,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from positions import selectors
-from positions.api.comparison import ERRORS, NEGOTIATION, ComparisonPartySerializer, _answer, _negotiation, _query
+from positions.api.comparison import (
+    ERRORS,
+    NEGOTIATION,
+    AnswerView,
+    ComparisonPartySerializer,
+    _answer,
+    _asked,
+    _negotiation,
+    _query,
+)
 from positions.api.errors import ErrorSerializer
 from positions.api.exports import FixedContentNegotiation
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
@@ -114,13 +123,12 @@ PARAMETERS = [
 ]
 
 
-def _scale(request) -> tuple[dict, tuple]:
+def _scale(request) -> dict:
     query = _query(IssuePositionsQuerySerializer, request)
     negotiation = _negotiation(query["negotiation"])
     as_of = as_of_or_default(query.get("as_of"), negotiation=negotiation)
     include_pending = not query["approved_only"]
-    args = {"negotiation": negotiation, "key": query["issue"], "as_of": as_of, "include_pending": include_pending}
-    return args, (negotiation.pk, query["issue"], as_of, include_pending)
+    return {"negotiation": negotiation, "key": query["issue"], "as_of": as_of, "include_pending": include_pending}
 
 
 def _found(args: dict) -> dict:
@@ -130,9 +138,7 @@ def _found(args: dict) -> dict:
     return found
 
 
-class IssuePositionsView(APIView):
-    permission_classes = [permissions.AllowAny]
-
+class IssuePositionsView(AnswerView):
     @extend_schema(
         operation_id="issue_positions",
         summary="Each party's position on an issue's scale over time",
@@ -143,8 +149,10 @@ class IssuePositionsView(APIView):
         responses={200: IssuePositionsSerializer, **ERRORS},
     )
     def get(self, request):
-        args, asked = _scale(request)
-        return _answer(request, ("issue_positions", *asked), lambda: IssuePositionsSerializer(_found(args)).data)
+        def build() -> dict:
+            return IssuePositionsSerializer(_found(_scale(request))).data
+
+        return _answer(request, ("issue_positions", _asked(request)), build)
 
 
 class IssuePositionsCSVView(APIView):
@@ -167,7 +175,6 @@ class IssuePositionsCSVView(APIView):
         },
     )
     def get(self, request):
-        args, _ = _scale(request)
-        found = _found(args)
+        found = _found(_scale(request))
         name = f"{found['negotiation']}-{found['issue']['key']}-positions-{found['as_of'].isoformat()}.csv"
         return csv_response(selectors.ISSUE_POSITION_HEADERS, selectors.issue_positions_rows(found), filename=name)
