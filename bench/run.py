@@ -650,7 +650,9 @@ def main(argv: list[str]) -> int:
             api = bench_api(dbs, options, rows, logs)
             bench_runs(api["db"], rows)
             if options.explain:
-                found = phase(api["db"], "plans", urls=api["urls"])
+                # with the answer cache off: a cached answer's only query is the data version's
+                cold = child_env(api["db"], BENCH_ANSWER_CACHE="off")
+                found = phase(api["db"], "plans", env=cold, urls=api["urls"])
                 with options.explain.open("w") as out:
                     for name, plans in found["explained"].items():
                         for entry in plans:
