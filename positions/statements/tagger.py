@@ -9,7 +9,8 @@ conventions), fitted by `manage.py train_extractor` and shipped in positions/sta
 import bisect
 import re
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,14 @@ class Sequence:
     ents: tuple[str, ...] = ()
     heads: tuple[int, ...] = ()
     sentence_starts: tuple[int, ...] = ()
+    # and what they read of its features (`features` may be dropped once tagged): the lower-cased word and
+    # the dependency ("w=", "dep="), and one byte per token for "cue", "q=1", "mark" and an entity's "ent=B…"
+    lower: tuple[str, ...] = ()
+    deps: tuple[str, ...] = ()
+    cues: bytes = b""
+    quoted: bytes = b""
+    marks: bytes = b""
+    ent_begins: bytes = b""
 
 
 def quoted_mask(text: str, start: int, end: int) -> bytearray:
@@ -74,7 +83,8 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
     tag = [t.tag_ for t in tokens]
     dep = [t.dep_ for t in tokens]
     ent_type = [t.ent_type_ for t in tokens]
-    ent = [f"ent={t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "ent=O" for t in tokens]
+    iob = [t.ent_iob_ for t in tokens]
+    ent = [f"ent={b}{e}" if e else "ent=O" for b, e in zip(iob, ent_type, strict=True)]
     head = [t.head.i for t in tokens]
     idx = [t.idx for t in tokens]
     starts = [bool(t.is_sent_start) for t in tokens]
@@ -175,6 +185,12 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
         ents=tuple(ent_type),
         heads=tuple(head),
         sentence_starts=tuple(sentence_starts),
+        lower=tuple(map(sys.intern, lower)),
+        deps=tuple(map(sys.intern, dep)),
+        cues=bytes(cue),
+        quoted=bytes(inside),
+        marks=bytes(marks),
+        ent_begins=bytes(b == "B" and bool(e) for b, e in zip(iob, ent_type, strict=True)),
     )
 
 
@@ -197,8 +213,15 @@ def items(sequence: Sequence) -> list[list[str]]:
 
 def sequences(text: str, paragraphs: list[tuple[int, int]]) -> list[Sequence]:
     """Every paragraph of a document, parsed and featurised."""
+    return list(each_sequence(text, paragraphs))
+
+
+def each_sequence(text: str, paragraphs: list[tuple[int, int]]) -> Iterator[Sequence]:
+    """The same, one piece at a time: a reader that tags each and keeps it without its features
+    (`Tagger.read`) holds one piece's features at a time, not a long text's."""
     chunks = nlp.pieces(text, paragraphs)
-    return [featurize(text, piece, doc) for piece, doc in zip(chunks, nlp.parse(text, chunks), strict=True)]
+    for piece, doc in zip(chunks, nlp.parse(text, chunks), strict=True):
+        yield featurize(text, piece, doc)
 
 
 def labels_for(
@@ -218,11 +241,11 @@ def labels_for(
         tag = next(((kind, span) for kind, span in named if span[0] <= a < span[1]), None)
         if tag is not None and tag[0] == "C":
             span = tag[1]
-            quoted = "q=1" in sequence.features[k]
+            quoted = sequence.quoted[k]
             if text[span[0]] in QUOTE_MARKS:
                 if not quoted:
                     tag = None
-            elif "mark" in sequence.features[k] and (a == span[0] or b >= span[1]):
+            elif sequence.marks[k] and (a == span[0] or b >= span[1]):
                 tag = None
         out.append("O" if tag is None else ("I-" if tag == previous else "B-") + tag[0])
         previous = tag
@@ -262,6 +285,17 @@ class Tagger:
         """The labels and, for each token, the model's probability of its label."""
         labels = self.tag(sequence)
         return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
+
+    def read(self, sequences: Iterator[Sequence]) -> tuple[list[Sequence], list[list[str]], list[list[float]]]:
+        """Each sequence tagged as it comes, then kept without its features (the later stages read the
+        sequence's other fields): the sequences, their labels and the probability of each label."""
+        kept, labels, marginals = [], [], []
+        for sequence in sequences:
+            tags, p = self.tag_with_confidence(sequence)
+            kept.append(replace(sequence, features=()))
+            labels.append(list(map(sys.intern, tags)))  # one copy of each label, not one a token
+            marginals.append(p)
+        return kept, labels, marginals
 
 
 def fit(xs: list[Sequence], ys: list[list[str]], path: Path, *, c1: float = 0.05, c2: float = 0.01,
@@ -304,7 +338,7 @@ def words(text: str) -> int:
 
 def quoted(sequence: Sequence, first: int, last: int) -> bool:
     """Most of the span's tokens stand inside quotation marks: a direct quotation."""
-    inside = sum(1 for i in range(first, last) if "q=1" in sequence.features[i])
+    inside = sum(sequence.quoted[first:last])
     return inside * 2 > (last - first)
 
 
@@ -316,7 +350,7 @@ def persons(sequences: list[Sequence]) -> list[tuple[int, int]]:
         while i < n:
             if sequence.ents[i] == "PERSON":
                 j = i + 1
-                while j < n and sequence.ents[j] == "PERSON" and "ent=IPERSON" in sequence.features[j]:
+                while j < n and sequence.ents[j] == "PERSON" and not sequence.ent_begins[j]:
                     j += 1
                 out.append((sequence.offsets[i][0], sequence.offsets[j - 1][1]))
                 i = j
