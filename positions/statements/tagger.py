@@ -62,6 +62,28 @@ def _shape(word: str) -> str:
     return re.sub(r"(.)\1{2,}", r"\1\1", shape)[:6]
 
 
+Q_NAMES = ("q=0", "q=1")
+CUEHOPS = ("cuehops=0", "cuehops=1", "cuehops=2", "cuehops=3")
+_CLOSED: dict[str, dict[str, str]] = {}  # prefix → value → name, for the parse's closed sets of labels
+
+
+def _names(prefix: str, values: list[str], cache: dict[str, str]) -> list[str]:
+    """prefix + value for each value, interned, each made once per cache."""
+    out = []
+    for value in values:
+        name = cache.get(value)
+        if name is None:
+            name = cache[value] = sys.intern(prefix + value)
+        out.append(name)
+    return out
+
+
+def _closed(prefix: str, values: list[str]) -> list[str]:
+    """The same for a closed set of values (parts of speech, tags, dependencies, entity types, flags): the
+    names are kept from call to call, a few hundred in all."""
+    return _names(prefix, values, _CLOSED.setdefault(prefix, {}))
+
+
 def _bucket(n: int) -> str:
     if n == 0:
         return "0"
@@ -84,7 +106,6 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
     dep = [t.dep_ for t in tokens]
     ent_type = [t.ent_type_ for t in tokens]
     iob = [t.ent_iob_ for t in tokens]
-    ent = [f"ent={b}{e}" if e else "ent=O" for b, e in zip(iob, ent_type, strict=True)]
     head = [t.head.i for t in tokens]
     idx = [t.idx for t in tokens]
     starts = [bool(t.is_sent_start) for t in tokens]
@@ -103,45 +124,52 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
             sent_of[i] = k
     cue_positions = [i for i in range(n) if cue[i]]
     opens_quoted = bool(tokens) and marks[0]
+    # Every name a token gives itself or lends its neighbours is made once per token, interned (one copy of
+    # each name: a long text's features fit in memory); the loop below only picks them, in the same order.
+    # open sets (words, lemmas, shapes): names kept for this piece only; closed ones from call to call
+    word_names = [_names("w=", lower, {}), _names("l=", [x.lower() for x in lemmas], {}),
+                  _names("sh=", [_shape(w) for w in words], {}), _names("sfx=", [x[-3:] for x in lower], {}),
+                  _closed("pos=", pos), _closed("tag=", tag), _closed("dep=", dep),
+                  _closed("ent=", [b + e if e else "O" for b, e in zip(iob, ent_type, strict=True)])]  # fmt: skip
+    own = list(zip(*word_names, strict=True)) if n else []
+    hdep, hpos = _closed("hdep=", dep), _closed("hpos=", pos)
+    q_pos = _closed("q|pos=", [f"{int(q)}{p}" for q, p in zip(inside, pos, strict=True)])
+    sc_names = [(_closed("sc=", [flags])[0], _closed("q|sc=", ["0" + flags, "1" + flags])) for flags in sent_flags]
+    window = []  # per neighbour, nearest first and the one before first: step, names, and the nearest's extras
+    for d in range(1, WINDOW + 2):
+        for step, side in ((-d, "-"), (d, "+")):
+            extras = None
+            if d == 1:
+                entities = _closed(f"{side}1e=", [e or "O" for e in ent_type])
+                extras = (_closed(f"{side}1d=", dep), (f"{side}1q=0", f"{side}1q=1"), entities, f"{side}1cue",
+                          f"{side}1mark")  # fmt: skip
+            near_words = _names(f"{side}{d}w=", lower, {}) if d <= WINDOW else None
+            window.append((step, _closed(f"{side}{d}p=", pos), near_words, extras, f"{side}{d}=edge"))
     features = []
     for i in range(n):
         q = int(inside[i])
-        sc = sent_flags[sent_of[i]]
+        sc, q_sc = sc_names[sent_of[i]]
         h = head[i]
-        f = [
-            "bias",
-            f"w={lower[i]}",
-            f"l={lemmas[i].lower()}",
-            f"sh={_shape(words[i])}",
-            f"sfx={lower[i][-3:]}",
-            f"pos={pos[i]}",
-            f"tag={tag[i]}",
-            f"dep={dep[i]}",
-            ent[i],
-            f"hdep={dep[h]}",
-            f"hpos={pos[h]}",
-            f"q={q}",
-            f"sc={sc}",
-            f"q|sc={q}{sc}",
-            f"q|pos={q}{pos[i]}",
-        ]
+        f = ["bias", *own[i], hdep[h], hpos[h], Q_NAMES[q], sc, q_sc[q], q_pos[i]]
         if opens_quoted:
             f.append("pq")
         if marks[i]:
             f.append("mark")
-            f.append(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
+            f.append(
+                sys.intern(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
+            )
         if cue[i]:
             f.append("cue")
-            f.append(f"cuek={verbs.cue_kind(lemmas[i]) or 'plain'}")
+            f.append(sys.intern(f"cuek={verbs.cue_kind(lemmas[i]) or 'plain'}"))
         if h != i and cue[h]:
-            f.append(f"undercue={dep[i]}")
+            f.append(sys.intern(f"undercue={dep[i]}"))
         # the arc under the nearest reporting verb above this token: ccomp (what was said), nsubj (who)
         node, hops = i, 0
         while head[node] != node and hops < 8:
             if cue[head[node]]:
-                f.append(f"cuearc={dep[node]}")
-                f.append(f"cuearc|q={dep[node]}{q}")
-                f.append(f"cuehops={min(hops, 3)}")
+                f.append(sys.intern(f"cuearc={dep[node]}"))
+                f.append(sys.intern(f"cuearc|q={dep[node]}{q}"))
+                f.append(CUEHOPS[min(hops, 3)])
                 break
             node, hops = head[node], hops + 1
         else:
@@ -149,8 +177,9 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
         if cue_positions:
             nearest = _nearest(cue_positions, i)
             if sent_of[nearest] == sent_of[i]:
-                f.append(f"cued={_bucket(i - nearest)}")
-                f.append(f"cued|q={_bucket(i - nearest)}{q}")
+                bucket = _bucket(i - nearest)
+                f.append(sys.intern(f"cued={bucket}"))
+                f.append(sys.intern(f"cued|q={bucket}{q}"))
         if lower[i] in PRONOUNS:
             f.append("pron")
         if starts[i]:
@@ -159,23 +188,24 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
             f.append("eos")
         if i == 0 and piece.first:
             f.append("bop")
-        for d in range(1, WINDOW + 2):
-            for j, side in ((i - d, "-"), (i + d, "+")):
-                if 0 <= j < n:
-                    f.append(f"{side}{d}p={pos[j]}")
-                    if d <= WINDOW:
-                        f.append(f"{side}{d}w={lower[j]}")
-                    if d == 1:
-                        f.append(f"{side}{d}d={dep[j]}")
-                        f.append(f"{side}{d}q={int(inside[j])}")
-                        f.append(f"{side}{d}e={ent_type[j] or 'O'}")
-                        if cue[j]:
-                            f.append(f"{side}{d}cue")
-                        if marks[j]:
-                            f.append(f"{side}{d}mark")
-                else:
-                    f.append(f"{side}{d}=edge")
-        features.append(tuple(map(sys.intern, f)))  # one copy of each name: a long text's features fit in memory
+        for step, pos_names, near_words, extras, edge in window:
+            j = i + step
+            if 0 <= j < n:
+                f.append(pos_names[j])
+                if near_words is not None:
+                    f.append(near_words[j])
+                if extras is not None:
+                    dep_names, q_names, ent_names, cue_name, mark_name = extras
+                    f.append(dep_names[j])
+                    f.append(q_names[inside[j]])
+                    f.append(ent_names[j])
+                    if cue[j]:
+                        f.append(cue_name)
+                    if marks[j]:
+                        f.append(mark_name)
+            else:
+                f.append(edge)
+        features.append(tuple(f))
     return Sequence(
         piece=piece,
         offsets=tuple((piece.start + a, piece.start + a + len(w)) for a, w in zip(idx, words, strict=True)),
