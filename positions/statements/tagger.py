@@ -9,6 +9,7 @@ conventions), fitted by `manage.py train_extractor` and shipped in positions/sta
 import bisect
 import re
 import sys
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -22,12 +23,41 @@ PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 WINDOW = 2  # words either side that a token sees
 
 
+class Offsets:
+    """A piece's token offsets in the document, (start, end) by token, held as two arrays of integers: a long
+    text's tens of thousands of tokens cost 16 bytes each, not a tuple and two integer objects."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts, ends):
+        self.starts = array("l", starts)
+        self.ends = array("l", ends)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return self.starts[i], self.ends[i]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends, strict=True)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Offsets) and self.starts == other.starts and self.ends == other.ends
+
+    def __hash__(self) -> int:
+        return hash((self.starts.tobytes(), self.ends.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"Offsets({list(self)})"
+
+
 @dataclass(frozen=True)
 class Sequence:
     """One piece of text as the tagger sees it: token offsets in the document and their features."""
 
     piece: nlp.Piece
-    offsets: tuple[tuple[int, int], ...]
+    offsets: Offsets
     features: tuple[tuple[str, ...], ...]
     # what the later stages read off the parse, per token: lemma, part of speech, entity type, head index
     lemmas: tuple[str, ...] = ()
@@ -208,7 +238,9 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
         features.append(tuple(f))
     return Sequence(
         piece=piece,
-        offsets=tuple((piece.start + a, piece.start + a + len(w)) for a, w in zip(idx, words, strict=True)),
+        offsets=Offsets(
+            [piece.start + a for a in idx], [piece.start + a + len(w) for a, w in zip(idx, words, strict=True)]
+        ),
         features=tuple(features),
         lemmas=tuple(map(sys.intern, lemmas)),
         pos=tuple(pos),
@@ -316,7 +348,7 @@ class Tagger:
         labels = self.tag(sequence)
         return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
 
-    def read(self, sequences: Iterator[Sequence]) -> tuple[list[Sequence], list[list[str]], list[list[float]]]:
+    def read(self, sequences: Iterator[Sequence]) -> tuple[list[Sequence], list[list[str]], list[array]]:
         """Each sequence tagged as it comes, then kept without its features (the later stages read the
         sequence's other fields): the sequences, their labels and the probability of each label."""
         kept, labels, marginals = [], [], []
@@ -324,7 +356,7 @@ class Tagger:
             tags, p = self.tag_with_confidence(sequence)
             kept.append(replace(sequence, features=()))
             labels.append(list(map(sys.intern, tags)))  # one copy of each label, not one a token
-            marginals.append(p)
+            marginals.append(array("d", p))  # 8 bytes a token, not a float object
         return kept, labels, marginals
 
 
