@@ -15,8 +15,20 @@ FOLDS = (
 )
 
 
+FOLD_REMEMBERED = 5_000  # characters: a statement's quote and its paragraph are folded for several features
+
+
 def fold(text: str) -> str:
     """Spelling variants folded, letter case kept (acronym keywords need it); match case-insensitively."""
+    return _fold_remembered(text) if len(text) <= FOLD_REMEMBERED else _fold(text)
+
+
+@lru_cache(maxsize=32)
+def _fold_remembered(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     for pattern, replacement in FOLDS:
         text = pattern.sub(replacement, text)
     return text
@@ -51,18 +63,40 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     return plain, caps
 
 
+@lru_cache(maxsize=256)
+def _literals(keywords: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What every match of _keyword_pattern's two patterns contains as written: the first word of a word or
+    phrase (in the lower-cased folded text), an acronym itself (in the folded text). A text with none of them
+    cannot match, and the pattern need not be run over it."""
+    firsts, acronyms = [], []
+    for keyword in keywords:
+        keyword = keyword.strip()
+        if not keyword:
+            continue
+        if keyword.isupper() and " " not in keyword:
+            acronyms.append(keyword)
+            continue
+        words = fold(keyword).lower().split()
+        if len(words[-1]) > 4 and words[-1].endswith("s") and not words[-1].endswith("ss"):
+            words[-1] = words[-1][:-1]
+        firsts.append(words[0])
+    return tuple(dict.fromkeys(firsts)), tuple(dict.fromkeys(acronyms))
+
+
 def keyword_hits(text: str, topics: tuple[TopicEntry, ...]) -> list[tuple[str, str]]:
     """(issue key, keyword as found) for every keyword use in the text."""
     folded = fold(text)
     lowered = folded.lower()
     hits = []
     for topic in topics:
-        plain, caps = _keyword_pattern(tuple(topic.keywords))
-        if plain is not None:
+        keywords = tuple(topic.keywords)
+        plain, caps = _keyword_pattern(keywords)
+        firsts, acronyms = _literals(keywords)
+        if plain is not None and any(word in lowered for word in firsts):
             # Report the words as written ("North Korea"): lower() keeps offsets for all but a few letters.
             written = folded if len(folded) == len(lowered) else lowered
             hits.extend((topic.key, written[m.start() : m.end()]) for m in plain.finditer(lowered))
-        if caps is not None:
+        if caps is not None and any(acronym in folded for acronym in acronyms):
             hits.extend((topic.key, match.group()) for match in caps.finditer(folded))
     return hits
 
@@ -77,9 +111,15 @@ def topics_of(text: str, topics: tuple[TopicEntry, ...]) -> tuple[str, ...]:
 
 
 def mentions_subject(text: str, subjects: tuple[str, ...]) -> bool:
-    plain, caps = _keyword_pattern(tuple(subjects))
+    subjects = tuple(subjects)
+    plain, caps = _keyword_pattern(subjects)
+    firsts, acronyms = _literals(subjects)
     folded = fold(text)
-    return bool((plain and plain.search(folded.lower())) or (caps and caps.search(folded)))
+    lowered = folded.lower()
+    return bool(
+        (plain and any(word in lowered for word in firsts) and plain.search(lowered))
+        or (caps and any(acronym in folded for acronym in acronyms) and caps.search(folded))
+    )
 
 
 def strong(hits: list[tuple[str, str]]) -> bool:

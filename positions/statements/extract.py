@@ -73,10 +73,9 @@ class _Document:
         self.gaz = Gazetteer(lexicon, self.day, self.home)
         self.lexicon = lexicon
         self.paras = structure.paragraphs(self.text)
-        self.sequences = tagger.sequences(self.text, [(p.start, p.end) for p in self.paras])
-        tagged = [models.tagger.tag_with_confidence(s) for s in self.sequences]
-        self.labels = [labels for labels, _p in tagged]
-        self.marginals = [p for _labels, p in tagged]
+        self.sequences, self.labels, self.marginals = models.tagger.read(
+            tagger.each_sequence(self.text, [(p.start, p.end) for p in self.paras])
+        )
         self.mentions = scan_mentions(self.text[: nlp.MAX_CHARS], self.gaz)
         self.people = People(self.text, self.gaz, self.mentions, tagger.persons(self.sequences))
         self.dates = dates.DateIndex(self.text, doc.published)

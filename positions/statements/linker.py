@@ -120,7 +120,7 @@ def _start(span: Span) -> int:
 
 
 def _begins(sequence: Sequence, i: int) -> bool:
-    return any(f == "ent=B" + sequence.ents[i] for f in sequence.features[i])
+    return bool(sequence.ent_begins[i])
 
 
 def _sentence(sequence: Sequence, token: int) -> int:
@@ -132,7 +132,7 @@ def _sentence(sequence: Sequence, token: int) -> int:
 
 
 def _cue(sequence: Sequence, token: int) -> bool:
-    return "cue" in sequence.features[token]
+    return bool(sequence.cues[token])
 
 
 def pair_features(sequences: list[Sequence], content: Span, candidate: Span, between: int) -> dict[str, float]:
@@ -140,7 +140,7 @@ def pair_features(sequences: list[Sequence], content: Span, candidate: Span, bet
     f: dict[str, float] = {"bias": 1.0, f"kind={candidate.kind}": 1.0}
     seq = sequences[content.seq]
     cand_seq = sequences[candidate.seq]
-    direct = "q=1" in seq.features[content.first] or (content.first > 0 and "mark" in seq.features[content.first - 1])
+    direct = bool(seq.quoted[content.first]) or (content.first > 0 and bool(seq.marks[content.first - 1]))
     f[f"direct={int(direct)}"] = 1.0
     pieces_apart = content.seq - candidate.seq
     f[f"pieces={pieces_apart}"] = 1.0
@@ -188,7 +188,7 @@ def pair_features(sequences: list[Sequence], content: Span, candidate: Span, bet
         f["subjcue"] = 1.0
         if candidate.seq == content.seq and any(_under(seq, i, subject_of) for i in range(content.first, content.last)):
             f["samecue"] = 1.0
-    if "q=1" in cand_seq.features[candidate.first]:
+    if cand_seq.quoted[candidate.first]:
         f["candquoted"] = 1.0
     words = candidate.last - candidate.first
     f[f"len={min(words, 4)}"] = 1.0
@@ -196,7 +196,7 @@ def pair_features(sequences: list[Sequence], content: Span, candidate: Span, bet
 
 
 def _dep(sequence: Sequence, i: int) -> str:
-    return next((x[4:] for x in sequence.features[i] if x.startswith("dep=")), "")
+    return sequence.deps[i]
 
 
 def _under(sequence: Sequence, token: int, verb: int) -> bool:
@@ -259,7 +259,7 @@ def cue_between(sequences: list[Sequence], source: Span, content: Span) -> tuple
 
 def _word(sequence: Sequence, i: int) -> str:
     a, b = sequence.offsets[i]
-    return next((x[2:] for x in sequence.features[i] if x.startswith("w=")), "")[: b - a]
+    return sequence.lower[i][: b - a]
 
 
 def continues(text: str, previous_end: int, start: int) -> bool:

@@ -9,7 +9,9 @@ conventions), fitted by `manage.py train_extractor` and shipped in positions/sta
 import bisect
 import re
 import sys
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,12 +23,41 @@ PRONOUNS = {"he", "she", "they", "i", "we", "it", "you"}
 WINDOW = 2  # words either side that a token sees
 
 
+class Offsets:
+    """A piece's token offsets in the document, (start, end) by token, held as two arrays of integers: a long
+    text's tens of thousands of tokens cost 16 bytes each, not a tuple and two integer objects."""
+
+    __slots__ = ("ends", "starts")
+
+    def __init__(self, starts, ends):
+        self.starts = array("l", starts)
+        self.ends = array("l", ends)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i: int) -> tuple[int, int]:
+        return self.starts[i], self.ends[i]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self.starts, self.ends, strict=True)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Offsets) and self.starts == other.starts and self.ends == other.ends
+
+    def __hash__(self) -> int:
+        return hash((self.starts.tobytes(), self.ends.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"Offsets({list(self)})"
+
+
 @dataclass(frozen=True)
 class Sequence:
     """One piece of text as the tagger sees it: token offsets in the document and their features."""
 
     piece: nlp.Piece
-    offsets: tuple[tuple[int, int], ...]
+    offsets: Offsets
     features: tuple[tuple[str, ...], ...]
     # what the later stages read off the parse, per token: lemma, part of speech, entity type, head index
     lemmas: tuple[str, ...] = ()
@@ -34,6 +65,14 @@ class Sequence:
     ents: tuple[str, ...] = ()
     heads: tuple[int, ...] = ()
     sentence_starts: tuple[int, ...] = ()
+    # and what they read of its features (`features` may be dropped once tagged): the lower-cased word and
+    # the dependency ("w=", "dep="), and one byte per token for "cue", "q=1", "mark" and an entity's "ent=B…"
+    lower: tuple[str, ...] = ()
+    deps: tuple[str, ...] = ()
+    cues: bytes = b""
+    quoted: bytes = b""
+    marks: bytes = b""
+    ent_begins: bytes = b""
 
 
 def quoted_mask(text: str, start: int, end: int) -> bytearray:
@@ -51,6 +90,28 @@ def _shape(word: str) -> str:
     shape = re.sub(r"[a-z]", "x", shape)
     shape = re.sub(r"\d", "d", shape)
     return re.sub(r"(.)\1{2,}", r"\1\1", shape)[:6]
+
+
+Q_NAMES = ("q=0", "q=1")
+CUEHOPS = ("cuehops=0", "cuehops=1", "cuehops=2", "cuehops=3")
+_CLOSED: dict[str, dict[str, str]] = {}  # prefix → value → name, for the parse's closed sets of labels
+
+
+def _names(prefix: str, values: list[str], cache: dict[str, str]) -> list[str]:
+    """prefix + value for each value, interned, each made once per cache."""
+    out = []
+    for value in values:
+        name = cache.get(value)
+        if name is None:
+            name = cache[value] = sys.intern(prefix + value)
+        out.append(name)
+    return out
+
+
+def _closed(prefix: str, values: list[str]) -> list[str]:
+    """The same for a closed set of values (parts of speech, tags, dependencies, entity types, flags): the
+    names are kept from call to call, a few hundred in all."""
+    return _names(prefix, values, _CLOSED.setdefault(prefix, {}))
 
 
 def _bucket(n: int) -> str:
@@ -74,7 +135,7 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
     tag = [t.tag_ for t in tokens]
     dep = [t.dep_ for t in tokens]
     ent_type = [t.ent_type_ for t in tokens]
-    ent = [f"ent={t.ent_iob_}{t.ent_type_}" if t.ent_type_ else "ent=O" for t in tokens]
+    iob = [t.ent_iob_ for t in tokens]
     head = [t.head.i for t in tokens]
     idx = [t.idx for t in tokens]
     starts = [bool(t.is_sent_start) for t in tokens]
@@ -93,45 +154,52 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
             sent_of[i] = k
     cue_positions = [i for i in range(n) if cue[i]]
     opens_quoted = bool(tokens) and marks[0]
+    # Every name a token gives itself or lends its neighbours is made once per token, interned (one copy of
+    # each name: a long text's features fit in memory); the loop below only picks them, in the same order.
+    # open sets (words, lemmas, shapes): names kept for this piece only; closed ones from call to call
+    word_names = [_names("w=", lower, {}), _names("l=", [x.lower() for x in lemmas], {}),
+                  _names("sh=", [_shape(w) for w in words], {}), _names("sfx=", [x[-3:] for x in lower], {}),
+                  _closed("pos=", pos), _closed("tag=", tag), _closed("dep=", dep),
+                  _closed("ent=", [b + e if e else "O" for b, e in zip(iob, ent_type, strict=True)])]  # fmt: skip
+    own = list(zip(*word_names, strict=True)) if n else []
+    hdep, hpos = _closed("hdep=", dep), _closed("hpos=", pos)
+    q_pos = _closed("q|pos=", [f"{int(q)}{p}" for q, p in zip(inside, pos, strict=True)])
+    sc_names = [(_closed("sc=", [flags])[0], _closed("q|sc=", ["0" + flags, "1" + flags])) for flags in sent_flags]
+    window = []  # per neighbour, nearest first and the one before first: step, names, and the nearest's extras
+    for d in range(1, WINDOW + 2):
+        for step, side in ((-d, "-"), (d, "+")):
+            extras = None
+            if d == 1:
+                entities = _closed(f"{side}1e=", [e or "O" for e in ent_type])
+                extras = (_closed(f"{side}1d=", dep), (f"{side}1q=0", f"{side}1q=1"), entities, f"{side}1cue",
+                          f"{side}1mark")  # fmt: skip
+            near_words = _names(f"{side}{d}w=", lower, {}) if d <= WINDOW else None
+            window.append((step, _closed(f"{side}{d}p=", pos), near_words, extras, f"{side}{d}=edge"))
     features = []
     for i in range(n):
         q = int(inside[i])
-        sc = sent_flags[sent_of[i]]
+        sc, q_sc = sc_names[sent_of[i]]
         h = head[i]
-        f = [
-            "bias",
-            f"w={lower[i]}",
-            f"l={lemmas[i].lower()}",
-            f"sh={_shape(words[i])}",
-            f"sfx={lower[i][-3:]}",
-            f"pos={pos[i]}",
-            f"tag={tag[i]}",
-            f"dep={dep[i]}",
-            ent[i],
-            f"hdep={dep[h]}",
-            f"hpos={pos[h]}",
-            f"q={q}",
-            f"sc={sc}",
-            f"q|sc={q}{sc}",
-            f"q|pos={q}{pos[i]}",
-        ]
+        f = ["bias", *own[i], hdep[h], hpos[h], Q_NAMES[q], sc, q_sc[q], q_pos[i]]
         if opens_quoted:
             f.append("pq")
         if marks[i]:
             f.append("mark")
-            f.append(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
+            f.append(
+                sys.intern(f"mark|q-={int(inside[i - 1]) if i else 0}|q+={int(inside[i + 1]) if i + 1 < n else 0}")
+            )
         if cue[i]:
             f.append("cue")
-            f.append(f"cuek={verbs.cue_kind(lemmas[i]) or 'plain'}")
+            f.append(sys.intern(f"cuek={verbs.cue_kind(lemmas[i]) or 'plain'}"))
         if h != i and cue[h]:
-            f.append(f"undercue={dep[i]}")
+            f.append(sys.intern(f"undercue={dep[i]}"))
         # the arc under the nearest reporting verb above this token: ccomp (what was said), nsubj (who)
         node, hops = i, 0
         while head[node] != node and hops < 8:
             if cue[head[node]]:
-                f.append(f"cuearc={dep[node]}")
-                f.append(f"cuearc|q={dep[node]}{q}")
-                f.append(f"cuehops={min(hops, 3)}")
+                f.append(sys.intern(f"cuearc={dep[node]}"))
+                f.append(sys.intern(f"cuearc|q={dep[node]}{q}"))
+                f.append(CUEHOPS[min(hops, 3)])
                 break
             node, hops = head[node], hops + 1
         else:
@@ -139,8 +207,9 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
         if cue_positions:
             nearest = _nearest(cue_positions, i)
             if sent_of[nearest] == sent_of[i]:
-                f.append(f"cued={_bucket(i - nearest)}")
-                f.append(f"cued|q={_bucket(i - nearest)}{q}")
+                bucket = _bucket(i - nearest)
+                f.append(sys.intern(f"cued={bucket}"))
+                f.append(sys.intern(f"cued|q={bucket}{q}"))
         if lower[i] in PRONOUNS:
             f.append("pron")
         if starts[i]:
@@ -149,32 +218,41 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
             f.append("eos")
         if i == 0 and piece.first:
             f.append("bop")
-        for d in range(1, WINDOW + 2):
-            for j, side in ((i - d, "-"), (i + d, "+")):
-                if 0 <= j < n:
-                    f.append(f"{side}{d}p={pos[j]}")
-                    if d <= WINDOW:
-                        f.append(f"{side}{d}w={lower[j]}")
-                    if d == 1:
-                        f.append(f"{side}{d}d={dep[j]}")
-                        f.append(f"{side}{d}q={int(inside[j])}")
-                        f.append(f"{side}{d}e={ent_type[j] or 'O'}")
-                        if cue[j]:
-                            f.append(f"{side}{d}cue")
-                        if marks[j]:
-                            f.append(f"{side}{d}mark")
-                else:
-                    f.append(f"{side}{d}=edge")
-        features.append(tuple(map(sys.intern, f)))  # one copy of each name: a long text's features fit in memory
+        for step, pos_names, near_words, extras, edge in window:
+            j = i + step
+            if 0 <= j < n:
+                f.append(pos_names[j])
+                if near_words is not None:
+                    f.append(near_words[j])
+                if extras is not None:
+                    dep_names, q_names, ent_names, cue_name, mark_name = extras
+                    f.append(dep_names[j])
+                    f.append(q_names[inside[j]])
+                    f.append(ent_names[j])
+                    if cue[j]:
+                        f.append(cue_name)
+                    if marks[j]:
+                        f.append(mark_name)
+            else:
+                f.append(edge)
+        features.append(tuple(f))
     return Sequence(
         piece=piece,
-        offsets=tuple((piece.start + a, piece.start + a + len(w)) for a, w in zip(idx, words, strict=True)),
+        offsets=Offsets(
+            [piece.start + a for a in idx], [piece.start + a + len(w) for a, w in zip(idx, words, strict=True)]
+        ),
         features=tuple(features),
         lemmas=tuple(map(sys.intern, lemmas)),
         pos=tuple(pos),
         ents=tuple(ent_type),
         heads=tuple(head),
         sentence_starts=tuple(sentence_starts),
+        lower=tuple(map(sys.intern, lower)),
+        deps=tuple(map(sys.intern, dep)),
+        cues=bytes(cue),
+        quoted=bytes(inside),
+        marks=bytes(marks),
+        ent_begins=bytes(b == "B" and bool(e) for b, e in zip(iob, ent_type, strict=True)),
     )
 
 
@@ -197,8 +275,15 @@ def items(sequence: Sequence) -> list[list[str]]:
 
 def sequences(text: str, paragraphs: list[tuple[int, int]]) -> list[Sequence]:
     """Every paragraph of a document, parsed and featurised."""
+    return list(each_sequence(text, paragraphs))
+
+
+def each_sequence(text: str, paragraphs: list[tuple[int, int]]) -> Iterator[Sequence]:
+    """The same, one piece at a time: a reader that tags each and keeps it without its features
+    (`Tagger.read`) holds one piece's features at a time, not a long text's."""
     chunks = nlp.pieces(text, paragraphs)
-    return [featurize(text, piece, doc) for piece, doc in zip(chunks, nlp.parse(text, chunks), strict=True)]
+    for piece, doc in zip(chunks, nlp.parse(text, chunks), strict=True):
+        yield featurize(text, piece, doc)
 
 
 def labels_for(
@@ -218,11 +303,11 @@ def labels_for(
         tag = next(((kind, span) for kind, span in named if span[0] <= a < span[1]), None)
         if tag is not None and tag[0] == "C":
             span = tag[1]
-            quoted = "q=1" in sequence.features[k]
+            quoted = sequence.quoted[k]
             if text[span[0]] in QUOTE_MARKS:
                 if not quoted:
                     tag = None
-            elif "mark" in sequence.features[k] and (a == span[0] or b >= span[1]):
+            elif sequence.marks[k] and (a == span[0] or b >= span[1]):
                 tag = None
         out.append("O" if tag is None else ("I-" if tag == previous else "B-") + tag[0])
         previous = tag
@@ -262,6 +347,17 @@ class Tagger:
         """The labels and, for each token, the model's probability of its label."""
         labels = self.tag(sequence)
         return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
+
+    def read(self, sequences: Iterator[Sequence]) -> tuple[list[Sequence], list[list[str]], list[array]]:
+        """Each sequence tagged as it comes, then kept without its features (the later stages read the
+        sequence's other fields): the sequences, their labels and the probability of each label."""
+        kept, labels, marginals = [], [], []
+        for sequence in sequences:
+            tags, p = self.tag_with_confidence(sequence)
+            kept.append(replace(sequence, features=()))
+            labels.append(list(map(sys.intern, tags)))  # one copy of each label, not one a token
+            marginals.append(array("d", p))  # 8 bytes a token, not a float object
+        return kept, labels, marginals
 
 
 def fit(xs: list[Sequence], ys: list[list[str]], path: Path, *, c1: float = 0.05, c2: float = 0.01,
@@ -304,7 +400,7 @@ def words(text: str) -> int:
 
 def quoted(sequence: Sequence, first: int, last: int) -> bool:
     """Most of the span's tokens stand inside quotation marks: a direct quotation."""
-    inside = sum(1 for i in range(first, last) if "q=1" in sequence.features[i])
+    inside = sum(sequence.quoted[first:last])
     return inside * 2 > (last - first)
 
 
@@ -316,7 +412,7 @@ def persons(sequences: list[Sequence]) -> list[tuple[int, int]]:
         while i < n:
             if sequence.ents[i] == "PERSON":
                 j = i + 1
-                while j < n and sequence.ents[j] == "PERSON" and "ent=IPERSON" in sequence.features[j]:
+                while j < n and sequence.ents[j] == "PERSON" and not sequence.ent_begins[j]:
                     j += 1
                 out.append((sequence.offsets[i][0], sequence.offsets[j - 1][1]))
                 i = j

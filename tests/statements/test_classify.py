@@ -1,7 +1,10 @@
 """The issues' keywords found in text (positions/statements/classify.py)."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from positions.statements import classify
 from positions.statements.classify import fold, keyword_hits, mentions_subject, strong, topics_of
 from positions.statements.records import TopicEntry
 
@@ -92,3 +95,60 @@ def test_it_calls_a_phrase_or_two_keywords_strong_and_one_common_word_weak():
     assert strong([("legal-guarantees", "guarantee"), ("countermeasures", "iskander")])
     assert not strong([("legal-guarantees", "guarantee")])
     assert not strong([])
+
+
+def _unfiltered_hits(text, topics):
+    """keyword_hits as it was before its literal pre-check: every pattern run over the text."""
+    folded = classify._fold(text)
+    lowered = folded.lower()
+    hits = []
+    for topic in topics:
+        plain, caps = classify._keyword_pattern(tuple(topic.keywords))
+        if plain is not None:
+            written = folded if len(folded) == len(lowered) else lowered
+            hits.extend((topic.key, written[m.start() : m.end()]) for m in plain.finditer(lowered))
+        if caps is not None:
+            hits.extend((topic.key, match.group()) for match in caps.finditer(folded))
+    return hits
+
+
+WORDS = [
+    "start",
+    "START",
+    "New",
+    "defense",
+    "Defence",
+    "missile",
+    "missiles",
+    "center",
+    "centre",
+    "İ",
+    "ı",
+    "ſ",
+    "organize",
+    "organization",
+    "NRC",
+    "-",
+    "’",
+    "—",
+    "  ",
+    "\n",
+    "treaty",
+    "tactical",
+    "nuclear",
+    "weapons",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDS) | st.text(max_size=8), max_size=25).map(" ".join))
+def test_the_literal_pre_check_finds_what_the_patterns_alone_find(text):
+    """A pattern is skipped only where none of its literals stands in the text: the same hits, and the same
+    answer to whether the text names the subject, as running every pattern."""
+    text = f"{text} {TOPICS[0].keywords[0]}" if len(text) % 3 == 0 else text
+    assert keyword_hits(text, TOPICS) == _unfiltered_hits(text, TOPICS)
+    for subjects in (SUBJECTS, ("New START", "missile defenses")):
+        plain, caps = classify._keyword_pattern(subjects)
+        folded = classify._fold(text)
+        expected = bool((plain and plain.search(folded.lower())) or (caps and caps.search(folded)))
+        assert mentions_subject(text, subjects) == expected
