@@ -79,6 +79,7 @@ class LongListPagination(Pagination):
     ordering's values of a page's last row, so rows added or removed meanwhile shift nothing."""
 
     search_query_param = "q"  # a full-text search: its count and its page's ids come from one pass
+    searched = False  # set per request by paginate_queryset
     cursor_query_param = "cursor"
     cursor_query_description = (
         "Keyset paging: give it empty to start, then follow `next`. Pages stay the same cost however deep "
