@@ -422,7 +422,7 @@ def command_test(pytest_args: list[str]) -> int:
         ("format", [*ruff, "format", "--check", "."]),
         ("migrations", [PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"]),
     ]
-    beside = None
+    schema_tests = None
     if pytest_args:
         steps.append(("tests", [PYTHON, "-m", "pytest", *pytest_args]))
     else:
@@ -431,15 +431,15 @@ def command_test(pytest_args: list[str]) -> int:
         # its per-operation tests collapse into one that checks far less; its test database is
         # the unsuffixed one). It used to run after the suite, on one core while the other idled.
         steps.append(("tests", [PYTHON, "-m", "pytest", "-n", "auto", "--dist", "loadfile", "--ignore", SCHEMA_TESTS]))
-        beside = ("schema", [PYTHON, "-m", "pytest", SCHEMA_TESTS])
+        schema_tests = [PYTHON, "-m", "pytest", SCHEMA_TESTS]
     schema = None
     try:
         with prepared_environment(), tempfile.TemporaryFile() as report:
             try:
                 for name, args in steps:
-                    if name == "tests" and beside is not None:
-                        say(f"{beside[0]}: {' '.join(beside[1][1:])} (beside the tests; its report follows theirs)")
-                        schema = subprocess.Popen(beside[1], cwd=BASE_DIR, stdout=report, stderr=subprocess.STDOUT)
+                    if name == "tests" and schema_tests is not None:
+                        say(f"schema: {' '.join(schema_tests[1:])} (beside the tests; its report follows theirs)")
+                        schema = subprocess.Popen(schema_tests, cwd=BASE_DIR, stdout=report, stderr=subprocess.STDOUT)
                     say(f"{name}: {' '.join(args[1:])}")
                     code = subprocess.run(args, cwd=BASE_DIR).returncode
                     if code != 0:
@@ -447,13 +447,13 @@ def command_test(pytest_args: list[str]) -> int:
                         return code
                 if schema is not None:
                     code = schema.wait()
-                    say(f"{beside[0]}: its report")
+                    say("schema: its report")
                     report.seek(0)
                     sys.stdout.flush()
                     sys.stdout.buffer.write(report.read())
                     sys.stdout.flush()
                     if code != 0:
-                        say(f"{beside[0]} failed (exit code {code})")
+                        say(f"schema failed (exit code {code})")
                         return code
                 return 0
             finally:  # before the embedded database stops: nothing of ours may outlive the run

@@ -3,7 +3,6 @@ and walked by keyset cursors."""
 
 import base64
 import binascii
-import contextlib
 import json
 
 from django.core.paginator import Paginator
@@ -32,16 +31,18 @@ class _CappedPaginator(Paginator):
         return count
 
     def page(self, number):
-        with contextlib.suppress(TypeError, ValueError):
+        try:
             wanted = int(number)
-            if self.count_with_page and wanted >= 1 and "count" not in self.__dict__:
-                # the count and the page's ids from one pass over the rows (selectors.counted_page)
-                start = (wanted - 1) * self.per_page
-                count, self.count_exact, ids = selectors.counted_page(
-                    rows=self.object_list, start=start, stop=start + self.per_page
-                )
-                self.__dict__["count"] = count  # what the cached property would hold
-                self._found = (wanted, ids) if ids is not None else None
+        except (TypeError, ValueError):
+            wanted = 0  # validate_number says what is wrong with it
+        if self.count_with_page and wanted >= 1 and "count" not in self.__dict__:
+            # the count and the page's ids from one pass over the rows (selectors.counted_page)
+            start = (wanted - 1) * self.per_page
+            count, self.count_exact, ids = selectors.counted_page(
+                rows=self.object_list, start=start, stop=start + self.per_page
+            )
+            self.__dict__["count"] = count  # what the cached property would hold
+            self._found = (wanted, ids) if ids is not None else None
         number = self.validate_number(number)
         if self._found is not None and self._found[0] == number:
             return self._get_page(selectors.rows_by_ids(rows=self.object_list, ids=self._found[1]), number, self)
