@@ -19,7 +19,7 @@ from positions.statements.linker import THRESHOLD, candidates, contents_and_sour
 from positions.statements.models import Models, shipped
 from positions.statements.records import DocumentInput, Found, Lexicon, Speaker
 from positions.statements.speakers import People
-from positions.statements.topics import Judge, Scope
+from positions.statements.topics import Asked, Judge, Scope
 
 MIN_WORDS = 3  # a content of fewer words is a fragment ("“third-rate”"), not a statement
 TITLE_AUTHOR = (
@@ -309,11 +309,12 @@ def _decide(doc: _Document, found: list[Candidate]) -> list[Found]:
     """Dates, topics and kinds of every candidate; those the relevance model judges off topic get no topics."""
     out = []
     scope = Scope(doc.text, doc.doc.title, doc.lexicon.topics, doc.lexicon.subjects, doc.lexicon.parties)
-    judge = Judge(doc.models.relevance, doc.models.issues, scope)
-    for c in found:
+    judge = Judge(doc.models.relevance_alone, doc.models.relevance, doc.models.issues, scope)
+    found = sorted(found, key=lambda c: (c.start, c.end))  # document order: a statement is read with its neighbours
+    judged = judge.judge_all(Asked(doc.text[c.start : c.end], *context(doc, c), c.mode, c.speaker) for c in found)
+    for c, verdict in zip(found, judged, strict=True):
         quote = doc.text[c.start : c.end]
-        window, parent = context(doc, c)
-        topics = judge.judge(quote, window, parent, c.mode, c.speaker).topics
+        topics = verdict.topics
         # a turn is said the day of its transcript; what it reports is dated within the turn (`lo`)
         said = doc.dates.said(c.start, c.end, c.turn.start if c.turn else 0) if c.mode != "turn" else None
         kind = doc.models.kind(

@@ -20,8 +20,8 @@ class LinearModel:
     intercepts: tuple[float, ...]
     meta: Mapping = None
 
-    def scores(self, features: Features) -> list[float]:
-        out = list(self.intercepts)
+    def scores(self, features: Features, *, intercepts: bool = True) -> list[float]:
+        out = list(self.intercepts) if intercepts else [0.0] * len(self.intercepts)
         for name, value in features.items():
             row = self.weights.get(name)
             if row is not None:
@@ -30,7 +30,10 @@ class LinearModel:
         return out
 
     def probabilities(self, features: Features) -> dict[str, float]:
-        scores = self.scores(features)
+        return self.probabilities_of(self.scores(features))
+
+    def probabilities_of(self, scores: list[float]) -> dict[str, float]:
+        """The class probabilities of summed scores (`scores`, intercepts included)."""
         if len(self.classes) == 2 and len(scores) == 1:
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, scores[0]))))
             return {self.classes[0]: 1.0 - p, self.classes[1]: p}

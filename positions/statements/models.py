@@ -18,6 +18,7 @@ TRAINED = Path(__file__).resolve().parent / "trained"
 FILES = {
     "tagger": "tagger.crfsuite",
     "linker": "linker.json",
+    "relevance_alone": "relevance_alone.json",
     "relevance": "relevance.json",
     "issues": "issues.json",
     "kinds": "kinds.json",
@@ -32,7 +33,8 @@ class MissingModels(RuntimeError):
 class Models:
     tagger: Tagger
     linker: Linker
-    relevance: learned.LinearModel
+    relevance_alone: learned.LinearModel  # a statement read alone
+    relevance: learned.LinearModel  # read with how its neighbours were read alone (topics.Judge)
     issues: learned.LinearModel
     kind: KindModel
     version: str
@@ -46,6 +48,7 @@ def load(folder: Path) -> Models:
     return Models(
         tagger=Tagger(folder / FILES["tagger"]),
         linker=Linker(learned.LinearModel.load(folder / FILES["linker"])),
+        relevance_alone=learned.LinearModel.load(folder / FILES["relevance_alone"]),
         relevance=learned.LinearModel.load(folder / FILES["relevance"]),
         issues=learned.LinearModel.load(folder / FILES["issues"]),
         kind=KindModel(learned.LinearModel.load(folder / FILES["kinds"])),
@@ -58,6 +61,7 @@ def load_decisions(base: Models, folder: Path) -> Models:
     return Models(
         tagger=base.tagger,
         linker=base.linker,
+        relevance_alone=learned.LinearModel.load(folder / FILES["relevance_alone"]),
         relevance=learned.LinearModel.load(folder / FILES["relevance"]),
         issues=learned.LinearModel.load(folder / FILES["issues"]),
         kind=KindModel(learned.LinearModel.load(folder / FILES["kinds"])),

@@ -10,6 +10,7 @@ given, the one whose keywords the document uses most.
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -186,22 +187,91 @@ def issue_features(scope: Scope, key: str, quote: str, window: str, parent: str)
     return f
 
 
-class Judge:
-    """The fitted relevance and issue models applied to a document's statements."""
+def group(mode: str) -> str:
+    """Whose neighbours a statement has: a turn the turns around it, a quotation or a report the others."""
+    return "turn" if mode == "turn" else "report"
 
-    def __init__(self, relevance: learned.LinearModel, issues: learned.LinearModel, scope: Scope):
+
+def nearby_features(alone: list[float], groups: list[str]) -> list[dict[str, float]]:
+    """For each statement of a document (in document order), how its nearest neighbours of the same group
+    were judged read alone (`alone`: their relevance before any of them is read with its neighbours): a
+    press conference or a report keeps to a subject for several turns or quotations, then leaves it.
+    A statement with no neighbour on a side gets 0.5 for it."""
+    n = len(alone)
+    before: list[float | None] = [None] * n
+    after: list[float | None] = [None] * n
+    last: dict[str, float] = {}
+    for i in range(n):
+        before[i] = last.get(groups[i])
+        last[groups[i]] = alone[i]
+    last.clear()
+    for i in reversed(range(n)):
+        after[i] = last.get(groups[i])
+        last[groups[i]] = alone[i]
+    return [
+        {"near_before": 0.5 if b is None else b, "near_after": 0.5 if a is None else a}
+        for b, a in zip(before, after, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One statement to judge: its words, its context (extract.context), its mode and its speaker."""
+
+    quote: str
+    window: str
+    parent: str
+    mode: str
+    speaker: object
+
+
+class Judge:
+    """The fitted relevance and issue models applied to a document's statements.
+
+    Relevance is read twice: each statement alone (`alone`), then with how its neighbours were read alone
+    (`relevance`: the same features and `nearby_features`)."""
+
+    def __init__(
+        self, alone: learned.LinearModel, relevance: learned.LinearModel, issues: learned.LinearModel, scope: Scope
+    ):
+        self.alone = alone
         self.relevance = relevance
         self.issues = issues
         self.scope = scope
+        # what the neighbours can add to a statement's score at most: below the threshold even then, its
+        # issues need not be read
+        self.most_nearby = sum(max(0.0, w[0]) for name, w in relevance.weights.items() if name.startswith("near_"))
+
+    def judge_all(self, asked: Iterable[Asked]) -> list[Judged]:
+        """Every statement of a document, given in document order (an iterable: the contexts of a long
+        document need not all be held at once). Only numbers are kept from the first reading to the second."""
+        alone, scores, issues, groups = [], [], [], []
+        for a in asked:
+            groups.append(group(a.mode))
+            f = statement_features(self.scope, a.quote, a.window, a.parent, a.mode, a.speaker)
+            alone.append(self.alone.probabilities(f)["1"])
+            score = self.relevance.scores(f)
+            scores.append(score)
+            most = self.relevance.probabilities_of([score[0] + self.most_nearby])["1"]
+            issues.append(self._issues(a) if most >= RELEVANT else ())
+        nearby = nearby_features(alone, groups)
+        out = []
+        for score, near, chosen in zip(scores, nearby, issues, strict=True):
+            extra = self.relevance.scores(near, intercepts=False)
+            p = self.relevance.probabilities_of([s + e for s, e in zip(score, extra, strict=True)])["1"]
+            out.append(Judged(p, chosen if p >= RELEVANT else ()))
+        return out
 
     def judge(self, quote: str, window: str, parent: str, mode: str, speaker) -> Judged:
-        p = self.relevance.probabilities(statement_features(self.scope, quote, window, parent, mode, speaker))["1"]
-        if p < RELEVANT or not self.scope.keys:
-            return Judged(p, ())
+        """One statement with no neighbours."""
+        return self.judge_all([Asked(quote, window, parent, mode, speaker)])[0]
+
+    def _issues(self, a: Asked) -> tuple[str, ...]:
+        if not self.scope.keys:
+            return ()
         scored = [
-            (self.issues.probabilities(issue_features(self.scope, key, quote, window, parent))["1"], key)
+            (self.issues.probabilities(issue_features(self.scope, key, a.quote, a.window, a.parent))["1"], key)
             for key in self.scope.keys
         ]
         scored.sort(key=lambda pair: (-pair[0], self.scope.keys.index(pair[1])))
-        chosen = tuple(key for q, key in scored if q >= ISSUE) or (scored[0][1],)
-        return Judged(p, chosen)
+        return tuple(key for q, key in scored if q >= ISSUE) or (scored[0][1],)

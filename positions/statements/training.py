@@ -22,6 +22,7 @@ from positions.statements.scoring import pairs
 TAGGER_PARAMS = {"c1": 2.0, "c2": 0.005, "iterations": 150}
 LINKER_C = 1.0
 RELEVANCE_C = 0.5
+NEARBY_PARTS = 4  # the rotation that reads each document's neighbours with a model that did not see it
 ISSUES_C = 0.5
 KINDS_C = 1.0
 KINDS_BALANCED = False
@@ -156,21 +157,25 @@ def read_all(documents: list[Annotated], lexicon: Lexicon, models, progress: Cal
 
 
 def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[list, list]]:
-    """Relevance, issue and kind examples from what the extractor finds, labelled by the gold it matches."""
+    """Relevance, issue and kind examples from what the extractor finds, labelled by the gold it matches.
+    The relevance examples are kept by document ("relevance": one (rows, labels, groups) per read, in
+    document order), for each statement to be read with its neighbours."""
     from positions.statements import extract
     from positions.statements.kinds import kind_features
-    from positions.statements.topics import Scope, issue_features, statement_features
+    from positions.statements.topics import Scope, group, issue_features, statement_features
 
-    out = {"relevance": ([], []), "issues": ([], []), "kinds": ([], [])}
+    out = {"relevance": [], "issues": ([], []), "kinds": ([], [])}
     for read in reads:
         doc = read.doc
         scope = Scope(doc.text, read.document.title, lexicon.topics, lexicon.subjects, lexicon.parties)
-        for i, c in enumerate(read.found):
+        rows, labels, groups = [], [], []
+        for i, c in sorted(enumerate(read.found), key=lambda pair: (pair[1].start, pair[1].end)):
             quote = doc.text[c.start : c.end]
             window, parent = extract.context(doc, c)
             gold = read.matched.get(i)
-            out["relevance"][0].append(statement_features(scope, quote, window, parent, c.mode, c.speaker))
-            out["relevance"][1].append("1" if gold is not None else "0")
+            rows.append(statement_features(scope, quote, window, parent, c.mode, c.speaker))
+            labels.append("1" if gold is not None else "0")
+            groups.append(group(c.mode))
             if gold is None:
                 continue
             for key in scope.keys:
@@ -181,14 +186,49 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
                     kind_features(doc.sequences, c.start, c.end, c.cue_lemma, c.mode, doc.text[c.start : c.end])
                 )
                 out["kinds"][1].append(gold["kind"])
+        out["relevance"].append((rows, labels, groups))
     return out
+
+
+def fit_relevance(documents: list[tuple[list, list, list]]) -> tuple[learned.LinearModel, learned.LinearModel]:
+    """The relevance read alone, fitted on every document, and read with its neighbours: fitted on each
+    statement's features beside its neighbours' relevance read alone by a model that did not see their
+    document (fitted on the other parts of a fixed rotation, NEARBY_PARTS of them), as it meets them in a
+    new document."""
+    from positions.statements.topics import nearby_features
+
+    def fit(docs) -> learned.LinearModel:
+        return learned.fit([r for rows, _l, _g in docs for r in rows], [y for _r, labels, _g in docs for y in labels],
+                           c=RELEVANCE_C, meta={"examples": sum(len(rows) for rows, _l, _g in docs)})  # fmt: skip
+
+    alone = fit(documents)
+    k = min(NEARBY_PARTS, len(documents))
+    judged: list[list[float] | None] = [None] * len(documents)
+    for part in range(k):
+        held = range(part, len(documents), k)
+        rest = [d for i, d in enumerate(documents) if i % k != part]
+        model = alone
+        if k > 1 and len({y for _r, labels, _g in rest for y in labels}) == 2:
+            model = fit(rest)
+        for i in held:
+            judged[i] = [model.probabilities(r)["1"] for r in documents[i][0]]
+    rows, labels = [], []
+    for (doc_rows, doc_labels, groups), alone_p in zip(documents, judged, strict=True):
+        for r, near in zip(doc_rows, nearby_features(alone_p, groups), strict=True):
+            rows.append({**r, **near})
+        labels.extend(doc_labels)
+    return alone, learned.fit(rows, labels, c=RELEVANCE_C, meta={"examples": len(rows)})
 
 
 def fit_decisions(reads: list[Read], lexicon: Lexicon, folder: Path) -> dict:
     examples = decision_examples(reads, lexicon)
-    figures = {}
-    for name, c, balanced in (("relevance", RELEVANCE_C, False), ("issues", ISSUES_C, False),
-                              ("kinds", KINDS_C, KINDS_BALANCED)):  # fmt: skip
+    alone, relevance = fit_relevance(examples["relevance"])
+    alone.save(folder / "relevance_alone.json")
+    relevance.save(folder / "relevance.json")
+    labels = [y for _r, doc_labels, _g in examples["relevance"] for y in doc_labels]
+    figures = {"relevance": {"examples": len(labels), "c": RELEVANCE_C, "classes": sorted(set(labels)),
+                             "nearby_parts": NEARBY_PARTS}}  # fmt: skip
+    for name, c, balanced in (("issues", ISSUES_C, False), ("kinds", KINDS_C, KINDS_BALANCED)):
         rows, labels = examples[name]
         model = learned.fit(rows, labels, c=c, balanced=balanced, meta={"examples": len(rows)})
         model.save(folder / f"{name}.json")

@@ -9,10 +9,12 @@ from positions.statements.records import PartyEntry, Speaker, TopicEntry
 from positions.statements.topics import (
     ISSUE,
     RELEVANT,
+    Asked,
     Judge,
     Scope,
     choose_negotiation,
     issue_features,
+    nearby_features,
     statement_features,
 )
 
@@ -111,15 +113,19 @@ def binary(weights: dict[str, float], intercept: float) -> LinearModel:
     return LinearModel(("0", "1"), {name: (w,) for name, w in weights.items()}, (intercept,))
 
 
+ALONE = binary({}, 0.0)  # every statement read alone: 0.5
+
+
 def test_the_judge_gives_no_topics_below_the_relevance_threshold():
-    judge = Judge(binary({}, -3.0), binary({"bias": 10.0}, 0.0), scope())
+    judge = Judge(ALONE, binary({}, -3.0), binary({"bias": 10.0}, 0.0), scope())
     judged = judge.judge(QUOTE, "", "", "direct", MEDVEDEV)
     assert judged.relevance == pytest.approx(1 / (1 + math.exp(3.0))) and judged.relevance < RELEVANT
     assert judged.topics == ()
 
 
 def test_the_judge_gives_the_issues_above_the_issue_threshold():
-    judge = Judge(binary({}, 3.0), binary({"key=architecture": 6.0, "key=legal-guarantees": 4.0}, -3.0), scope())
+    judge = Judge(ALONE, binary({}, 3.0), binary({"key=architecture": 6.0, "key=legal-guarantees": 4.0}, -3.0),
+                  scope())  # fmt: skip
     judged = judge.judge(QUOTE, "", "", "direct", MEDVEDEV)
     assert judged.relevance > RELEVANT
     assert judged.topics == ("architecture", "legal-guarantees")  # most probable first
@@ -128,13 +134,69 @@ def test_the_judge_gives_the_issues_above_the_issue_threshold():
 def test_the_judge_gives_the_likeliest_issue_when_none_reaches_the_threshold():
     issues = binary({"key=architecture": 1.0}, -4.0)  # architecture: 0.05, legal guarantees: 0.02
     assert issues.probabilities({"bias": 1.0, "key=architecture": 1.0})["1"] < ISSUE
-    judge = Judge(binary({"qstrong=1": 5.0}, -1.0), issues, scope())
+    judge = Judge(ALONE, binary({"qstrong=1": 5.0}, -1.0), issues, scope())
     assert judge.judge(QUOTE, "", "", "direct", MEDVEDEV).topics == ("architecture",)
     assert judge.judge("The weather was fine.", "", "", "direct", MEDVEDEV).topics == ()
 
 
 def test_the_judge_gives_no_topics_when_the_negotiation_has_no_issues():
-    judge = Judge(binary({}, 3.0), binary({}, 3.0), scope(topics=()))
+    judge = Judge(ALONE, binary({}, 3.0), binary({}, 3.0), scope(topics=()))
     judged = judge.judge(QUOTE, "", "", "direct", MEDVEDEV)
     assert judged.relevance > RELEVANT
     assert judged.topics == ()
+
+
+def test_each_statement_s_neighbours_are_the_nearest_of_its_group_on_either_side():
+    alone = [0.9, 0.1, 0.8, 0.2, 0.7]
+    groups = ["turn", "report", "turn", "report", "turn"]
+    near = nearby_features(alone, groups)
+    assert near[0] == {"near_before": 0.5, "near_after": 0.8}  # nobody before it: 0.5
+    assert near[2] == {"near_before": 0.9, "near_after": 0.7}  # the turns around it, not the reports between
+    assert near[1] == {"near_before": 0.5, "near_after": 0.2}
+    assert near[3] == {"near_before": 0.1, "near_after": 0.5}
+    assert near[4] == {"near_before": 0.8, "near_after": 0.5}
+    assert nearby_features([], []) == []
+
+
+def test_a_statement_is_judged_with_how_its_neighbours_were_judged_alone():
+    # Alone, a turn is relevant when it names the issue's words; with its neighbours, the same plain turn
+    # is kept between two such turns and dropped between two that are not.
+    alone = binary({"qstrong=1": 8.0}, -4.0)
+    relevance = binary({"qstrong=1": 8.0, "near_before": 3.0, "near_after": 3.0}, -4.0)
+    judge = Judge(alone, relevance, binary({"bias": 10.0}, 0.0), scope())
+    plain = "We discussed it at length and will go on doing so."
+
+    def turns(*quotes: str) -> list:
+        return judge.judge_all([Asked(q, "", "", "turn", MEDVEDEV) for q in quotes])
+
+    between_on_topic = turns(QUOTE, plain, QUOTE)
+    between_off_topic = turns("The weather was fine today.", plain, "Trade grew by a tenth last year.")
+    p_on = between_on_topic[1].relevance
+    p_off = between_off_topic[1].relevance
+    on_topic_alone = 1 / (1 + math.exp(-4.0))  # QUOTE names a phrase of the issue's: strong
+    assert p_on == pytest.approx(1 / (1 + math.exp(-(-4.0 + 2 * 3.0 * on_topic_alone))))
+    assert p_on > RELEVANT > p_off
+    assert between_on_topic[1].topics and not between_off_topic[1].topics
+    # a quotation between them is not their neighbour: it has none, and reads 0.5 on both sides
+    mixed = judge.judge_all([Asked(QUOTE, "", "", "turn", MEDVEDEV), Asked(plain, "", "", "direct", MEDVEDEV),
+                             Asked(QUOTE, "", "", "turn", MEDVEDEV)])  # fmt: skip
+    assert mixed[1].relevance == pytest.approx(1 / (1 + math.exp(-(-4.0 + 3.0))))
+    # judged alone (no neighbours), the same statement is the one-statement document
+    assert judge.judge(plain, "", "", "turn", MEDVEDEV).relevance == pytest.approx(mixed[1].relevance)
+
+
+def test_a_statement_no_neighbour_could_lift_over_the_threshold_has_its_issues_left_unread():
+    calls = []
+
+    class Counting(LinearModel):
+        def probabilities(self, features):
+            calls.append(features)
+            return super().probabilities(features)
+
+    issues = Counting(("0", "1"), {"bias": (10.0,)}, (0.0,))
+    never = binary({"near_before": 1.0, "near_after": 1.0}, -10.0)  # at most 2 from the neighbours: p < 0.001
+    judged = Judge(ALONE, never, issues, scope()).judge_all([Asked(QUOTE, "", "", "turn", MEDVEDEV)] * 3)
+    assert [j.topics for j in judged] == [(), (), ()] and calls == []
+    maybe = binary({"near_before": 6.0, "near_after": 6.0}, -4.0)
+    judged = Judge(ALONE, maybe, issues, scope()).judge_all([Asked(QUOTE, "", "", "turn", MEDVEDEV)] * 3)
+    assert all(j.topics for j in judged) and len(calls) == 3 * len(scope().keys)

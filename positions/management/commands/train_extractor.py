@@ -145,7 +145,7 @@ def train(gold: list[corpus.Annotated], general: list[corpus.Annotated], curated
     partial = models.Models(
         tagger=Tagger(out / models.FILES["tagger"]),
         linker=models.Linker(LinearModel.load(out / models.FILES["linker"])),
-        relevance=None, issues=None, kind=None, version="training",
+        relevance_alone=None, relevance=None, issues=None, kind=None, version="training",
     )  # fmt: skip
     t0 = time.perf_counter()
     reads = training.read_all(gold + curated, lexicon, partial)
