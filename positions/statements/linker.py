@@ -20,6 +20,7 @@ THRESHOLD = 0.25
 # Candidates either side of a content that may be its source: in our corpus and PolNeAR's dev set the source
 # chosen is never further than the sixth before or the second after; a text of nothing but names has hundreds.
 NEAREST = 16
+MAX_SUBJECT = 40  # tokens: a longer "subject" is a parse gone wrong, not a name with its apposition
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
                     stack.extend(children[node])
                 while hi > lo and _dep(sequence, hi) == "punct":
                     hi -= 1
-                if hi - lo + 1 > 40:
+                if hi - lo + 1 > MAX_SUBJECT:
                     continue
                 out.append(Span(k, lo, hi + 1, sequence.offsets[lo][0], sequence.offsets[hi][1], "subject"))
     return out
@@ -193,6 +194,36 @@ def pair_features(sequences: list[Sequence], content: Span, candidate: Span, bet
     words = candidate.last - candidate.first
     f[f"len={min(words, 4)}"] = 1.0
     return f
+
+
+def written_extent(sequences: list[Sequence], source: Span, content: Span) -> tuple[int, int]:
+    """The whole phrase that names a source, as the parse draws it: a name with its apposition and the comma that
+    closes it ("Kevin Barrett, a lawyer at Bailey & Glasser,"), the title a name stands in apposition to
+    ("Apple's chief executive, Tim Cook,"), the noun a name modifies ("Clinton aides"), a possessive's mark
+    ("Trump's"); the source itself when that phrase would reach into the content or run past MAX_SUBJECT tokens."""
+    seq = sequences[source.seq]
+    if not seq.heads:
+        return source.start, source.end
+    first, last = source.first, source.last
+    head = next((i for i in range(first, last) if not (first <= seq.heads[i] < last) or seq.heads[i] == i), first)
+    if last - first == 1 and seq.pos[head] == "PRON":
+        return source.start, source.end
+    while _dep(seq, head) in ("appos", "compound") and seq.heads[head] != head:
+        head = seq.heads[head]
+    sentence = _sentence(seq, head)
+    begin = seq.sentence_starts[sentence]
+    stop = seq.sentence_starts[sentence + 1] if sentence + 1 < len(seq.sentence_starts) else len(seq.heads)
+    lo, hi = min(first, head), max(last - 1, head)
+    for i in range(begin, stop):
+        if (i < lo or i > hi) and _under(seq, i, head):
+            lo, hi = min(lo, i), max(hi, i)
+    while hi > lo and _dep(seq, hi) == "punct" and seq.lower[hi] in ",;:.-–—":
+        hi -= 1
+    if hi + 1 < stop and seq.lower[hi + 1] == "," and "," in seq.lower[lo:hi]:
+        hi += 1  # the comma that closes an apposition opened inside the phrase
+    if hi - lo + 1 > MAX_SUBJECT or (source.seq == content.seq and lo < content.last and hi >= content.first):
+        return source.start, source.end
+    return seq.offsets[lo][0], seq.offsets[hi][1]
 
 
 def _dep(sequence: Sequence, i: int) -> str:

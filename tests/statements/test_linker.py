@@ -13,6 +13,7 @@ from positions.statements.linker import (
     cue_between,
     pair_features,
     subjects,
+    written_extent,
 )
 
 from .conftest import parsed, span_of, words_of
@@ -117,6 +118,37 @@ def test_the_subject_of_a_reporting_verb_is_a_candidate_whole():
     kinds = {(text[c.start : c.end], c.kind) for c in pool}
     assert ("Tim Hess, a real estate developer in Virginia", "subject") in kinds
     assert ("Tim Hess", "person") in kinds  # the name inside stays a candidate of its own
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "written"),
+    [
+        # a name with its apposition and the comma that closes it
+        ("Kevin Barrett, a lawyer at Bailey & Glasser, said the bank knew.", "Kevin Barrett",
+         "Kevin Barrett, a lawyer at Bailey & Glasser,"),
+        # the title a name stands in apposition to
+        ("Apple's chief executive, Tim Cook, said the ruling was political.", "Tim Cook",
+         "Apple's chief executive, Tim Cook,"),
+        ("Clinton aides said the debate went well.", "Clinton", "Clinton aides"),  # the noun a name modifies
+        ("Apple's chief executive, Tim Cook, said the ruling was political.", "Apple", "Apple's"),
+        ("Rasmussen spoke in Brussels. He said NATO would wait.", "He", "He"),
+    ],
+)  # fmt: skip
+def test_a_source_is_written_as_the_whole_phrase_that_names_it(text, words, written):
+    sequences = parsed(text)
+    content = next(c for c in candidates(sequences, []) if text[c.start : c.end] == words)
+    tail = Span(0, len(sequences[0].offsets) - 3, len(sequences[0].offsets) - 1, 0, 0)  # "went well", "would wait"…
+    a, b = written_extent(sequences, content, tail)
+    assert text[a:b] == written
+
+
+def test_a_source_is_written_as_it_stands_when_its_phrase_would_reach_into_the_content():
+    text = "Kevin Barrett, a lawyer at Bailey & Glasser, said the bank knew."
+    sequences = parsed(text)
+    barrett = next(c for c in candidates(sequences, []) if text[c.start : c.end] == "Kevin Barrett")
+    words = words_of(text, sequences[0])
+    inside = Span(0, words.index("lawyer"), words.index("said"), 0, 0)
+    assert written_extent(sequences, barrett, inside) == (barrett.start, barrett.end)
 
 
 def test_it_counts_the_pieces_between_a_content_and_a_candidate_in_an_earlier_paragraph():
