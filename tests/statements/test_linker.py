@@ -120,6 +120,31 @@ def test_the_subject_of_a_reporting_verb_is_a_candidate_whole():
     assert ("Tim Hess", "person") in kinds  # the name inside stays a candidate of its own
 
 
+def test_a_reporting_verb_with_no_subject_of_its_own_speaks_for_the_subject_of_the_verb_it_hangs_from():
+    text = "Trump tried on Tuesday to make the case, arguing that the bank was at fault."
+    sequences = parsed(text)
+    words = words_of(text, sequences[0])
+    assert not sequences[0].cues[words.index("tried")]  # "arguing" is the reporting verb, "tried" is not
+    assert [text[s.start : s.end] for s in subjects(sequences)] == ["Trump"]
+
+
+def test_it_describes_the_subject_of_a_verb_the_content_hangs_from():
+    def features(text: str) -> dict[str, float]:
+        sequences = parsed(text)
+        words = words_of(text, sequences[0])
+        at = words.index("bank") - 1  # the content: "the bank was at fault"
+        labels = ["B-S"] + ["O"] * (at - 1) + ["B-C"] + ["I-C"] * (len(words) - at - 2) + ["O"]
+        (content,), sources = contents_and_sources(sequences, [labels])
+        pool = candidates(sequences, sources)
+        return pair_features(sequences, content, named(text, pool, "Trump", "source"), 0)
+
+    f = features("Trump tried on Tuesday to make the case, arguing that the bank was at fault.")
+    assert f["govsubj"] == f["govsubj|direct=0"] == 1.0
+    assert "subjcue" not in f  # "tried" is not a reporting verb
+    elsewhere = "Trump tried on Tuesday to make the case. Others argued that the bank was at fault."
+    assert "govsubj" not in features(elsewhere)  # the content hangs from "argued", not from "tried"
+
+
 @pytest.mark.parametrize(
     ("text", "words", "written"),
     [
