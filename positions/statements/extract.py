@@ -15,7 +15,14 @@ from datetime import date
 from positions.statements import dates, nlp, structure, tagger, verbs
 from positions.statements.attribution import FULL_NAME, Gazetteer, scan_mentions
 from positions.statements.kinds import kind_features
-from positions.statements.linker import THRESHOLD, candidates, contents_and_sources, continues, cue_between
+from positions.statements.linker import (
+    THRESHOLD,
+    candidates,
+    contents_and_sources,
+    continues,
+    cue_between,
+    written_extent,
+)
 from positions.statements.models import Models, shipped
 from positions.statements.records import DocumentInput, Found, Lexicon, Speaker
 from positions.statements.speakers import People
@@ -257,7 +264,8 @@ def _tagged(doc: _Document, turns: list[Candidate], every: bool = False) -> list
         if source is not None and any(a <= source.start < b for a, b in doc.label_spans):
             continue  # the tagger took a transcript's label ("THE PRESIDENT:") for a source: the turn speaks
         if source is not None:
-            speaker = doc.people.resolve(source.start, source.end, own=turn.speaker if turn else None)
+            speaker = doc.people.resolve(source.start, source.end, own=turn.speaker if turn else None,
+                                         shown=written_extent(doc.sequences, source, content))  # fmt: skip
             cue, cue_lemma = cue_between(doc.sequences, source, content)
         elif direct and previous is not None and previous.mode == "direct" and continues(doc.text, previous.end, start):
             speaker = previous.speaker  # a quotation that goes on after its cue, or in the next paragraph

@@ -20,6 +20,7 @@ THRESHOLD = 0.25
 # Candidates either side of a content that may be its source: in our corpus and PolNeAR's dev set the source
 # chosen is never further than the sixth before or the second after; a text of nothing but names has hundreds.
 NEAREST = 16
+MAX_SUBJECT = 40  # tokens: a longer "subject" is a parse gone wrong, not a name with its apposition
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def contents_and_sources(sequences: list[Sequence], labels: list[list[str]]) -> 
 
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CONTROLLED = ("advcl", "xcomp")  # a verb whose missing subject is its head's
 
 
 def subjects(sequences: list[Sequence]) -> list[Span]:
@@ -63,7 +65,17 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
         for verb in range(n):
             if not _cue(sequence, verb):
                 continue
-            for child in children[verb]:
+            # "Clinton mocked the complaint, saying…", "Trump declined to say…": a reporting verb with no subject of
+            # its own speaks for the subject of the verb it hangs from
+            owner, hops = verb, 0
+            while (
+                hops < 3
+                and _dep(sequence, owner) in CONTROLLED
+                and heads[owner] != owner
+                and not any(_dep(sequence, c) in (*SUBJECT_DEPS, "agent") for c in children[owner])
+            ):
+                owner, hops = heads[owner], hops + 1
+            for child in children[owner]:
                 dep = _dep(sequence, child)
                 if dep == "agent":  # "was said by the minister"
                     child = next((c for c in children[child] if _dep(sequence, c) == "pobj"), None)
@@ -79,7 +91,7 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
                     stack.extend(children[node])
                 while hi > lo and _dep(sequence, hi) == "punct":
                     hi -= 1
-                if hi - lo + 1 > 40:
+                if hi - lo + 1 > MAX_SUBJECT:
                     continue
                 out.append(Span(k, lo, hi + 1, sequence.offsets[lo][0], sequence.offsets[hi][1], "subject"))
     return out
@@ -135,8 +147,11 @@ def _cue(sequence: Sequence, token: int) -> bool:
     return bool(sequence.cues[token])
 
 
-def pair_features(sequences: list[Sequence], content: Span, candidate: Span, between: int) -> dict[str, float]:
-    """What a (content, candidate) pair looks like; `between` counts other candidates between them."""
+def pair_features(
+    sequences: list[Sequence], content: Span, candidate: Span, between: int, above: frozenset[int] | None = None
+) -> dict[str, float]:
+    """What a (content, candidate) pair looks like; `between` counts other candidates between them, `above` is
+    the content's `ancestors` (computed when not given)."""
     f: dict[str, float] = {"bias": 1.0, f"kind={candidate.kind}": 1.0}
     seq = sequences[content.seq]
     cand_seq = sequences[candidate.seq]
@@ -188,11 +203,50 @@ def pair_features(sequences: list[Sequence], content: Span, candidate: Span, bet
         f["subjcue"] = 1.0
         if candidate.seq == content.seq and any(_under(seq, i, subject_of) for i in range(content.first, content.last)):
             f["samecue"] = 1.0
+    elif candidate.seq == content.seq and heads:
+        # the subject of a verb the content hangs from, whatever the verb ("Trump tried to…, arguing that…")
+        if above is None:
+            above = ancestors(seq, content)
+        verb = next((heads[i] for i in range(candidate.first, candidate.last) if _dep(cand_seq, i) in SUBJECT_DEPS
+                     and heads[i] != i and not (candidate.first <= heads[i] < candidate.last)), None)  # fmt: skip
+        if verb is not None and verb in above:
+            f["govsubj"] = 1.0
+            f[f"govsubj|direct={int(direct)}"] = 1.0
     if cand_seq.quoted[candidate.first]:
         f["candquoted"] = 1.0
     words = candidate.last - candidate.first
     f[f"len={min(words, 4)}"] = 1.0
     return f
+
+
+def written_extent(sequences: list[Sequence], source: Span, content: Span) -> tuple[int, int]:
+    """The whole phrase that names a source, as the parse draws it: a name with its apposition and the comma that
+    closes it ("Kevin Barrett, a lawyer at Bailey & Glasser,"), the title a name stands in apposition to
+    ("Apple's chief executive, Tim Cook,"), the noun a name modifies ("Clinton aides"), a possessive's mark
+    ("Trump's"); the source itself when that phrase would reach into the content or run past MAX_SUBJECT tokens."""
+    seq = sequences[source.seq]
+    if not seq.heads:
+        return source.start, source.end
+    first, last = source.first, source.last
+    head = next((i for i in range(first, last) if not (first <= seq.heads[i] < last) or seq.heads[i] == i), first)
+    if last - first == 1 and seq.pos[head] == "PRON":
+        return source.start, source.end
+    while _dep(seq, head) in ("appos", "compound") and seq.heads[head] != head:
+        head = seq.heads[head]
+    sentence = _sentence(seq, head)
+    begin = seq.sentence_starts[sentence]
+    stop = seq.sentence_starts[sentence + 1] if sentence + 1 < len(seq.sentence_starts) else len(seq.heads)
+    lo, hi = min(first, head), max(last - 1, head)
+    for i in range(begin, stop):
+        if (i < lo or i > hi) and _under(seq, i, head):
+            lo, hi = min(lo, i), max(hi, i)
+    while hi > lo and _dep(seq, hi) == "punct" and seq.lower[hi] in ",;:.-–—":
+        hi -= 1
+    if hi + 1 < stop and seq.lower[hi + 1] == "," and "," in seq.lower[lo:hi]:
+        hi += 1  # the comma that closes an apposition opened inside the phrase
+    if hi - lo + 1 > MAX_SUBJECT or (source.seq == content.seq and lo < content.last and hi >= content.first):
+        return source.start, source.end
+    return seq.offsets[lo][0], seq.offsets[hi][1]
 
 
 def _dep(sequence: Sequence, i: int) -> str:
@@ -211,6 +265,22 @@ def _under(sequence: Sequence, token: int, verb: int) -> bool:
     return False
 
 
+def ancestors(sequence: Sequence, content: Span) -> frozenset[int]:
+    """The tokens a content hangs from, outside it: the heads above each of its tokens whose head lies outside."""
+    out = set()
+    heads = sequence.heads
+    for i in range(content.first, content.last):
+        node, hops = heads[i], 0
+        if content.first <= node < content.last:
+            continue
+        while node not in out and hops < 12:
+            out.add(node)
+            if heads[node] == node:
+                break
+            node, hops = heads[node], hops + 1
+    return frozenset(out)
+
+
 def pairs(sequences: list[Sequence], content: Span, pool: list[Span]):
     """(candidate, features) for every candidate near a content span (`pool` in document order)."""
     # The NEAREST candidates either side, found by bisection: a content's cost does not grow with its document.
@@ -219,12 +289,13 @@ def pairs(sequences: list[Sequence], content: Span, pool: list[Span]):
     window = pool[max(0, first - NEAREST) : last + NEAREST]
     near = [c for c in window if content.seq - LOOK_BACK <= c.seq <= content.seq]
     near = [c for c in near if not (c.start >= content.start and c.end <= content.end and c.kind != "source")]
+    above = ancestors(sequences[content.seq], content) if sequences[content.seq].heads else frozenset()
     for candidate in near:
         lo, hi = sorted((candidate.end, content.start)) if candidate.end <= content.start else sorted(
             (content.end, candidate.start))  # fmt: skip
         between = sum(1 for c in near if c is not candidate and c.kind in ("source", "person", "pronoun")
                       and lo <= c.start and c.end <= hi)  # fmt: skip
-        yield candidate, pair_features(sequences, content, candidate, between)
+        yield candidate, pair_features(sequences, content, candidate, between, above)
 
 
 class Linker:

@@ -125,8 +125,20 @@ class People:
             return self.by_surname.get(found.name.split()[-1], found)
         return found
 
-    def resolve(self, start: int, end: int, *, own: Speaker | None = None) -> Speaker | None:
-        """The speaker of the source written at [start, end); `own` is who speaks around it (a turn's speaker)."""
+    def resolve(
+        self, start: int, end: int, *, own: Speaker | None = None, shown: tuple[int, int] | None = None
+    ) -> Speaker | None:
+        """The speaker of the source written at [start, end); `own` is who speaks around it (a turn's speaker).
+        `shown` is the whole phrase the text names the source with ("Tim Cook" stands in "Apple's chief
+        executive, Tim Cook,"): it becomes the speaker as written, the resolution reads [start, end) alone."""
+        speaker = self._resolve(start, end, own)
+        if speaker is None or shown is None or shown == (start, end):
+            return speaker
+        if speaker.written != DATELINE.sub("", self.text[start:end].strip()):
+            return speaker  # not read from these words: the turn's own speaker for "I"
+        return replace(speaker, written=DATELINE.sub("", self.text[shown[0] : shown[1]].strip()))
+
+    def _resolve(self, start: int, end: int, own: Speaker | None) -> Speaker | None:
         written = DATELINE.sub("", self.text[start:end].strip())
         if not written:
             return None

@@ -119,3 +119,20 @@ def test_it_does_not_join_two_speakers_quotations():
     first = statement(text, "We will respond,", mode="direct", speaker="Sergey Lavrov")
     second = statement(text, "We are ready.", mode="direct", speaker="Dmitry Medvedev")
     assert [s["quote"] for s in as_written(text, [first, second])] == ["“We will respond,”", "“We are ready.”"]
+
+
+def test_it_joins_quotations_around_their_source_however_long_its_apposition():
+    source = "Kenneth Baer, a former Obama administration official who runs Crosscut Strategies"
+    text = f"“We will respond,” said {source}. “We are ready.”"
+    first = statement(text, "We will respond,", mode="direct", speaker=source)
+    second = statement(text, "We are ready.", mode="direct", speaker=source)
+    (joined,) = as_written(text, [first, second])
+    assert joined["quote"] == text
+
+
+def test_it_does_not_join_quotations_with_a_long_narration_between_them():
+    between = "he said, and he went on at length about the weather in Moscow and the traffic"
+    text = f"“We will respond,” {between}. “We are ready.”"
+    first = statement(text, "We will respond,", mode="direct", speaker="he")
+    second = statement(text, "We are ready.", mode="direct", speaker="he")
+    assert len(as_written(text, [first, second])) == 2

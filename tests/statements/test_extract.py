@@ -447,6 +447,12 @@ class TestTheSourceAsWritten:
         assert found.speaker.name == "Jim Clyburn"
         assert found.source == "Rep. Jim Clyburn (D-S.C.), the assistant leader of the Democratic caucus"
 
+    def test_it_writes_the_title_a_name_stands_in_apposition_to_and_resolves_the_name(self):
+        text = "The ruling came on Tuesday. Apple's chief executive, Tim Cook, said the ruling was political nonsense."
+        found = one(run(text, date(2016, 10, 4), build_lexicon()), "the ruling was political")
+        assert found.speaker.name == "Tim Cook"
+        assert found.source == "Apple's chief executive, Tim Cook,"
+
     def test_a_pronoun_is_resolved_and_kept_as_written(self):
         # PolNeAR writes a pronoun source as the pronoun ("He"); our gold gives the person it stands for.
         text = "Sen. David Perdue spoke on Tuesday. He said the polls were wrong about the whole race."

@@ -13,6 +13,7 @@ from positions.statements.linker import (
     cue_between,
     pair_features,
     subjects,
+    written_extent,
 )
 
 from .conftest import parsed, span_of, words_of
@@ -117,6 +118,62 @@ def test_the_subject_of_a_reporting_verb_is_a_candidate_whole():
     kinds = {(text[c.start : c.end], c.kind) for c in pool}
     assert ("Tim Hess, a real estate developer in Virginia", "subject") in kinds
     assert ("Tim Hess", "person") in kinds  # the name inside stays a candidate of its own
+
+
+def test_a_reporting_verb_with_no_subject_of_its_own_speaks_for_the_subject_of_the_verb_it_hangs_from():
+    text = "Trump tried on Tuesday to make the case, arguing that the bank was at fault."
+    sequences = parsed(text)
+    words = words_of(text, sequences[0])
+    assert not sequences[0].cues[words.index("tried")]  # "arguing" is the reporting verb, "tried" is not
+    assert [text[s.start : s.end] for s in subjects(sequences)] == ["Trump"]
+
+
+def test_it_describes_the_subject_of_a_verb_the_content_hangs_from():
+    def features(text: str) -> dict[str, float]:
+        sequences = parsed(text)
+        words = words_of(text, sequences[0])
+        at = words.index("bank") - 1  # the content: "the bank was at fault"
+        labels = ["B-S"] + ["O"] * (at - 1) + ["B-C"] + ["I-C"] * (len(words) - at - 2) + ["O"]
+        (content,), sources = contents_and_sources(sequences, [labels])
+        pool = candidates(sequences, sources)
+        return pair_features(sequences, content, named(text, pool, "Trump", "source"), 0)
+
+    f = features("Trump tried on Tuesday to make the case, arguing that the bank was at fault.")
+    assert f["govsubj"] == f["govsubj|direct=0"] == 1.0
+    assert "subjcue" not in f  # "tried" is not a reporting verb
+    elsewhere = "Trump tried on Tuesday to make the case. Others argued that the bank was at fault."
+    assert "govsubj" not in features(elsewhere)  # the content hangs from "argued", not from "tried"
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "written"),
+    [
+        # a name with its apposition and the comma that closes it
+        ("Kevin Barrett, a lawyer at Bailey & Glasser, said the bank knew.", "Kevin Barrett",
+         "Kevin Barrett, a lawyer at Bailey & Glasser,"),
+        # the title a name stands in apposition to
+        ("Apple's chief executive, Tim Cook, said the ruling was political.", "Tim Cook",
+         "Apple's chief executive, Tim Cook,"),
+        ("Clinton aides said the debate went well.", "Clinton", "Clinton aides"),  # the noun a name modifies
+        ("Apple's chief executive, Tim Cook, said the ruling was political.", "Apple", "Apple's"),
+        ("Rasmussen spoke in Brussels. He said NATO would wait.", "He", "He"),
+    ],
+)  # fmt: skip
+def test_a_source_is_written_as_the_whole_phrase_that_names_it(text, words, written):
+    sequences = parsed(text)
+    content = next(c for c in candidates(sequences, []) if text[c.start : c.end] == words)
+    tail = Span(0, len(sequences[0].offsets) - 3, len(sequences[0].offsets) - 1, 0, 0)  # "went well", "would wait"…
+    a, b = written_extent(sequences, content, tail)
+    assert text[a:b] == written
+
+
+def test_a_source_is_written_as_it_stands_when_its_phrase_would_reach_into_the_content():
+    text = "Kevin Barrett, a lawyer at Bailey & Glasser, said the bank knew."
+    sequences = parsed(text)
+    barrett = next(c for c in candidates(sequences, []) if text[c.start : c.end] == "Kevin Barrett")
+    words = words_of(text, sequences[0])
+    inside = Span(0, words.index("lawyer"), words.index("said"), 0, 0)
+    assert written_extent(sequences, barrett, inside) == (barrett.start, barrett.end)
 
 
 def test_it_counts_the_pieces_between_a_content_and_a_candidate_in_an_earlier_paragraph():
