@@ -4,9 +4,10 @@ that a client can send back for a 304."""
 
 from datetime import date
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
@@ -90,6 +91,33 @@ def test_a_write_rolled_back_and_the_commit_after_it_give_two_versions():
     f.party()
     after = selectors.data_version()
     assert len({before, inside, after}) == 3, "an answer built inside the rolled-back write is never served"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_is_a_kept_connection_s_health_check(monkeypatch):
+    """CONN_HEALTH_CHECKS checks a connection kept from an earlier request with a `SELECT 1` before its first
+    query; the version's query, a cached answer's only one, is that check: no round trip of its own."""
+    selectors.data_version()  # a connection, as an earlier request leaves it
+    checks = []
+    wrapper = type(connections["default"])
+    is_usable = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda self: checks.append(1) or is_usable(self))
+    close_old_connections()  # a request begins: the kept connection is due for a check
+    assert connection.connection is not None and not connection.health_check_done
+    selectors.data_version()
+    Party.objects.count()
+    assert checks == [] and connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_postgresql_dropped_is_replaced_before_the_version_is_read():
+    first = selectors.data_version()
+    dropped = connection.connection.info.backend_pid
+    close_old_connections()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    assert selectors.data_version() == first
+    assert connection.connection.info.backend_pid != dropped
 
 
 def test_compacting_keeps_the_version_s_count_in_one_row():
