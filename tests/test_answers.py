@@ -346,6 +346,8 @@ def test_a_cached_list_is_the_bytes_and_headers_of_the_one_built(client, said, m
             patched.setattr(JSONRenderer, "render", lambda *a, **k: pytest.fail("rendered again"))
             patched.setattr(StatementFilter, "is_valid", lambda *a, **k: pytest.fail("filtered again"))
             patched.setattr(LongListPagination, "paginate_queryset", lambda *a, **k: pytest.fail("paged again"))
+            # nor is the list's queryset built (DRF's permission check built it only to learn the model)
+            patched.setattr(selectors, "statements_visible", lambda **k: pytest.fail("queryset built"))
             served = client.get(LIST, params)
         assert built.status_code == served.status_code == 200, built.content
         assert served.content == built.content and served.items() == built.items()
