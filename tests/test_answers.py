@@ -97,13 +97,14 @@ def test_a_write_rolled_back_and_the_commit_after_it_give_two_versions():
 def test_the_version_is_a_kept_connection_s_health_check(monkeypatch):
     """CONN_HEALTH_CHECKS checks a connection kept from an earlier request with a `SELECT 1` before its first
     query; the version's query, a cached answer's only one, is that check: no round trip of its own."""
-    selectors.data_version()  # a connection, as an earlier request leaves it
+    connection.close()  # a connection of its own, with no error an earlier test left on it to recheck
+    selectors.data_version()  # as an earlier request leaves it
     checks = []
     wrapper = type(connections["default"])
     is_usable = wrapper.is_usable
     monkeypatch.setattr(wrapper, "is_usable", lambda self: checks.append(1) or is_usable(self))
     close_old_connections()  # a request begins: the kept connection is due for a check
-    assert connection.connection is not None and not connection.health_check_done
+    assert connection.connection is not None and not connection.health_check_done, connection.settings_dict
     selectors.data_version()
     Party.objects.count()
     assert checks == [] and connection.health_check_done

@@ -5,13 +5,14 @@
 whose list does (the statement list and search), its writes keeping the request's transaction.
 """
 
+import contextlib
 from collections.abc import Callable
 
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,6 +51,7 @@ def answer(request, question: tuple, build: Callable[[], dict], *, page_cached: 
     are drawn from the paginator that paged it)."""
     renderer = request.accepted_renderer
     tag = selectors.answer_tag(*question, renderer.format, request.accepted_media_type)
+    request.parser_context["view"].throttles_settle()  # counted in Redis while PostgreSQL gave the version
     headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
     if headers["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
         return Response(status=304, headers=headers)
@@ -83,10 +85,70 @@ def _exception_handled(handle: Callable, exc):
         return handle(exc)
 
 
-class AnswerView(APIView):
-    """A read answered by `answer`: outside the request's transaction (ATOMIC_REQUESTS), which an answer
-    served from the cache does not need (its one query is the data version's, and a transaction costs two
-    more round trips); an answer built runs in one of its own (`_built`)."""
+class _Answering:
+    """What the views answered by `answer` share. Their requests run outside ATOMIC_REQUESTS' transaction,
+    which an answer served from the cache does not need (its one query is the data version's, and a
+    transaction costs two more round trips); an answer built runs in one of its own (`_built`).
+
+    Their throttles are counted as DRF counts them, at the same point, but with Redis the count's reply is
+    read only once the data version is (`answer` calls `throttles_settle`): the two round trips overlap.
+    A request refused by a throttle is refused before its answer is looked up or built, and with the same
+    429 as before; one whose view failed first still gets the 429 (handle_exception settles them first)."""
+
+    _counts: list = []
+
+    def _answering(self, request) -> bool:
+        return True
+
+    def check_throttles(self, request):
+        if not self._answering(request):
+            return super().check_throttles(request)
+        self._counts = [(throttle, _counted(throttle, request, self)) for throttle in self.get_throttles()]
+
+    def throttles_settle(self) -> None:
+        """DRF's check_throttles on the counts check_throttles started: every reply read, then the 429."""
+        counts, self._counts = self._counts, []
+        refused, failed = [], None
+        for throttle, allowed in counts:
+            try:
+                if not allowed():
+                    refused.append(throttle.wait())
+            except Exception as error:  # the other replies are still read, to free their connections
+                failed = failed or error
+        if failed is not None:
+            raise failed
+        if refused:
+            self.throttled(self.request, max((wait for wait in refused if wait is not None), default=None))
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            if self._counts:  # replies never read (an exception DRF did not handle): free their connections
+                with contextlib.suppress(Exception):
+                    self.throttles_settle()
+
+    def handle_exception(self, exc):
+        if not self._answering(self.request):
+            return super().handle_exception(exc)
+        if self._counts and not isinstance(exc, exceptions.Throttled):
+            try:
+                self.throttles_settle()
+            except exceptions.Throttled as refused:
+                exc = refused
+        return _exception_handled(super().handle_exception, exc)
+
+
+def _counted(throttle, request, view) -> Callable[[], bool]:
+    # positions/api/throttling.py's throttles read their reply when asked; any other says at once
+    if hasattr(throttle, "counted"):
+        return throttle.counted(request, view)
+    allowed = throttle.allow_request(request, view)
+    return lambda: allowed
+
+
+class AnswerView(_Answering, APIView):
+    """A read answered by `answer` (see _Answering)."""
 
     permission_classes = [permissions.AllowAny]
 
@@ -94,30 +156,22 @@ class AnswerView(APIView):
     def as_view(cls, **initkwargs):
         return transaction.non_atomic_requests(super().as_view(**initkwargs))
 
-    def handle_exception(self, exc):
-        return _exception_handled(super().handle_exception, exc)
 
-
-class AnsweredList:
-    """A viewset whose list (GET and HEAD) is answered by `answer`, outside the request's transaction as
-    AnswerView's reads are; every other action (a detail, a write, a review) runs in one transaction, as
-    ATOMIC_REQUESTS runs it, so a failed write leaves nothing behind. ATOMIC_REQUESTS wraps a URL's view
-    whatever its method, hence the view is marked non-atomic and `dispatch` chooses."""
+class AnsweredList(_Answering):
+    """A viewset whose list (GET and HEAD) is answered by `answer` (see _Answering); every other action (a
+    detail, a write, a review) runs in one transaction, as ATOMIC_REQUESTS runs it, so a failed write leaves
+    nothing behind. ATOMIC_REQUESTS wraps a URL's view whatever its method, hence the view is marked
+    non-atomic and `dispatch` chooses."""
 
     @classmethod
     def as_view(cls, actions=None, **initkwargs):
         return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
 
-    def _answered(self, request) -> bool:
+    def _answering(self, request) -> bool:
         return self.action_map.get(request.method.lower()) == "list" and request.method in ("GET", "HEAD")
 
     def dispatch(self, request, *args, **kwargs):
-        if self._answered(request):
+        if self._answering(request):
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)
-
-    def handle_exception(self, exc):
-        if self._answered(self.request):
-            return _exception_handled(super().handle_exception, exc)
-        return super().handle_exception(exc)
