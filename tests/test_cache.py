@@ -220,3 +220,14 @@ def test_with_redis_a_script_redis_does_not_know_is_loaded_again(redis_cache, cl
     monkeypatch.setattr(throttling._script, "sha", "0" * 40)
     assert client.get("/api/v1/statements").status_code == 200
     assert throttling._script.sha != "0" * 40 and _in_use(caches["default"]) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/compare?negotiation=nobody", "/api/v1/statements"])
+def test_a_reader_over_the_limit_is_refused_whatever_the_method_of_an_answer_s_route(client, monkeypatch, url):
+    """An answer's GET reads the count's reply once its data version is read; another method (OPTIONS) is
+    refused at once, as DRF refuses it, never let through for want of an answer to read the reply."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "user": None})
+    assert client.get(url).status_code in (200, 400)
+    assert client.options(url).status_code == 429
+    assert client.get(url).status_code == 429

@@ -98,7 +98,12 @@ class _Answering:
     _counts: list = []
 
     def _answering(self, request) -> bool:
-        return True
+        """Whether `answer` answers this request (and so reads the throttles' replies)."""
+        return request.method in ("GET", "HEAD")
+
+    def _atomic(self, request) -> bool:
+        """Whether `dispatch` runs this request in a transaction of its own."""
+        return False
 
     def check_throttles(self, request):
         if not self._answering(request):
@@ -129,13 +134,13 @@ class _Answering:
                     self.throttles_settle()
 
     def handle_exception(self, exc):
-        if not self._answering(self.request):
-            return super().handle_exception(exc)
         if self._counts and not isinstance(exc, exceptions.Throttled):
             try:
                 self.throttles_settle()
             except exceptions.Throttled as refused:
                 exc = refused
+        if self._atomic(self.request):
+            return super().handle_exception(exc)
         return _exception_handled(super().handle_exception, exc)
 
 
@@ -170,8 +175,11 @@ class AnsweredList(_Answering):
     def _answering(self, request) -> bool:
         return self.action_map.get(request.method.lower()) == "list" and request.method in ("GET", "HEAD")
 
+    def _atomic(self, request) -> bool:
+        return not self._answering(request)
+
     def dispatch(self, request, *args, **kwargs):
-        if self._answering(request):
+        if not self._atomic(request):
             return super().dispatch(request, *args, **kwargs)
         with transaction.atomic():
             return super().dispatch(request, *args, **kwargs)
