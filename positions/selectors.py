@@ -34,7 +34,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -1459,7 +1459,24 @@ ANSWER_SECONDS = 24 * 3600  # a version names its data: an answer expires only t
 def data_version() -> str:
     """Moves whenever a table the public reads read is written (DataWrite, filled by triggers): the
     summed weight says how many writes this snapshot sees, the highest id tells a write that was rolled
-    back from the one committed after it."""
+    back from the one committed after it.
+
+    A cached answer's only query, and so the first of its request: on a connection kept from an earlier
+    request, Django would first check it with a `SELECT 1` (CONN_HEALTH_CHECKS), a round trip of its own.
+    This query is that check instead: one PostgreSQL dropped fails it, is closed, and the query runs again
+    on a new connection, which is what the check would have done. Not inside a transaction, where a
+    closed connection cannot be replaced (nor is the check due there: Django makes it before the first)."""
+    checking = connection.health_check_enabled and not connection.health_check_done and not connection.in_atomic_block
+    if checking:
+        connection.health_check_done = True  # Django's own check is skipped: this query is it
+        try:
+            return _data_version()
+        except (InterfaceError, OperationalError):
+            connection.close()
+    return _data_version()
+
+
+def _data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(sum(weight), 0), coalesce(max(id), 0) FROM positions_datawrite")
         weight, last = cursor.fetchone()

@@ -4,16 +4,20 @@ that a client can send back for a 304."""
 
 from datetime import date
 
+import psycopg
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
 
 from positions import selectors
 from positions.api.comparison import CompareQuerySerializer
-from positions.models import DataWrite, Item, Negotiation, Party, Proposal, Stance
+from positions.api.pagination import LongListPagination
+from positions.filters import StatementFilter
+from positions.models import DataWrite, Item, Negotiation, Party, Proposal, Stance, Statement
 from positions.services import data_writes_compact
 from positions.vocabularies import StanceValue
 from tests import factories as f
@@ -87,6 +91,34 @@ def test_a_write_rolled_back_and_the_commit_after_it_give_two_versions():
     f.party()
     after = selectors.data_version()
     assert len({before, inside, after}) == 3, "an answer built inside the rolled-back write is never served"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_is_a_kept_connection_s_health_check(monkeypatch):
+    """CONN_HEALTH_CHECKS checks a connection kept from an earlier request with a `SELECT 1` before its first
+    query; the version's query, a cached answer's only one, is that check: no round trip of its own."""
+    connection.close()  # a connection of its own, with no error an earlier test left on it to recheck
+    selectors.data_version()  # as an earlier request leaves it
+    checks = []
+    wrapper = type(connections["default"])
+    is_usable = wrapper.is_usable
+    monkeypatch.setattr(wrapper, "is_usable", lambda self: checks.append(1) or is_usable(self))
+    close_old_connections()  # a request begins: the kept connection is due for a check
+    assert connection.connection is not None and not connection.health_check_done, connection.settings_dict
+    selectors.data_version()
+    Party.objects.count()
+    assert checks == [] and connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_postgresql_dropped_is_replaced_before_the_version_is_read():
+    first = selectors.data_version()
+    dropped = connection.connection.info.backend_pid
+    close_old_connections()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    assert selectors.data_version() == first
+    assert connection.connection.info.backend_pid != dropped
 
 
 def test_compacting_keeps_the_version_s_count_in_one_row():
@@ -280,3 +312,145 @@ def test_beat_folds_the_counts_every_hour(settings):
 
     entry = settings.CELERY_BEAT_SCHEDULE["compact-data-writes"]
     assert entry == {"task": compact_data_writes.name, "schedule": 3600.0}
+
+
+# --- the statement list and search: cached answers too ------------------------------------------
+
+LIST = "/api/v1/statements"
+
+
+@pytest.fixture
+def said(db) -> list[Statement]:
+    """Six statements on six days, one of them rejected by a curator."""
+    rows = [
+        f.statement(document=f.document(f"Day {n}: the missile defence plan was fine."), said_on=date(2011, 1, 1 + n))
+        for n in range(6)
+    ]
+    Statement.objects.filter(pk=rows[3].pk).update(review_state="rejected")
+    return rows
+
+
+def _curator(client):
+    client.force_login(User.objects.create_superuser("curator", "curator@example.org", password=None))
+    return client
+
+
+def _ids(response) -> list[int]:
+    return [row["id"] for row in response.json()["results"]]
+
+
+def test_a_cached_list_is_the_bytes_and_headers_of_the_one_built(client, said, monkeypatch):
+    for params in [{"page_size": 2}, {"q": "missile defence", "page": 2, "page_size": 2}, {"cursor": ""}]:
+        built = client.get(LIST, params)
+        with monkeypatch.context() as patched, CaptureQueriesContext(connection) as served_queries:
+            # A hit is stored bytes: neither the filters, the paginator nor DRF's rendering run again.
+            patched.setattr(JSONRenderer, "render", lambda *a, **k: pytest.fail("rendered again"))
+            patched.setattr(StatementFilter, "is_valid", lambda *a, **k: pytest.fail("filtered again"))
+            patched.setattr(LongListPagination, "paginate_queryset", lambda *a, **k: pytest.fail("paged again"))
+            # nor is the list's queryset built (DRF's permission check built it only to learn the model)
+            patched.setattr(selectors, "statements_visible", lambda **k: pytest.fail("queryset built"))
+            served = client.get(LIST, params)
+        assert built.status_code == served.status_code == 200, built.content
+        assert served.content == built.content and served.items() == built.items()
+        assert built["ETag"].startswith('"') and built["Cache-Control"] == "no-cache"
+        served_sql = _reads(served_queries)
+        assert len(served_sql) == 1 and "positions_datawrite" in served_sql[0], served_sql
+        assert client.get(LIST, params, HTTP_IF_NONE_MATCH=built["ETag"]).status_code == 304
+
+
+def test_a_curator_s_correction_changes_the_next_list_and_is_not_cached(client, said):
+    params = {"q": "missile", "page_size": 10}
+    before = client.get(LIST, params)
+    assert client.get(LIST, params).content == before.content
+    curator = _curator(Client())
+    corrected = curator.patch(f"{LIST}/{said[0].pk}", {"kind": "appeal"}, content_type="application/json")
+    assert corrected.status_code == 200 and not corrected.has_header("ETag")
+    after = client.get(LIST, params, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200 and after["ETag"] != before["ETag"]
+    kinds = {row["id"]: row["kind"] for row in after.json()["results"]}
+    assert kinds[said[0].pk] == "appeal"
+    assert {row["id"]: row["kind"] for row in before.json()["results"]}[said[0].pk] == "assessment"
+
+
+def test_a_write_to_the_list_runs_in_one_transaction_and_a_read_of_it_outside_one(client, said, monkeypatch):
+    """ATOMIC_REQUESTS gave every request on the list's route one transaction; a cached page needs none (its
+    one query is the data version's), so the route is no longer atomic as a whole and its writes take one."""
+    from positions.api.views import StatementViewSet
+
+    outside = len(connection.atomic_blocks)
+    depths = {"write": [], "version": []}
+    perform_write, data_version = StatementViewSet.perform_write, selectors.data_version
+
+    def write(self, statement, data):
+        depths["write"].append(len(connection.atomic_blocks))
+        return perform_write(self, statement, data)
+
+    def version():
+        depths["version"].append(len(connection.atomic_blocks))
+        return data_version()
+
+    monkeypatch.setattr(StatementViewSet, "perform_write", write)
+    monkeypatch.setattr(selectors, "data_version", version)
+    curator = _curator(client)
+    assert curator.patch(f"{LIST}/{said[0].pk}", {"kind": "appeal"}, content_type="application/json").status_code == 200
+    assert curator.get(LIST).status_code == 200
+    assert depths == {"write": [outside + 1], "version": [outside]}
+
+
+def test_a_cursor_walk_through_cached_pages(client, said):
+    def walk() -> list:
+        pages = [client.get(LIST, {"page_size": 2, "cursor": ""})]
+        while pages[-1].json()["next"]:
+            pages.append(client.get(pages[-1].json()["next"]))
+        return pages
+
+    first = walk()
+    public = list(
+        Statement.objects.exclude(review_state="rejected").order_by("said_on", "id").values_list("pk", flat=True)
+    )
+    assert [pk for page in first for pk in _ids(page)] == public and len(first) == 3
+    again = walk()  # every page a hit: the same bytes, the same links
+    assert [page.content for page in again] == [page.content for page in first]
+
+
+@pytest.mark.parametrize("curator_first", [False, True])
+def test_a_curator_and_the_public_never_get_each_other_s_list(client, said, curator_first):
+    rejected = said[3].pk
+    curator = _curator(Client())
+    readers = [curator, client] if curator_first else [client, curator]
+    answers = {id(reader): reader.get(LIST, {"page_size": 10}) for reader in readers}
+    public, curated = answers[id(client)], answers[id(curator)]
+    assert rejected in _ids(curated) and rejected not in _ids(public)
+    assert public["ETag"] != curated["ETag"]
+    assert client.get(LIST, {"page_size": 10}, HTTP_IF_NONE_MATCH=curated["ETag"]).status_code == 200
+    assert rejected not in _ids(client.get(LIST, {"page_size": 10}))
+    assert rejected in _ids(curator.get(LIST, {"page_size": 10}))
+
+
+def test_the_list_is_named_by_the_url_its_links_hold(client, said):
+    plain = client.get(LIST, {"page_size": 2})
+    for other in [
+        client.get(LIST, {"page_size": 2}, HTTP_HOST="localhost"),
+        client.get(LIST + "/", {"page_size": 2}),
+        client.get(LIST, {"page_size": 2}, secure=True),
+    ]:
+        assert other.status_code == 200 and other["ETag"] != plain["ETag"]
+        assert other.json()["next"] != plain.json()["next"] and other.json()["results"] == plain.json()["results"]
+    assert client.get(LIST, {"page_size": 2})["ETag"] == plain["ETag"]
+
+
+@pytest.mark.parametrize("params", [{"said_from": "06/12/2011"}, {"party": "nobody"}, {"cursor": "~~"}, {"page": 99}])
+def test_a_refused_list_is_never_cached(client, said, params, monkeypatch):
+    with monkeypatch.context() as patched:
+        patched.setattr(selectors.cache, "set", lambda *a, **k: pytest.fail("cached"))
+        for _ in range(2):
+            refused = client.get(LIST, params)
+            assert refused.status_code in (400, 404) and not refused.has_header("ETag"), refused.content
+    assert not selectors.RECENT_ANSWERS.entries
+
+
+def test_the_list_s_browsable_page_is_drawn_for_each_request(client, said):
+    page = client.get(LIST, {"page_size": 2, "format": "api"})
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html") and page.has_header("ETag")
+    assert client.get(LIST, {"page_size": 2, "format": "api"}).content.count(b'class="pagination') >= 1
+    assert client.get(LIST, {"page_size": 2, "format": "api"}, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304

@@ -174,3 +174,60 @@ def test_with_redis_the_api_answers_429_with_retry_after(redis_cache, client, mo
     assert codes == [200, 200, 429]
     refused = client.get("/api/v1/parties")
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+
+
+def _in_use(cache_) -> int:
+    return len(cache_._cache.get_client(write=True).connection_pool._in_use_connections)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/statements", "/api/v1/compare?negotiation=nobody"])
+def test_with_redis_a_cached_answer_reads_the_count_after_the_version_and_still_answers_429(
+    redis_cache, client, monkeypatch, url
+):
+    """The count's round trip to Redis overlaps the data version's to PostgreSQL (positions/api/answers.py):
+    the script is sent, the version read, then the reply; a reader over the limit still gets the 429 (not
+    the answer, nor the 400 of a bad question), and every connection goes back to the pool."""
+    from django.core.cache import caches
+
+    from positions import selectors
+    from positions.api import throttling
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": None})
+    steps = []
+    init, reply, version = throttling._Sent.__init__, throttling._Sent.reply, selectors.data_version
+    monkeypatch.setattr(throttling._Sent, "__init__", lambda *a: steps.append("sent") or init(*a))
+    monkeypatch.setattr(throttling._Sent, "reply", lambda self: steps.append("reply") or reply(self))
+    monkeypatch.setattr(selectors, "data_version", lambda: steps.append("version") or version())
+    codes = [client.get(url).status_code for _ in range(3)]
+    expected = 200 if "statements" in url else 400
+    assert codes == [expected, expected, 429]
+    assert steps[:3] == ["sent", "version", "reply"] and steps.count("sent") == steps.count("reply") == 3
+    refused = client.get(url)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert _in_use(caches["default"]) == 0
+
+
+@pytest.mark.django_db
+def test_with_redis_a_script_redis_does_not_know_is_loaded_again(redis_cache, client, monkeypatch):
+    from django.core.cache import caches
+
+    from positions.api import throttling
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "5/minute", "user": None})
+    assert client.get("/api/v1/statements").status_code == 200
+    # What a restarted Redis says to the script's name (without flushing the shared server's scripts).
+    monkeypatch.setattr(throttling._script, "sha", "0" * 40)
+    assert client.get("/api/v1/statements").status_code == 200
+    assert throttling._script.sha != "0" * 40 and _in_use(caches["default"]) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/compare?negotiation=nobody", "/api/v1/statements"])
+def test_a_reader_over_the_limit_is_refused_whatever_the_method_of_an_answer_s_route(client, monkeypatch, url):
+    """An answer's GET reads the count's reply once its data version is read; another method (OPTIONS) is
+    refused at once, as DRF refuses it, never let through for want of an answer to read the reply."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1/minute", "user": None})
+    assert client.get(url).status_code in (200, 400)
+    assert client.options(url).status_code == 429
+    assert client.get(url).status_code == 429

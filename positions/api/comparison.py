@@ -5,24 +5,16 @@ Each view validates its query with a small input serializer, calls one selector 
 result through an output serializer whose explicit fields are the OpenAPI schema.
 """
 
-from collections.abc import Callable
-
-from django.db import transaction
-from django.http import HttpResponse
-from django.utils.http import parse_etags
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, permissions, serializers
-from rest_framework.renderers import JSONRenderer
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
 
 from positions import selectors
+from positions.api.answers import NOT_MODIFIED, AnswerView, answer, asked
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
 from positions.api.serializers import DeadlineAsOfSerializer
-from positions.days import known_moment, parse_moment
 from positions.vocabularies import (
     RELATION_MEANINGS,
     DatePrecision,
@@ -34,11 +26,6 @@ from positions.vocabularies import (
     StatementKind,
 )
 
-NOT_MODIFIED = OpenApiResponse(
-    description="Not modified: If-None-Match named this answer's ETag, and the data it reads has not changed "
-    "since. Every 200 carries an ETag (with Cache-Control: no-cache) that names the question, the format and "
-    "the data version."
-)
 ERRORS = {304: NOT_MODIFIED, 400: ErrorSerializer, 404: ErrorSerializer}
 
 
@@ -322,72 +309,6 @@ def _query(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-def _asked(request) -> tuple:
-    """The query string as asked, in a fixed order: with the view's name, its path arguments and who asks
-    (when that changes the answer), the question an answer is named by. A `known_at` still to come reads
-    the record as it is now (and says null) until that moment comes: whether it has is part of the question."""
-    asked = tuple((key, tuple(values)) for key, values in sorted(request.query_params.lists()))
-    if "known_at" in request.query_params:
-        moment = parse_moment(request.query_params["known_at"])
-        asked += (("known_at has come", moment is not None and known_moment(moment) is not None),)
-    return asked
-
-
-def _answer(request, asked: tuple, build: Callable[[], dict]) -> HttpResponse:
-    """The answer named by what was asked (`asked`: the question as the request put it), how it is rendered
-    and the data version (selectors.answer_tag): its name is the ETag, and a client that sends it back in
-    If-None-Match gets a 304 and no body.
-
-    The same question on the same data and day is the same answer, so a question answered once is served
-    from the cache without its validation or any query but the version's; `build` (validation included)
-    runs only on a miss, in a transaction of its own. JSON is cached as the bytes sent, with its content
-    type; the browsable API's page is drawn for the request (its user, its forms), so for it the data is
-    cached and rendered each time."""
-    renderer = request.accepted_renderer
-    tag = selectors.answer_tag(*asked, renderer.format, request.accepted_media_type)
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
-    if headers["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
-        return Response(status=304, headers=headers)
-    if not isinstance(renderer, JSONRenderer):
-        return Response(selectors.cached_answer(tag, lambda: _built(build)), headers=headers)
-
-    def rendered() -> tuple[str, bytes]:
-        context = request.parser_context["view"].get_renderer_context()
-        body = renderer.render(_built(build), request.accepted_media_type, context)
-        # What DRF's Response.rendered_content gives as the content type.
-        content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
-        return content_type, body
-
-    content_type, body = selectors.cached_answer(tag, rendered)
-    return HttpResponse(body, content_type=content_type, headers=headers)
-
-
-def _built(build: Callable[[], dict]) -> dict:
-    # What ATOMIC_REQUESTS gave the whole request: one transaction, rolled back on an error.
-    with transaction.atomic():
-        return build()
-
-
-class AnswerView(APIView):
-    """A read answered by `_answer`: outside the request's transaction (ATOMIC_REQUESTS), which an answer
-    served from the cache does not need (its one query is the data version's, and a transaction costs two
-    more round trips); an answer built runs in one of its own (`_built`)."""
-
-    permission_classes = [permissions.AllowAny]
-
-    @classmethod
-    def as_view(cls, **initkwargs):
-        return transaction.non_atomic_requests(super().as_view(**initkwargs))
-
-    def handle_exception(self, exc):
-        # DRF's exception handler marks the innermost atomic block for rollback (rest_framework.views.
-        # set_rollback). The request has none of its own here, so that would be its caller's (a test's
-        # transaction): an empty block of its own takes the mark. A failed query was rolled back with the
-        # transaction `_built` ran it in, before this.
-        with transaction.atomic():
-            return super().handle_exception(exc)
-
-
 def _negotiation(slug: str):
     # A query value that names nothing is a 400 naming it, as in the filters (positions/filters.py).
     negotiation = selectors.negotiation_by_slug(slug=slug)
@@ -445,7 +366,7 @@ class CompareView(AnswerView):
             )
             return CompareSerializer(comparison).data
 
-        return _answer(request, ("compare", _asked(request)), build)
+        return answer(request, ("compare", asked(request)), build)
 
 
 class ChangesView(AnswerView):
@@ -475,7 +396,7 @@ class ChangesView(AnswerView):
             dates = {"date_from": query["from"], "date_to": query["to"], "known_at": query["known_at"]}
             return ChangesSerializer(selectors.positions_changes(negotiation=negotiation, **dates)).data
 
-        return _answer(request, ("changes", _asked(request)), build)
+        return answer(request, ("changes", asked(request)), build)
 
 
 class ProposalHistoryView(AnswerView):
@@ -501,7 +422,7 @@ class ProposalHistoryView(AnswerView):
                 raise exceptions.NotFound("No such proposal.")
             return ProposalHistorySerializer(history).data
 
-        return _answer(request, ("history", int(pk), curator, _asked(request)), build)
+        return answer(request, ("history", int(pk), curator, asked(request)), build)
 
 
 class ProposalRelationsView(AnswerView):
@@ -534,4 +455,4 @@ class ProposalRelationsView(AnswerView):
                 raise exceptions.NotFound("No such proposal.")
             return ProposalRelationsSerializer(found).data
 
-        return _answer(request, ("relations", int(pk), curator, _asked(request)), build)
+        return answer(request, ("relations", int(pk), curator, asked(request)), build)

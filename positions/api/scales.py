@@ -1,6 +1,6 @@
 """An issue's position scale over time: JSON (`issue_positions`) and the tidy CSV in the DEU's shape.
 
-Both read `selectors.issue_scale`; the JSON is a cached answer named by everything asked (`_answer`).
+Both read `selectors.issue_scale`; the JSON is a cached answer named by everything asked (positions/api/answers.py).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -10,16 +10,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from positions import selectors
-from positions.api.comparison import (
-    ERRORS,
-    NEGOTIATION,
-    AnswerView,
-    ComparisonPartySerializer,
-    _answer,
-    _asked,
-    _negotiation,
-    _query,
-)
+from positions.api.answers import AnswerView, answer, asked
+from positions.api.comparison import ERRORS, NEGOTIATION, ComparisonPartySerializer, _negotiation, _query
 from positions.api.errors import ErrorSerializer
 from positions.api.exports import FixedContentNegotiation
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
@@ -152,7 +144,7 @@ class IssuePositionsView(AnswerView):
         def build() -> dict:
             return IssuePositionsSerializer(_found(_scale(request))).data
 
-        return _answer(request, ("issue_positions", _asked(request)), build)
+        return answer(request, ("issue_positions", asked(request)), build)
 
 
 class IssuePositionsCSVView(APIView):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from positions import selectors
 from positions.api import filters
 from positions.api import serializers as out
+from positions.api.answers import NOT_MODIFIED, AnsweredList, answer
 from positions.api.errors import ErrorSerializer
 from positions.api.pagination import LongListPagination
 from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
@@ -210,11 +211,17 @@ class WritableMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
     partial_update=extend_schema(
         request=out.StatementWriteSerializer, responses={200: out.StatementSerializer, **WRITE_ERRORS}
     ),
-    list=extend_schema(responses={200: out.StatementSerializer, **ERRORS}),
+    list=extend_schema(
+        description="Statements, filtered, searched (`q`) and paged. A page is answered once per data version: "
+        "every 200 carries an ETag (with Cache-Control: no-cache) naming the URL as asked, who asks (curators see "
+        "rejected statements), the format and the data version; send it back in If-None-Match for a 304.",
+        responses={200: out.StatementSerializer, 304: NOT_MODIFIED, **ERRORS},
+    ),
     retrieve=extend_schema(responses={200: out.StatementSerializer, **ERRORS}),
 )
-class StatementViewSet(ReviewActions, WritableMixin, ReadOnly):
-    """Statements, filtered and searched; rejected ones are for curators only."""
+class StatementViewSet(AnsweredList, ReviewActions, WritableMixin, ReadOnly):
+    """Statements, filtered and searched; rejected ones are for curators only. The list (and search) is a
+    cached answer (positions/api/answers.py); writes and reviews move the data version, as any write does."""
 
     serializer_class = out.StatementSerializer
     write_serializer_class = out.StatementWriteSerializer
@@ -225,6 +232,13 @@ class StatementViewSet(ReviewActions, WritableMixin, ReadOnly):
 
     def get_queryset(self):
         return selectors.statements_visible(curator=is_curator(self.request.user))
+
+    def list(self, request, *args, **kwargs):
+        listed = super().list
+        # Named by the URL whole: the page's links are absolute (scheme, host, path and query as asked).
+        # Past selectors.COUNT_CAP the count is the planner's estimate as of the answer's build.
+        question = ("statements", is_curator(request.user), request.build_absolute_uri())
+        return answer(request, question, lambda: listed(request, *args, **kwargs).data, page_cached=False)
 
     def perform_write(self, statement, data):
         if statement is None:
