@@ -139,9 +139,10 @@ def sign_in(tracker: Tracker, username: str, password: str) -> urllib.request.Op
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory) -> Path:
-    # Under the project, not /tmp: the embedded server runs as its own user and must reach it.
-    path = BASE_DIR / "var" / "launcher-test"
+def data_dir(worker_id) -> Path:
+    # Under the project, not /tmp: the embedded server runs as its own user and must reach it. One per xdist
+    # worker: `make test` keeps a file's tests in one worker, a plain `pytest -n 2` may not.
+    path = BASE_DIR / "var" / ("launcher-test" if worker_id == "master" else f"launcher-test-{worker_id}")
     path.mkdir(parents=True, exist_ok=True)
     return path
 
