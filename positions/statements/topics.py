@@ -153,6 +153,11 @@ def statement_features(scope: Scope, quote: str, window: str, parent: str, mode:
         f[f"others|mode={min(len(others), 2)}|{mode}"] = 1.0
     f[f"speaks_for={int(bool(speaker.speaks_for))}"] = 1.0
     f[f"speaks_for|mode={int(bool(speaker.speaks_for))}|{mode}"] = 1.0
+    # each of them again for its group alone: a transcript's turn and a report in an article are judged by the
+    # same signs with other weights (the statement's own words stay shared: too few of each per group)
+    g = group(mode)
+    for name in [name for name in f if not name.startswith("s=")]:
+        f[f"{g}|{name}"] = f[name]
     return f
 
 

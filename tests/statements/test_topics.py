@@ -109,6 +109,18 @@ def test_its_issue_features_are_finite_numbers_that_name_the_issue():
         issue_features(scope(), "enrichment", QUOTE, "", "")  # not an issue of this document's negotiation
 
 
+def test_its_statement_signs_are_given_again_for_the_statement_s_group_but_not_its_words():
+    turn = statement_features(scope(), QUOTE, "", "", "turn", MEDVEDEV)
+    report = statement_features(scope(), QUOTE, "", "", "indirect", MEDVEDEV)
+    for f, own, other in ((turn, "turn", "report"), (report, "report", "turn")):
+        shared = [name for name in f if not name.startswith(("turn|", "report|"))]
+        assert f[f"{own}|bias"] == 1.0 and f[f"{own}|qstrong=1"] == 1.0
+        assert not any(name.startswith(f"{other}|") for name in f)
+        assert not any(name.startswith(f"{own}|s=") for name in f)  # the words stay shared
+        assert all(f[f"{own}|{name}"] == f[name] for name in shared if not name.startswith("s="))
+    assert report["report|mode=indirect"] == 1.0 and "report|mode=direct" not in report
+
+
 def binary(weights: dict[str, float], intercept: float) -> LinearModel:
     return LinearModel(("0", "1"), {name: (w,) for name, w in weights.items()}, (intercept,))
 
