@@ -43,16 +43,10 @@ def _keyword_pattern(keywords: tuple[str, ...]) -> tuple[re.Pattern | None, re.P
     keyword matches its singular ("interceptors" → "interceptor").
     """
     words_parts, acronyms = [], []
-    for keyword in keywords:
-        keyword = keyword.strip()
-        if not keyword:
-            continue
-        if keyword.isupper() and " " not in keyword:
+    for keyword, words in _read(keywords):
+        if not words:
             acronyms.append(re.escape(keyword))
             continue
-        words = fold(keyword).lower().split()
-        if len(words[-1]) > 4 and words[-1].endswith("s") and not words[-1].endswith("ss"):
-            words[-1] = words[-1][:-1]
         # A phrase may have a word or two inside it: "two separate missile defence systems".
         body = r"\s+(?:[\w-]+\s+){0,2}?".join(re.escape(w) for w in words)
         tail = r"\b" if len(keyword) <= 4 and " " not in keyword else r"\w*"
@@ -69,18 +63,30 @@ def _literals(keywords: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ..
     phrase (in the lower-cased folded text), an acronym itself (in the folded text). A text with none of them
     cannot match, and the pattern need not be run over it."""
     firsts, acronyms = [], []
+    for keyword, words in _read(keywords):
+        if words:
+            firsts.append(words[0])
+        else:
+            acronyms.append(keyword)
+    return tuple(dict.fromkeys(firsts)), tuple(dict.fromkeys(acronyms))
+
+
+def _read(keywords: tuple[str, ...]) -> list[tuple[str, list[str]]]:
+    """Each keyword as both readers above take it: (the keyword stripped, its folded lower-cased words with a
+    plural's last "s" dropped), or (the acronym, []) for one written in capitals; blank ones left out."""
+    out = []
     for keyword in keywords:
         keyword = keyword.strip()
         if not keyword:
             continue
         if keyword.isupper() and " " not in keyword:
-            acronyms.append(keyword)
+            out.append((keyword, []))
             continue
         words = fold(keyword).lower().split()
         if len(words[-1]) > 4 and words[-1].endswith("s") and not words[-1].endswith("ss"):
             words[-1] = words[-1][:-1]
-        firsts.append(words[0])
-    return tuple(dict.fromkeys(firsts)), tuple(dict.fromkeys(acronyms))
+        out.append((keyword, words))
+    return out
 
 
 def keyword_hits(text: str, topics: tuple[TopicEntry, ...]) -> list[tuple[str, str]]:
