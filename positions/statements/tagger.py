@@ -95,6 +95,8 @@ def _shape(word: str) -> str:
 Q_NAMES = ("q=0", "q=1")
 CUEHOPS = ("cuehops=0", "cuehops=1", "cuehops=2", "cuehops=3")
 _CLOSED: dict[str, dict[str, str]] = {}  # prefix → value → name, for the parse's closed sets of labels
+_OPEN: dict[str, dict[str, str]] = {}  # the same for open sets (words, lemmas, shapes), each kept to OPEN_KEPT
+OPEN_KEPT = 20_000  # names per prefix: the words of many documents (most recur), a few MB at most
 
 
 def _names(prefix: str, values: list[str], cache: dict[str, str]) -> list[str]:
@@ -112,6 +114,15 @@ def _closed(prefix: str, values: list[str]) -> list[str]:
     """The same for a closed set of values (parts of speech, tags, dependencies, entity types, flags): the
     names are kept from call to call, a few hundred in all."""
     return _names(prefix, values, _CLOSED.setdefault(prefix, {}))
+
+
+def _open(prefix: str, values: list[str]) -> list[str]:
+    """The same for an open set of values: the names are kept from call to call (the next document's words
+    are mostly this one's) until a prefix has OPEN_KEPT of them, then dropped and made afresh."""
+    cache = _OPEN.setdefault(prefix, {})
+    if len(cache) > OPEN_KEPT:
+        cache.clear()
+    return _names(prefix, values, cache)
 
 
 def _bucket(n: int) -> str:
@@ -156,9 +167,8 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
     opens_quoted = bool(tokens) and marks[0]
     # Every name a token gives itself or lends its neighbours is made once per token, interned (one copy of
     # each name: a long text's features fit in memory); the loop below only picks them, in the same order.
-    # open sets (words, lemmas, shapes): names kept for this piece only; closed ones from call to call
-    word_names = [_names("w=", lower, {}), _names("l=", [x.lower() for x in lemmas], {}),
-                  _names("sh=", [_shape(w) for w in words], {}), _names("sfx=", [x[-3:] for x in lower], {}),
+    word_names = [_open("w=", lower), _open("l=", [x.lower() for x in lemmas]),
+                  _open("sh=", [_shape(w) for w in words]), _open("sfx=", [x[-3:] for x in lower]),
                   _closed("pos=", pos), _closed("tag=", tag), _closed("dep=", dep),
                   _closed("ent=", [b + e if e else "O" for b, e in zip(iob, ent_type, strict=True)])]  # fmt: skip
     own = list(zip(*word_names, strict=True)) if n else []
@@ -173,7 +183,7 @@ def featurize(text: str, piece: nlp.Piece, doc) -> Sequence:
                 entities = _closed(f"{side}1e=", [e or "O" for e in ent_type])
                 extras = (_closed(f"{side}1d=", dep), (f"{side}1q=0", f"{side}1q=1"), entities, f"{side}1cue",
                           f"{side}1mark")  # fmt: skip
-            near_words = _names(f"{side}{d}w=", lower, {}) if d <= WINDOW else None
+            near_words = _open(f"{side}{d}w=", lower) if d <= WINDOW else None
             window.append((step, _closed(f"{side}{d}p=", pos), near_words, extras, f"{side}{d}=edge"))
     features = []
     for i in range(n):
@@ -344,9 +354,11 @@ class Tagger:
         return self._tagger.tag(items(sequence))
 
     def tag_with_confidence(self, sequence: Sequence) -> tuple[list[str], list[float]]:
-        """The labels and, for each token, the model's probability of its label."""
+        """The labels and, for each token tagged as content or source, the model's probability of its label
+        (0.0 for the others: the later stages read only a content's)."""
         labels = self.tag(sequence)
-        return labels, [self._tagger.marginal(label, i) for i, label in enumerate(labels)]
+        marginal = self._tagger.marginal
+        return labels, [0.0 if label == "O" else marginal(label, i) for i, label in enumerate(labels)]
 
     def read(self, sequences: Iterator[Sequence]) -> tuple[list[Sequence], list[list[str]], list[array]]:
         """Each sequence tagged as it comes, then kept without its features (the later stages read the

@@ -167,6 +167,8 @@ def test_the_shipped_tagger_loads_and_tags_a_quotation_and_its_source():
     assert len(labels) == len(confidence) == len(sequence.offsets)
     assert set(labels) <= set(tagger.LABELS)
     assert all(0.0 <= p <= 1.0 for p in confidence)
+    # a token tagged content or source has its label's probability; one tagged O is not read, and has none
+    assert all((p > 0.0) == (label != "O") for label, p in zip(labels, confidence, strict=True))
     contents = tagger.spans_of(sequence, labels, "C")
     sources = tagger.spans_of(sequence, labels, "S")
     assert [text[a:b] for a, b, _i, _j in sources] == ["Lavrov"]
@@ -197,3 +199,18 @@ def test_a_token_s_features_name_its_place_under_the_reporting_verb_and_its_neig
     assert {"cue", "cuek=plain", "nocue", "cued=0", "-1w=lavrov", "+1w=russia"} <= set(said)
     assert {"cued=+1", "-1cue", "-2w=lavrov"} <= set(russia)
     assert "nocue" not in russia and "eos" in sequence.features[-1]
+
+
+def test_a_word_s_feature_names_are_the_same_made_afresh_or_kept_and_only_so_many_are_kept(monkeypatch):
+    text = "Lavrov said Russia would respond to the interceptors."
+    tagger._OPEN.clear()
+    (fresh,) = parsed(text)
+    (kept,) = parsed(text)  # the names now come from what the first parse left
+    assert kept.features == fresh.features
+    words = [[name for name in names if name.startswith("w=")] for names in (kept.features[0], fresh.features[0])]
+    assert words[0] == ["w=lavrov"] and words[0][0] is words[1][0]  # one copy of a word's name, however many tokens
+    monkeypatch.setattr(tagger, "OPEN_KEPT", 3)
+    parsed("Medvedev warned that the talks had stalled over the radar in Poland and Romania.")
+    (again,) = parsed(text)  # past the bound: the names kept were dropped, this text's made afresh
+    assert again.features == fresh.features
+    assert set(tagger._OPEN["w="]) == {text[a:b].lower() for a, b in again.offsets}
