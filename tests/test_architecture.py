@@ -7,6 +7,9 @@ Pages and API are siblings over the selectors: no module under positions/pages i
 
 import ast
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import BASE_DIR, shared
@@ -80,3 +83,16 @@ def test_no_forbidden_arrow_of_the_architecture_exists():
             if (source, target) in never:
                 broken.append(f"{path.relative_to(BASE_DIR)} imports {module}: {never[(source, target)]}")
     assert broken == []
+
+
+def test_the_web_server_loads_neither_the_language_models_nor_the_fingerprinting_library():
+    """A web process (the WSGI application and every URL) does not import what only the worker needs: spaCy
+    and scikit-learn, and datasketch, whose package imports SciPy (some 70 MB a process)."""
+    program = (
+        "import sys, django; django.setup(); import tracker.wsgi, tracker.urls; "
+        "print(' '.join(m for m in ('datasketch', 'scipy', 'spacy', 'sklearn') if m in sys.modules))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tracker.settings"}
+    found = subprocess.run([sys.executable, "-c", program], cwd=BASE_DIR, env=env, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == []

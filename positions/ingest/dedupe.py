@@ -17,9 +17,6 @@ import re
 import struct
 from urllib.parse import unquote_plus, urlsplit
 
-from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
-
 from positions.ingest.records import Fingerprint
 
 NUM_PERM = 64
@@ -106,6 +103,11 @@ def fingerprint(text: str) -> Fingerprint | None:
     if len(words) < SHINGLE:
         return None
     shingles = {" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+    # Imported here: datasketch's package imports SciPy for its LSH classes (some 70 MB and 0.7 s), which only
+    # a process that fingerprints texts (the worker) needs, not the web server or a management command.
+    from datasketch import MinHash
+    from datasketch.hashfunc import sha1_hash32
+
     minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=sha1_hash32, scheme=MINHASH_SCHEME)
     minhash.update_batch(list(shingles))  # the minimum does not depend on order
     signature = tuple(int(value) for value in minhash.hashvalues)
