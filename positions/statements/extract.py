@@ -21,6 +21,7 @@ from positions.statements.linker import (
     contents_and_sources,
     continues,
     cue_between,
+    subject_of,
     written_extent,
 )
 from positions.statements.models import Models, shipped
@@ -209,6 +210,26 @@ def _speech(doc: _Document, author: Speaker) -> list[Candidate]:
     return out
 
 
+def _announced(doc: _Document) -> list[Candidate]:
+    """A release's statement (structure.announced): its quotations are the announcer's, the first person its
+    announcing sentence names; what they quote of others is read inside them as a turn's reports are."""
+    found = structure.announced(doc.text, doc.paras)
+    if found is None:
+        return []
+    subject = subject_of(doc.sequences, found.lead_end)
+    speaker = doc.people.resolve(*subject) if subject else None
+    if speaker is None or not speaker.name:  # no subject, or none named ("Washington, D.C. — Rep. …" misparsed)
+        speaker = doc.people.first_person(found.lead_start, found.lead_end) or speaker
+    if speaker is None or not (speaker.name or speaker.party) or speaker.kind == "crowd":
+        return []
+    lead = doc.text[found.lead_start : found.lead_end]
+    return [
+        Candidate(a, b, "direct", speaker, confidence=0.8, window=lead, structural=True)
+        for a, b in found.quotations
+        if len(doc.text[a:b].split()) >= MIN_WORDS
+    ]
+
+
 def _interview(doc: _Document, answers: list[structure.Answer], author: Speaker) -> list[Candidate]:
     return [
         Candidate(a.start, a.end, "turn", author, confidence=0.8, window=a.question, structural=True) for a in answers
@@ -275,6 +296,8 @@ def _tagged(doc: _Document, turns: list[Candidate], every: bool = False) -> list
             continue
         if turn is not None and (speaker == turn.speaker or (not speaker.name and speaker.party == turn.speaker.party)):
             continue  # the turn's own words, or its own side's: the turn is the statement
+        if turn is not None and turn.mode == "direct" and 2 * (end - start) > turn.end - turn.start:
+            continue  # most of a release's quotation: the quotation itself, whoever else its sentence names
         # "Russia opposes…", "The Russians have expressed concerns about…": a view held by a side, quoted with
         # the side when what it holds is the verb's object; "Iran has made it clear that…" quotes the clause.
         if (
@@ -361,6 +384,8 @@ def read(document: DocumentInput, lexicon: Lexicon, models: Models | None = None
         structural = _interview(doc, answers, author)
     elif author is not None and structure.looks_like_speech(doc.text, doc.paras):
         structural = _speech(doc, author)
+    else:
+        structural = _announced(doc)
     labelled = _labelled_quotes(doc) + _noun_reports(doc)
     tagged = [
         c for c in _tagged(doc, structural, every)

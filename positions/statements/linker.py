@@ -97,6 +97,42 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
     return out
 
 
+def subject_of(sequences: list[Sequence], offset: int) -> tuple[int, int] | None:
+    """The characters of the subject of the verb whose word starts at `offset`, or of the verb it is joined to
+    ("Cooper praised … and issued"); the first of joined subjects alone ("McKeon and Turner" is McKeon)."""
+    for sequence in sequences:
+        if not (sequence.piece.start <= offset < sequence.piece.end) or not sequence.heads:
+            continue
+        verb = bisect_left(sequence.offsets.starts, offset)
+        if verb == len(sequence.offsets) or sequence.offsets.starts[verb] != offset:
+            return None
+        heads, n = sequence.heads, len(sequence.heads)
+        children: list[list[int]] = [[] for _ in range(n)]
+        for i, head in enumerate(heads):
+            if head != i:
+                children[head].append(i)
+        owner = verb
+        while (
+            _dep(sequence, owner) == "conj"
+            and heads[owner] != owner
+            and not any(_dep(sequence, c) in SUBJECT_DEPS for c in children[owner])
+        ):
+            owner = heads[owner]
+        subject = next((c for c in children[owner] if _dep(sequence, c) in SUBJECT_DEPS), None)
+        if subject is None:
+            return None
+        lo = hi = subject
+        stack = [subject]
+        while stack:
+            node = stack.pop()
+            lo, hi = min(lo, node), max(hi, node)
+            stack.extend(c for c in children[node] if _dep(sequence, c) not in ("conj", "cc"))
+        while hi > lo and _dep(sequence, hi) == "punct" and sequence.lower[hi] != ")":
+            hi -= 1  # a closing bracket stays: "Rep. Ann Harris (OR-3)"
+        return sequence.offsets[lo][0], sequence.offsets[hi][1]
+    return None
+
+
 def candidates(sequences: list[Sequence], sources: list[Span]) -> list[Span]:
     """The tagger's sources, the reporting verbs' subjects that differ from them, then entities and pronouns
     that overlap neither."""

@@ -96,6 +96,25 @@ class People:
                     best_at, best = a, found
         return best
 
+    def first_person(self, start: int, end: int) -> Speaker | None:
+        """The first person named within [start, end) (who opens a release's announcing sentence)."""
+        first = next((m for m in self.mentions if start <= m.start < end and m.speaker.kind == "person"
+                      and m.speaker.name), None)  # fmt: skip
+        for a, b in self.persons:
+            if a >= end or (first is not None and a >= first.start):
+                break
+            if a >= start:
+                name = _clean_name(self.text[a:b])
+                found = self._name(name, a, b) if name else None
+                if found is not None and found.name:
+                    return replace(found, written=self.text[a:b])
+        if first is None:
+            return None
+        speaker = first.speaker
+        if not speaker.key:
+            speaker = self.by_surname.get(speaker.name.split()[-1], speaker)
+        return replace(speaker, written=first.text)
+
     def antecedent(self, position: int, written: str) -> Speaker | None:
         """What a relative pronoun stands for: the person or party named just before it ("Obama, who said")."""
         mention = None

@@ -4,6 +4,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from positions.statements import speech
+
 # Abbreviations after which a full stop does not end a sentence.
 ABBREVIATIONS = {
     "mr",
@@ -237,6 +239,68 @@ def labelled_quotes(text: str, paras: list[Paragraph]) -> list[LabelledQuote]:
             out.append(LabelledQuote(para.start + match.start("label"), para.start + match.end("label"),
                                      para.start + a, para.start + b))  # fmt: skip
     return out
+
+
+@dataclass(frozen=True)
+class Announced:
+    """A release's statement: "Rep. Jim Cooper (TN-5) … issued the following statement:", then the quotation
+    that follows in the same paragraph and the paragraphs that open with a quotation mark and name no other
+    source (a long quotation opens each of its paragraphs with a mark and closes only the last)."""
+
+    lead_start: int  # the announcing sentence, up to its verb: where the announcer is named
+    lead_end: int
+    quotations: tuple[tuple[int, int], ...]  # the quoted words of each paragraph, marks excluded
+
+
+ANNOUNCEMENT = re.compile(
+    r"\b(?:released|made|issued|gave|delivered)\s+the\s+following\s+(?:joint\s+|written\s+)?"
+    r"(?:statements?|remarks|comments)\b"
+)
+QUOTATION_OPENS = re.compile(r"(?:^|[:.!?][\"”’)]*)\s*$")  # the words before a mark that opens a quotation
+CLOSES = {"“": "”", "«": "»", "„": "“”", '"': '"'}  # the marks that close a quotation opened by each
+
+
+def announced(text: str, paras: list[Paragraph]) -> Announced | None:
+    """The document's first announced statement and its quotations, or None."""
+    for k, para in enumerate(paras):
+        match = ANNOUNCEMENT.search(para.text)
+        if match is None:
+            continue
+        verb = para.start + match.start()
+        lead_start = next((a for a, b in sentences(para.text, para.start) if a <= verb < b), para.start)
+        out = []
+        opening = next((q.open_start for q in speech.quotes(text, para.start + match.end(), para.end)
+                        if QUOTATION_OPENS.search(text[para.start : q.open_start])), None)  # fmt: skip
+        if opening is not None:
+            out.append(_quotation(text, opening, para.end)[:2])
+        for later in paras[k + 1 :]:
+            if text[later.start] not in CLOSES:
+                continue
+            start, end, close_end = _quotation(text, later.start, later.end)
+            if speech.VERB.search(text, close_end, later.end):
+                continue  # "“…,” Smith said.": a source of its own, the tagger's to read
+            out.append((start, end))
+        out = [(a, b) for a, b in out if b > a]
+        return Announced(lead_start, verb, tuple(out)) if out else None
+    return None
+
+
+def _quotation(text: str, opening: int, end: int) -> tuple[int, int, int]:
+    """The quoted words of the quotation whose mark stands at `opening` (its start and end, marks and spaces
+    left out) and where its closing mark ends: at the first closing mark of its kind (a straight one before
+    a space, a stop or the end), else at `end` (it goes on in the next paragraph)."""
+    closing = CLOSES[text[opening]]
+    stop = close_end = end
+    for i in range(opening + 1, end):
+        if text[i] in closing and (text[i] != '"' or i + 1 == end or text[i + 1].isspace() or text[i + 1] in ".,;:!?)"):
+            stop, close_end = i, i + 1
+            break
+    start = opening + 1
+    while start < stop and text[start].isspace():
+        start += 1
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    return start, stop, close_end
 
 
 @dataclass(frozen=True)

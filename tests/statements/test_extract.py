@@ -461,3 +461,25 @@ class TestTheSourceAsWritten:
         assert found.source == "He"
         assert found.as_gold(as_written=True)["speaker"] == "He"
         assert found.as_gold()["speaker"] == "David Perdue"
+
+
+def test_a_release_s_statement_is_its_announcer_s_once_each_paragraph():
+    """ "X released the following statement", then X's quotation: X is the subject of the announcing verb (not
+    the President its opening clause names, nor the second of two subjects), and each paragraph of the
+    quotation is one statement of X's, whatever the tagger reads in it."""
+    text = (
+        "Harris and Webb answer the President on missile defence\n"
+        "Reacting to reports that President Obama will delay the radar in Poland, Rep. Ann Harris (OR-3) and Rep. "
+        "Tom Webb (TX-9) released the following statement:\n"
+        "“Delaying the radar in Poland leaves our allies exposed to the missile threat from Iran. Russia has said "
+        "that missile defence in Europe threatens its deterrent, and the Administration must answer that claim.\n"
+        "“We will ask the Pentagon to brief Congress on missile defence cooperation with Russia before any "
+        "decision is taken.”\n"
+    )
+    found = run(text, SEED_PUBLISHED, build_lexicon())
+    quotation = [f for f in found if f.mode == "direct"]
+    assert [(f.quote[:30], f.speaker.name, f.speaker.party, f.source) for f in quotation] == [
+        ("Delaying the radar in Poland l", "Ann Harris", "United States", "Rep. Ann Harris (OR-3)"),
+        ("We will ask the Pentagon to br", "Ann Harris", "United States", "Rep. Ann Harris (OR-3)"),
+    ]
+    assert not [f for f in found if f.start < quotation[0].end and f.end > quotation[0].start and f.mode != "direct"]

@@ -2,7 +2,15 @@
 
 import pytest
 
-from positions.statements.structure import Paragraph, label_of, paragraphs, sentences, skip_stage_directions, turns
+from positions.statements.structure import (
+    Paragraph,
+    announced,
+    label_of,
+    paragraphs,
+    sentences,
+    skip_stage_directions,
+    turns,
+)
 
 BRIEFING = (
     "THE WHITE HOUSE\n"
@@ -199,3 +207,44 @@ def test_it_reads_mixed_case_labels_of_a_kremlin_transcript():
         ("Question", True, "Will Russia respond?"),
         ("Dmitry Medvedev", False, "Yes, we will."),
     ]
+
+
+RELEASE = (
+    "Harris welcomes the radar agreement\n"
+    "WASHINGTON – Rep. Ann Harris (OR-3), who sits on the Strategic Forces Subcommittee, today released the "
+    "following statement after the talks in Brussels ended:\n"
+    "“The agreement on the radar is a step forward for missile defence cooperation. It shows that the two sides "
+    "can share data.\n"
+    "“We still need written guarantees before the next phase begins.”\n"
+    "“Moscow will not accept the plan as it stands,” Dmitry Rogozin told reporters on Friday.\n"
+    "Harris is a member of the House Armed Services Committee.\n"
+)
+
+
+def test_a_release_s_announced_statement_is_its_quotation_paragraphs_that_name_no_other_source():
+    found = announced(RELEASE, paragraphs(RELEASE))
+    assert RELEASE[found.lead_start : found.lead_end].startswith("WASHINGTON – Rep. Ann Harris (OR-3)")
+    assert RELEASE[found.lead_end :].startswith("released the following statement")
+    assert _texts(RELEASE, found.quotations) == [
+        "The agreement on the radar is a step forward for missile defence cooperation. It shows that the two sides "
+        "can share data.",  # no closing mark: the quotation goes on in the next paragraph
+        "We still need written guarantees before the next phase begins.",
+    ]
+
+
+def test_an_announced_statement_may_follow_its_announcement_in_the_same_paragraph():
+    text = (
+        'Senator Paul Reed (R-Utah) made the following statement on reports that the President will have "more '
+        'room" after the vote: "The President says “trust me,” but the record says otherwise. We need the text."'
+    )
+    found = announced(text, paragraphs(text))
+    # the quotation that opens after the colon, to its straight closing mark; not "more room", inside the lead
+    assert _texts(text, found.quotations) == [
+        "The President says “trust me,” but the record says otherwise. We need the text."
+    ]
+
+
+def test_a_document_with_no_announcement_or_nothing_quoted_after_it_has_no_announced_statement():
+    assert announced(BRIEFING, paragraphs(BRIEFING)) is None
+    text = "Rep. Ann Harris released the following statement.\nThe radar agreement is a step forward, she said.\n"
+    assert announced(text, paragraphs(text)) is None
