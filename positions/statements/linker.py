@@ -259,7 +259,9 @@ def written_extent(sequences: list[Sequence], source: Span, content: Span) -> tu
     """The whole phrase that names a source, as the parse draws it: a name with its apposition and the comma that
     closes it ("Kevin Barrett, a lawyer at Bailey & Glasser,"), the title a name stands in apposition to
     ("Apple's chief executive, Tim Cook,"), the noun a name modifies ("Clinton aides"), a possessive's mark
-    ("Trump's"); the source itself when that phrase would reach into the content or run past MAX_SUBJECT tokens."""
+    ("Trump's"); the source itself when that phrase would reach into the content or run past MAX_SUBJECT tokens.
+    A clause set off by a comma that tells what the source did rather than who it is ends the phrase before it
+    (`_aside`): "Trump, speaking to veterans in Virginia,", "Mr. Kamin, who emphasized that…"."""
     seq = sequences[source.seq]
     if not seq.heads:
         return source.start, source.end
@@ -272,17 +274,40 @@ def written_extent(sequences: list[Sequence], source: Span, content: Span) -> tu
     sentence = _sentence(seq, head)
     begin = seq.sentence_starts[sentence]
     stop = seq.sentence_starts[sentence + 1] if sentence + 1 < len(seq.sentence_starts) else len(seq.heads)
-    lo, hi = min(first, head), max(last - 1, head)
-    for i in range(begin, stop):
-        if (i < lo or i > hi) and _under(seq, i, head):
-            lo, hi = min(lo, i), max(hi, i)
+    members = [i for i in range(begin, stop) if i == head or first <= i < last or _under(seq, i, head)]
+    above = ancestors(seq, content) if source.seq == content.seq else frozenset()
+    aside = next((i for i in members if i > head and _aside(seq, i, members, above)), None)
+    if aside is not None:
+        members = [i for i in members if i < min(j for j in members if j == aside or _under(seq, j, aside))]
+    lo, hi = min(members), max(members)
     while hi > lo and _dep(seq, hi) == "punct" and seq.lower[hi] in ",;:.-–—":
         hi -= 1
+    while lo < hi and _dep(seq, lo) == "punct":
+        lo += 1
     if hi + 1 < stop and seq.lower[hi + 1] == "," and "," in seq.lower[lo:hi]:
         hi += 1  # the comma that closes an apposition opened inside the phrase
     if hi - lo + 1 > MAX_SUBJECT or (source.seq == content.seq and lo < content.last and hi >= content.first):
         return source.start, source.end
     return seq.offsets[lo][0], seq.offsets[hi][1]
+
+
+ASIDES = ("acl", "advcl")  # "Trump, speaking to veterans,", "a poll, released on Monday,"
+SET_OFF = (",", "(", "-", "--", "—", "–")
+
+
+def _aside(seq: Sequence, token: int, members: list[int], above: frozenset[int]) -> bool:
+    """A clause hung on the source's phrase and set off by a comma that says what the source did, not who it
+    is: a participle ("Trump, speaking to…"), or a relative clause that is itself a report ("Mr. Kamin, who
+    emphasized that…"; on PolNeAR's training split its source stops before 59 of 82 such clauses, before 34 of
+    45 participles, and before 96 of 297 other relative clauses, which stay). A clause the content hangs from
+    ("Mr. Leenders, who said…") is the report itself, not an aside."""
+    dep = _dep(seq, token)
+    if (dep not in ASIDES and dep != "relcl") or token in above:
+        return False
+    clause = [i for i in members if i == token or _under(seq, i, token)]
+    if clause[0] == 0 or seq.lower[clause[0] - 1] not in SET_OFF:
+        return False
+    return dep in ASIDES or any(seq.cues[i] for i in clause)
 
 
 def _dep(sequence: Sequence, i: int) -> str:

@@ -157,6 +157,15 @@ def test_it_describes_the_subject_of_a_verb_the_content_hangs_from():
         ("Clinton aides said the debate went well.", "Clinton", "Clinton aides"),  # the noun a name modifies
         ("Apple's chief executive, Tim Cook, said the ruling was political.", "Apple", "Apple's"),
         ("Rasmussen spoke in Brussels. He said NATO would wait.", "He", "He"),
+        # a clause set off by a comma that tells what the source did, not who it is, ends the phrase before it
+        ("Donald Trump, speaking to veterans in Virginia, said the review would go well.", "Donald Trump",
+         "Donald Trump"),
+        ("Trump, speaking to veterans in Virginia, said the review would go well.",  # the verb's whole subject
+         "Trump, speaking to veterans in Virginia", "Trump"),
+        ("Mr. Kamin, who emphasized that the forms were simple, said the rates would rise.", "Kamin", "Mr. Kamin"),
+        # one that tells who it is stays, with the comma that closes it
+        ("Donna Rawlings, who watched the ceremony, said the memories came back.", "Donna Rawlings",
+         "Donna Rawlings, who watched the ceremony,"),
     ],
 )  # fmt: skip
 def test_a_source_is_written_as_the_whole_phrase_that_names_it(text, words, written):
@@ -174,6 +183,15 @@ def test_a_source_is_written_as_it_stands_when_its_phrase_would_reach_into_the_c
     words = words_of(text, sequences[0])
     inside = Span(0, words.index("lawyer"), words.index("said"), 0, 0)
     assert written_extent(sequences, barrett, inside) == (barrett.start, barrett.end)
+
+
+def test_a_relative_clause_the_content_hangs_from_is_the_report_not_an_aside():
+    text = "Mr. Leenders, who said the bank knew about it, left early."
+    sequences = parsed(text)
+    leenders = next(c for c in candidates(sequences, []) if text[c.start : c.end] == "Leenders")
+    words = words_of(text, sequences[0])
+    content = Span(0, words.index("the"), words.index("about"), 0, 0)  # "the bank knew"
+    assert written_extent(sequences, leenders, content) == (leenders.start, leenders.end)
 
 
 def test_it_counts_the_pieces_between_a_content_and_a_candidate_in_an_earlier_paragraph():
