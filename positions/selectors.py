@@ -1527,16 +1527,27 @@ def cached_answer(tag: str, build: Callable[[], T]) -> T:
     """The answer named `tag`, built once per data version (in the shared cache: Redis or the database,
     and the last few in this process too); built every time when settings.ANSWER_CACHE is off (the
     benchmark's cold rows)."""
+    answer = answer_stored(tag=tag)
+    if answer is None:
+        answer = build()
+        if settings.ANSWER_CACHE:
+            key = f"answer:{tag}"
+            cache.set(key, answer, ANSWER_SECONDS)
+            RECENT_ANSWERS.put(key, answer)
+    return answer
+
+
+def answer_stored(*, tag: str):
+    """The answer named `tag` if one was stored (this process's recent ones first, then the shared cache),
+    else None; always None when settings.ANSWER_CACHE is off."""
     if not settings.ANSWER_CACHE:
-        return build()
+        return None
     key = f"answer:{tag}"
     answer = RECENT_ANSWERS.get(key)
     if answer is None:
         answer = cache.get(key)
-        if answer is None:
-            answer = build()
-            cache.set(key, answer, ANSWER_SECONDS)
-        RECENT_ANSWERS.put(key, answer)
+        if answer is not None:
+            RECENT_ANSWERS.put(key, answer)
     return answer
 
 
