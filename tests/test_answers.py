@@ -124,6 +124,38 @@ def test_a_connection_postgresql_dropped_is_replaced_before_the_version_is_read(
     assert connection.connection.info.backend_pid != dropped
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_by_libpq_is_the_one_django_s_cursor_reads(monkeypatch):
+    """Outside a transaction and unwatched, the version is read by libpq's own call (selectors.
+    _data_version_by_libpq); in a transaction, or with its queries watched, by Django's cursor as before."""
+    f.party()
+    by_libpq = []
+    libpq = selectors._data_version_by_libpq
+    monkeypatch.setattr(selectors, "_data_version_by_libpq", lambda: by_libpq.append(libpq()) or by_libpq[-1])
+    connection.ensure_connection()
+    plain = selectors.data_version()
+    with CaptureQueriesContext(connection) as watched:
+        seen = selectors.data_version()
+    with transaction.atomic():
+        inside = selectors.data_version()
+    assert by_libpq == [plain] == [seen] == [inside] and plain.count(".") == 1
+    assert len(watched.captured_queries) == 1 and "positions_datawrite" in watched.captured_queries[0]["sql"]
+    f.party()
+    assert selectors.data_version() not in (plain, None) and len(by_libpq) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_libpq_could_not_read_is_read_by_django_s_cursor(monkeypatch):
+    """A failed call (here PostgreSQL dropped the connection) gives way to Django's cursor, which raises as
+    usual: the next request's data_version reads it on a new connection."""
+    first = selectors.data_version()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    assert selectors._data_version_by_libpq() is None
+    close_old_connections()  # the next request
+    assert selectors.data_version() == first
+
+
 def test_compacting_keeps_the_version_s_count_in_one_row():
     for _ in range(5):
         f.party()
