@@ -7,13 +7,16 @@ from datetime import date
 import psycopg
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.views import APIView
 
 from positions import selectors
+from positions.api import answers
 from positions.api.comparison import CompareQuerySerializer
 from positions.api.pagination import LongListPagination
 from positions.filters import StatementFilter
@@ -119,6 +122,38 @@ def test_a_connection_postgresql_dropped_is_replaced_before_the_version_is_read(
         other.execute("SELECT pg_terminate_backend(%s)", [dropped])
     assert selectors.data_version() == first
     assert connection.connection.info.backend_pid != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_by_libpq_is_the_one_django_s_cursor_reads(monkeypatch):
+    """Outside a transaction and unwatched, the version is read by libpq's own call (selectors.
+    _data_version_by_libpq); in a transaction, or with its queries watched, by Django's cursor as before."""
+    f.party()
+    by_libpq = []
+    libpq = selectors._data_version_by_libpq
+    monkeypatch.setattr(selectors, "_data_version_by_libpq", lambda: by_libpq.append(libpq()) or by_libpq[-1])
+    connection.ensure_connection()
+    plain = selectors.data_version()
+    with CaptureQueriesContext(connection) as watched:
+        seen = selectors.data_version()
+    with transaction.atomic():
+        inside = selectors.data_version()
+    assert by_libpq == [plain] == [seen] == [inside] and plain.count(".") == 1
+    assert len(watched.captured_queries) == 1 and "positions_datawrite" in watched.captured_queries[0]["sql"]
+    f.party()
+    assert selectors.data_version() not in (plain, None) and len(by_libpq) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_version_libpq_could_not_read_is_read_by_django_s_cursor(monkeypatch):
+    """A failed call (here PostgreSQL dropped the connection) gives way to Django's cursor, which raises as
+    usual: the next request's data_version reads it on a new connection."""
+    first = selectors.data_version()
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+    assert selectors._data_version_by_libpq() is None
+    close_old_connections()  # the next request
+    assert selectors.data_version() == first
 
 
 def test_compacting_keeps_the_version_s_count_in_one_row():
@@ -454,3 +489,107 @@ def test_the_list_s_browsable_page_is_drawn_for_each_request(client, said):
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html") and page.has_header("ETag")
     assert client.get(LIST, {"page_size": 2, "format": "api"}).content.count(b'class="pagination') >= 1
     assert client.get(LIST, {"page_size": 2, "format": "api"}, HTTP_IF_NONE_MATCH=page["ETag"]).status_code == 304
+
+
+# --- the lean path: answers.served_plainly ---------------------------------------------------------
+
+
+@pytest.fixture
+def answered(seeded, said) -> dict:
+    """The benchmark's four cached answers: compare, a proposal's history, the statement list and a search."""
+    proposal = Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems")
+    return {
+        "compare": ("/api/v1/compare", {"negotiation": SEED, "as_of": "2012-06-01"}),
+        "history": (f"/api/v1/proposals/{proposal.pk}/history", {}),
+        "list": (LIST, {"page_size": 2}),
+        "search": (LIST, {"q": "missile defence", "page_size": 2}),
+    }
+
+
+def _by_drf(client, monkeypatch, url, params, **headers):
+    with monkeypatch.context() as patched:
+        patched.setattr(answers, "_plain", lambda request, kwargs: False)
+        return client.get(url, params, **headers)
+
+
+def _plainly(client, monkeypatch, url, params, **headers):
+    with monkeypatch.context() as patched:
+        patched.setattr(APIView, "dispatch", lambda *a, **k: pytest.fail("served by DRF"))
+        return client.get(url, params, **headers)
+
+
+@pytest.mark.parametrize("name", ["compare", "history", "list", "search"])
+def test_the_lean_path_and_drf_serve_each_other_s_answers_byte_for_byte(client, answered, monkeypatch, name):
+    url, params = answered[name]
+    built = _by_drf(client, monkeypatch, url, params)
+    assert built.status_code == 200 and built["Vary"] == "Accept, Cookie" and built.has_header("Allow")
+    served = [_plainly(client, monkeypatch, url, params)]  # DRF's build, the lean path's hit
+
+    cache.clear()
+    selectors.RECENT_ANSWERS.clear()
+    served.append(client.get(url, params))  # a miss on the lean path: DRF builds it
+    with monkeypatch.context() as patched:
+        patched.setattr(JSONRenderer, "render", lambda *a, **k: pytest.fail("rendered again"))
+        served.append(_by_drf(client, monkeypatch, url, params))  # the lean path's build, DRF's hit
+        served.append(_plainly(client, monkeypatch, url, params))
+    for response in served:
+        assert response.status_code == 200 and response.content == built.content
+        assert dict(response.items()) == dict(built.items())
+
+    etag = {"HTTP_IF_NONE_MATCH": built["ETag"]}
+    lean, drf = _plainly(client, monkeypatch, url, params, **etag), _by_drf(client, monkeypatch, url, params, **etag)
+    assert lean.status_code == drf.status_code == 304 and lean.content == drf.content == b""
+    assert dict(lean.items()) == dict(drf.items()) and not lean.has_header("Content-Type")
+
+
+def test_the_lean_path_reads_the_version_at_every_request(client, answered, monkeypatch):
+    url, params = answered["history"]
+    before = client.get(url, params)
+    Stance.objects.create(
+        proposal=Proposal.objects.get(negotiation__slug=SEED, slug="two-separate-systems"),
+        party=Party.objects.get(slug="romania"), stance=StanceValue.AMBIGUOUS, effective=date(2012, 5, 31),
+        review_state="approved", note="lean path test",
+    )  # fmt: skip
+    after = client.get(url, params)  # a miss: built by DRF
+    assert after["ETag"] != before["ETag"] and b"lean path test" in after.content
+    assert _plainly(client, monkeypatch, url, params).content == after.content
+    assert _plainly(client, monkeypatch, url, params, HTTP_IF_NONE_MATCH=before["ETag"]).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["compare", "list"])
+def test_the_lean_path_counts_each_request_once_and_refuses_with_429(client, answered, monkeypatch, name):
+    """The first request is a miss (counted on the lean path, built by DRF without a second count), the second
+    a hit; the third is over the limit: the lean path hands it to DRF, which answers its 429."""
+    url, params = answered[name]
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": None})
+    assert client.get(url, params).status_code == 200
+    assert _plainly(client, monkeypatch, url, params).status_code == 200
+    refused = client.get(url, params)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert refused.json()["error"]["code"] == "throttled"
+    assert client.get(url, params, HTTP_IF_NONE_MATCH=refused.get("ETag", "")).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "same"),
+    [
+        ({"HTTP_ACCEPT": "text/html"}, 200, False),  # the browsable API
+        ({"HTTP_ACCEPT": "application/json; indent=4"}, 200, False),
+        ({"HTTP_ACCEPT": "application/json, */*"}, 200, True),  # DRF's answer, and the same one
+        ({"HTTP_AUTHORIZATION": "Token nobody"}, 401, False),  # DRF refuses it
+    ],
+)
+def test_only_an_anonymous_get_of_json_is_served_plainly(client, answered, monkeypatch, headers, status, same):
+    url, params = answered["compare"]
+    plain = client.get(url, params)
+    history, _ = answered["history"]
+    public = client.get(history)["ETag"]
+    dispatched = []
+    dispatch = APIView.dispatch
+    monkeypatch.setattr(APIView, "dispatch", lambda *a, **k: dispatched.append(1) or dispatch(*a, **k))
+    other = client.get(url, params, **headers)
+    assert dispatched and other.status_code == status and (other.get("ETag") == plain["ETag"]) == same
+    assert client.get(url, {**params, "format": "json"}).status_code == 200 and len(dispatched) == 2
+    assert client.head(url, params).status_code == 200 and len(dispatched) == 3
+    _curator(client)
+    assert client.get(history)["ETag"] != public and len(dispatched) == 4  # curators see rejected rows

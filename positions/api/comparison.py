@@ -366,7 +366,10 @@ class CompareView(AnswerView):
             )
             return CompareSerializer(comparison).data
 
-        return answer(request, ("compare", asked(request)), build)
+        return answer(request, self.question(request), build)
+
+    def question(self, request) -> tuple:
+        return ("compare", asked(request))
 
 
 class ChangesView(AnswerView):
@@ -396,7 +399,10 @@ class ChangesView(AnswerView):
             dates = {"date_from": query["from"], "date_to": query["to"], "known_at": query["known_at"]}
             return ChangesSerializer(selectors.positions_changes(negotiation=negotiation, **dates)).data
 
-        return answer(request, ("changes", asked(request)), build)
+        return answer(request, self.question(request), build)
+
+    def question(self, request) -> tuple:
+        return ("changes", asked(request))
 
 
 class ProposalHistoryView(AnswerView):
@@ -422,7 +428,10 @@ class ProposalHistoryView(AnswerView):
                 raise exceptions.NotFound("No such proposal.")
             return ProposalHistorySerializer(history).data
 
-        return answer(request, ("history", int(pk), curator, asked(request)), build)
+        return answer(request, self.question(request, pk), build)
+
+    def question(self, request, pk) -> tuple:
+        return ("history", int(pk), is_curator(request.user), asked(request))
 
 
 class ProposalRelationsView(AnswerView):
@@ -455,4 +464,7 @@ class ProposalRelationsView(AnswerView):
                 raise exceptions.NotFound("No such proposal.")
             return ProposalRelationsSerializer(found).data
 
-        return answer(request, ("relations", int(pk), curator, asked(request)), build)
+        return answer(request, self.question(request, pk), build)
+
+    def question(self, request, pk) -> tuple:
+        return ("relations", int(pk), is_curator(request.user), asked(request))

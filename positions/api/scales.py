@@ -144,7 +144,10 @@ class IssuePositionsView(AnswerView):
         def build() -> dict:
             return IssuePositionsSerializer(_found(_scale(request))).data
 
-        return answer(request, ("issue_positions", asked(request)), build)
+        return answer(request, self.question(request), build)
+
+    def question(self, request) -> tuple:
+        return ("issue_positions", asked(request))
 
 
 class IssuePositionsCSVView(APIView):

@@ -154,7 +154,9 @@ class SubscriptionViewSet(
         webhooks.subscription_delete(subscription=instance, user=self.request.user)
 
     @extend_schema(responses={200: DeliverySerializer(many=True), **ERRORS})
-    @action(detail=True, methods=["get"], serializer_class=DeliverySerializer)
+    # No filter backends: the log has its own order, and an `ordering` named the delivery's fields but was
+    # applied to the subscription's lookup (?ordering=attempts was a 500).
+    @action(detail=True, methods=["get"], serializer_class=DeliverySerializer, filter_backends=[])
     def deliveries(self, request, pk=None):
         """The delivery log: every change sent to this subscription, newest first, with each attempt's
         status code, the start of the answer, the error and the time it took."""

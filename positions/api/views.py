@@ -235,10 +235,12 @@ class StatementViewSet(AnsweredList, ReviewActions, WritableMixin, ReadOnly):
 
     def list(self, request, *args, **kwargs):
         listed = super().list
-        # Named by the URL whole: the page's links are absolute (scheme, host, path and query as asked).
         # Past selectors.COUNT_CAP the count is the planner's estimate as of the answer's build.
-        question = ("statements", is_curator(request.user), request.build_absolute_uri())
-        return answer(request, question, lambda: listed(request, *args, **kwargs).data, page_cached=False)
+        return answer(request, self.question(request), lambda: listed(request, *args, **kwargs).data, page_cached=False)
+
+    def question(self, request, *args, **kwargs) -> tuple:
+        # Named by the URL whole: the page's links are absolute (scheme, host, path and query as asked).
+        return ("statements", is_curator(request.user), request.build_absolute_uri())
 
     def perform_write(self, statement, data):
         if statement is None:

@@ -117,6 +117,8 @@ def test_the_delivery_log_shows_each_attempt_and_a_pause_is_explained_and_resume
         (2, 200, "receiver says 200", ""),
     ]
     assert client.get(f"{API}/{created['id']}/deliveries", **token_headers("bob")).status_code == 404
+    # The log's order is its own: a delivery's field named in `ordering` is not looked for on the subscription.
+    assert client.get(f"{API}/{created['id']}/deliveries", {"ordering": "attempts"}, **headers).json() == log
 
     subscription = Subscription.objects.get(pk=created["id"])
     webhooks.subscription_pause(subscription=subscription, reason="Paused: the receiver kept failing.")
