@@ -211,8 +211,9 @@ def _speech(doc: _Document, author: Speaker) -> list[Candidate]:
 
 
 def _announced(doc: _Document) -> list[Candidate]:
-    """A release's statement (structure.announced): its quotations are the announcer's, the first person its
-    announcing sentence names; what they quote of others is read inside them as a turn's reports are."""
+    """A release's statement (structure.announced): its quotations are the announcer's, the subject of the
+    announcing verb (or, when the parse gives no named one, the first person its sentence names); what they
+    quote of others is read inside them as a turn's reports are."""
     found = structure.announced(doc.text, doc.paras)
     if found is None:
         return []
