@@ -155,6 +155,23 @@ NOT_NAMES = {
     "Yes",
     "No",
     "Q",
+    # quantifiers and numbers that open a plural ("Both sides", "All three leaders", "Two officials")
+    "Both",
+    "All",
+    "Each",
+    "Every",
+    "Either",
+    "Neither",
+    "Some",
+    "Many",
+    "Most",
+    "Several",
+    "Few",
+    "Other",
+    "Others",
+    "Two",
+    "Three",
+    "Four",
 }
 
 

@@ -96,6 +96,13 @@ def test_it_resolves_a_crowd_to_its_party_and_no_speaker():
     assert not found.speaks_for
 
 
+@pytest.mark.parametrize("source", ["Both sides", "All three leaders", "Some delegates", "Two officials"])
+def test_a_plural_opened_by_a_quantifier_is_nobody_s_name(source):
+    found = resolve(f"After the talks, {source} said the plan was dead.", source)
+    assert found is None or not found.name or found.name.split()[0] != source.split()[0]
+    assert found is None or found.kind != "person"
+
+
 def test_it_resolves_what_a_person_owns_to_a_description_of_it():
     text = "Ivana Trump's brief said the plan was dead."
     found = resolve(text, "Ivana Trump's brief")
