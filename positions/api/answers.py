@@ -63,8 +63,8 @@ def answer(request, question: tuple, build: Callable[[], dict], *, page_cached: 
     named = getattr(request._request, "answer_named", None)  # by served_plainly, which then handed it over
     tag = named[1] if named is not None and named[0] == parts else selectors.answer_tag(*parts)
     request.parser_context["view"].throttles_settle()  # counted in Redis while PostgreSQL gave the version
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
-    if headers["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
+    headers, unchanged = _validated(request, tag)
+    if unchanged:
         return Response(status=304, headers=headers)
     if not isinstance(renderer, JSONRenderer):
         data = selectors.cached_answer(tag, lambda: _built(build)) if page_cached else _built(build)
@@ -79,6 +79,12 @@ def answer(request, question: tuple, build: Callable[[], dict], *, page_cached: 
 
     content_type, body = selectors.cached_answer(tag, rendered)
     return HttpResponse(body, content_type=content_type, headers=headers)
+
+
+def _validated(request, tag: str) -> tuple[dict, bool]:
+    """An answer's headers (its ETag, no-cache) and whether the request's If-None-Match names it (a 304)."""
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+    return headers, headers["ETag"] in parse_etags(request.headers.get("If-None-Match", ""))
 
 
 def _built(build: Callable[[], dict]) -> dict:
@@ -249,8 +255,8 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     if not all(allowed for _, allowed in settled):
         request.throttles_settled = settled
         return view_function(request, *args, **kwargs)
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
-    if headers["ETag"] in parse_etags(request.headers.get("If-None-Match", "")):
+    headers, unchanged = _validated(request, tag)
+    if unchanged:
         response = HttpResponse(status=304, headers=headers)
         del response["Content-Type"]  # DRF's empty Response has none
     else:

@@ -57,12 +57,8 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
         heads = sequence.heads
         if not heads:
             continue
-        n = len(heads)
-        children: list[list[int]] = [[] for _ in range(n)]
-        for i, head in enumerate(heads):
-            if head != i:
-                children[head].append(i)
-        for verb in range(n):
+        children = _children(heads)
+        for verb in range(len(heads)):
             if not _cue(sequence, verb):
                 continue
             # "Clinton mocked the complaint, saying…", "Trump declined to say…": a reporting verb with no subject of
@@ -83,12 +79,7 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
                         continue
                 elif dep not in SUBJECT_DEPS:
                     continue
-                lo = hi = child
-                stack = [child]
-                while stack:
-                    node = stack.pop()
-                    lo, hi = min(lo, node), max(hi, node)
-                    stack.extend(children[node])
+                lo, hi = _subtree(sequence, children, child)
                 while hi > lo and _dep(sequence, hi) == "punct":
                     hi -= 1
                 if hi - lo + 1 > MAX_SUBJECT:
@@ -106,11 +97,7 @@ def subject_of(sequences: list[Sequence], offset: int) -> tuple[int, int] | None
         verb = bisect_left(sequence.offsets.starts, offset)
         if verb == len(sequence.offsets) or sequence.offsets.starts[verb] != offset:
             return None
-        heads, n = sequence.heads, len(sequence.heads)
-        children: list[list[int]] = [[] for _ in range(n)]
-        for i, head in enumerate(heads):
-            if head != i:
-                children[head].append(i)
+        heads, children = sequence.heads, _children(sequence.heads)
         owner = verb
         while (
             _dep(sequence, owner) == "conj"
@@ -121,16 +108,33 @@ def subject_of(sequences: list[Sequence], offset: int) -> tuple[int, int] | None
         subject = next((c for c in children[owner] if _dep(sequence, c) in SUBJECT_DEPS), None)
         if subject is None:
             return None
-        lo = hi = subject
-        stack = [subject]
-        while stack:
-            node = stack.pop()
-            lo, hi = min(lo, node), max(hi, node)
-            stack.extend(c for c in children[node] if _dep(sequence, c) not in ("conj", "cc"))
+        lo, hi = _subtree(sequence, children, subject, leave_out=("conj", "cc"))
         while hi > lo and _dep(sequence, hi) == "punct" and sequence.lower[hi] != ")":
             hi -= 1  # a closing bracket stays: "Rep. Ann Harris (OR-3)"
         return sequence.offsets[lo][0], sequence.offsets[hi][1]
     return None
+
+
+def _children(heads) -> list[list[int]]:
+    """Each token's dependents, from the tokens' heads (a root is its own head)."""
+    children: list[list[int]] = [[] for _ in heads]
+    for i, head in enumerate(heads):
+        if head != i:
+            children[head].append(i)
+    return children
+
+
+def _subtree(
+    sequence: Sequence, children: list[list[int]], root: int, leave_out: tuple[str, ...] = ()
+) -> tuple[int, int]:
+    """The first and last token of the phrase under `root`, without the branches whose arc is in `leave_out`."""
+    lo = hi = root
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        lo, hi = min(lo, node), max(hi, node)
+        stack.extend(c for c in children[node] if _dep(sequence, c) not in leave_out)
+    return lo, hi
 
 
 def candidates(sequences: list[Sequence], sources: list[Span]) -> list[Span]:
