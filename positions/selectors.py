@@ -1024,7 +1024,7 @@ def proposal_relations(
 
 def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
     """What the statement stages need to know, as plain data: approved actors with their roles, parties,
-    and the issues and proposals of one negotiation or of all (six queries). Speakers the extractor
+    and the issues, proposals and sides of one negotiation or of all (seven queries with one). Speakers the extractor
     found and nobody has reviewed yet are left out, so that extracting again gives the same result."""
     actors = Actor.objects.filter(review_state=ReviewState.APPROVED).prefetch_related(
         Prefetch("roles", queryset=Role.objects.select_related("party").order_by("start"))
@@ -1055,6 +1055,7 @@ def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
             ProposalEntry(p.slug, p.title, p.issue.key, p.proponent.name, p.description, p.kind) for p in proposals
         ),
         subjects=tuple(filter(None, (_subject_of(n.title, parties) for n in negotiations))),
+        sides=tuple(p.name for p in negotiation.parties.order_by("pk")) if negotiation is not None else (),
     )
 
 

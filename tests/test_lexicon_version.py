@@ -158,3 +158,18 @@ def test_two_writers_of_the_lexicon_do_not_wait_for_each_other():
     finally:
         done.set()
         thread.join()
+
+
+def test_a_negotiation_s_lexicon_knows_its_sides_and_loads_again_when_they_change(known, loads):
+    negotiation = factories.negotiation()
+    nato = Party.objects.get(name="NATO")
+    assert selectors.lexicon_cached(negotiation=negotiation).sides == ()
+    assert selectors.lexicon_cached().sides == ()  # read for every negotiation: every party is a side
+    before = selectors.lexicon_version()
+    negotiation.parties.add(nato)
+
+    assert selectors.lexicon_version() != before
+    assert selectors.lexicon_cached(negotiation=negotiation).sides == ("NATO",)
+    negotiation.parties.remove(nato)
+    assert selectors.lexicon_cached(negotiation=negotiation).sides == ()
+    assert len(loads) == 4

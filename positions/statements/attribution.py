@@ -275,6 +275,7 @@ class Gazetteer:
         self.day = day
         self.home_party = home_party
         self.parties = {p.name: p for p in lexicon.parties}
+        self.sides = frozenset(lexicon.sides)
         self.actors = {a.key: a for a in lexicon.actors}
         self.by_alias: dict[str, ActorEntry] = {}
         self.role_aliases: dict[str, list[ActorEntry]] = {}
@@ -372,14 +373,15 @@ class Gazetteer:
         return Speaker(name=actor.name, key=actor.key, party=party, kind=actor.kind, speaks_for=speaks)
 
     def role_holder(self, role: str, party: str) -> ActorEntry | None:
-        """Who holds a post such as "foreign minister" of a party on the day (the home party if none given)."""
+        """Who holds a post such as "foreign minister" of a party on the day (the home party if none given;
+        with neither, of one of the negotiation's sides)."""
         wanted = ROLE_TITLE_WORDS.get(role.lower(), (role.lower(),))
         party = party or self.home_party
         found = []
         for actor in self.actors.values():
             for r in actor.roles:
                 title = r.title.lower()
-                if not r.holds_on(self.day) or (party and r.party != party):
+                if not r.holds_on(self.day) or (r.party != party if party else not self.on_a_side(r.party)):
                     continue
                 if role.lower() == "president" and "vice" in title:
                     continue
@@ -389,6 +391,10 @@ class Gazetteer:
                 if any(title.startswith(w) or (title.endswith(w) and not subordinate) for w in wanted):
                     found.append(actor)
         return found[0] if len(found) == 1 else None
+
+    def on_a_side(self, party: str) -> bool:
+        """Whether a party is one of the negotiation's sides (every party is when none is given)."""
+        return not self.sides or party in self.sides
 
     def party_in(self, words: str) -> str:
         words = words.strip().removesuffix("’s").removesuffix("'s").strip()
@@ -437,6 +443,8 @@ class Gazetteer:
             for actor in self.role_aliases[key]:
                 if any(r.holds_on(self.day) for r in actor.roles):
                     party = self.party_of(actor)
+                    if not self.on_a_side(party):
+                        continue
                     if not self.home_party or party == self.home_party or "secretary general" in key:
                         return self.speaker_for(actor)
         if not bare or bare.split()[0] in NOT_NAMES or (bare in self.party_names and bare not in self.people_words):

@@ -78,6 +78,9 @@ class Lexicon:
     proposals: tuple[ProposalEntry, ...] = ()
     # What the negotiations are about as a whole ("missile defence"): a statement naming it is on topic.
     subjects: tuple[str, ...] = ()
+    # The sides of the one negotiation a document is read for (() when read for all): a post named without
+    # its party ("the Prime Minister") is one of theirs, not whoever holds such a post anywhere on the day.
+    sides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

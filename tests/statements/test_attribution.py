@@ -1,13 +1,14 @@
 """Who speaks: names, titles, role nouns, metonyms, bodies and pronouns, resolved on the document's date."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from positions.statements.attribution import Gazetteer, scan_mentions, surname
-from positions.statements.records import Speaker
+from positions.statements.records import ActorEntry, Lexicon, PartyEntry, RoleEntry, Speaker
 
-from .conftest import build_lexicon, run, span_of, turner
+from .conftest import build_lexicon, parties, run, span_of, turner
 
 RASMUSSEN = Speaker("Anders Fogh Rasmussen", "anders-fogh-rasmussen", "NATO", "person")
 MEDVEDEV = Speaker("Dmitry Medvedev", "dmitry-medvedev", "Russia", "person")
@@ -258,3 +259,36 @@ def test_it_attributes_what_diplomats_said_to_no_one():
     found = run(text, IN_OFFICE, build_lexicon())
     assert [f.speaker.kind for f in found] == ["crowd"]
     assert found[0].as_gold()["speaker"] is None and found[0].as_gold(as_written=True)["speaker"] == "Diplomats"
+
+
+def test_a_post_named_without_its_party_is_held_by_one_of_the_negotiation_s_sides():
+    """Read for a negotiation between the UK and the EU, "the Prime Minister" is not Russia's, who held such a
+    post on the day; named with its party, or read for every negotiation, it still is."""
+    premier = ActorEntry(
+        key="dmitry-medvedev",
+        name="Dmitry Medvedev",
+        roles=(RoleEntry("Russia", "Prime Minister", date(2012, 5, 8), date(2020, 1, 16)),),
+    )
+    every = Lexicon(actors=(premier,), parties=(*parties(), PartyEntry("United Kingdom"), PartyEntry("European Union")))
+    brexit = replace(every, sides=("United Kingdom", "European Union"))
+    day = date(2018, 11, 14)
+    assert Gazetteer(every, day).role_holder("prime minister", "") == premier
+    assert Gazetteer(brexit, day).role_holder("prime minister", "") is None
+    assert Gazetteer(brexit, day).role_holder("prime minister", "Russia") == premier
+    assert Gazetteer(brexit, day, "Russia").role_holder("prime minister", "") == premier  # a Kremlin transcript
+
+
+def test_a_release_titled_by_a_post_is_the_announcer_s_when_no_side_holds_the_post():
+    premier = ActorEntry(
+        key="dmitry-medvedev",
+        name="Dmitry Medvedev",
+        roles=(RoleEntry("Russia", "Prime Minister", date(2012, 5, 8), date(2020, 1, 16)),),
+    )
+    lexicon = replace(build_lexicon(premier), sides=("United States", "Poland"))
+    text = (
+        "Prime Minister Jan Kowalski made the following statement in Warsaw this evening:\n\n"
+        "“The government has debated the draft agreement on the base at length.\n\n"
+        "“I firmly believe that this agreement was the best that could be negotiated, and we will sign it.”\n"
+    )
+    found = run(text, date(2018, 11, 14), lexicon, title="Statement by the Prime Minister on the agreement")
+    assert found and {f.speaker.name for f in found} == {"Jan Kowalski"}, [(f.speaker, f.quote) for f in found]
