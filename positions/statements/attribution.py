@@ -456,6 +456,10 @@ class Gazetteer:
         own = describe(bare, self)
         if own.kind == "crowd":
             return Speaker(name=bare, party=own.party, kind="crowd")  # "Diplomats": many, and never an actor
+        if own.title and not own.named:
+            # "British Prime Minister", "Irish Foreign Minister": a post with its party and nobody's name
+            holder = self.role_holder(own.title, own.party)
+            return self.speaker_for(holder) if holder is not None else None
         place = self.metonym(bare)
         if place:
             # "Tehran said"; "agreed in Lisbon" is where, not who

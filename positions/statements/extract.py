@@ -187,7 +187,7 @@ def _turns(doc: _Document, turns: list[structure.Turn]) -> list[Candidate]:
                     speaker = _self_introduced(doc, speaker, " ".join(said_by[turn.label]))
             speakers[turn.label] = speaker
         speaker = speakers[turn.label]
-        if speaker is None or not speaker.party:
+        if speaker is None or not (speaker.party or _answers(said_by[turn.label])):
             continue  # a journalist or moderator: their words are questions, not positions
         if len(doc.text[turn.body_start : turn.paragraph.end].split()) < MIN_WORDS:
             continue  # "Thank you."
@@ -197,6 +197,13 @@ def _turns(doc: _Document, turns: list[structure.Turn]) -> list[Candidate]:
         answer.append(found)
     close()
     return out
+
+
+def _answers(turns: list[str]) -> bool:
+    """Whether a speaker nobody placed answers rather than asks: few of their turns' paragraphs end in a
+    question mark (a press conference's principal, whose side the text may never name)."""
+    asked = sum(1 for words in turns if words.rstrip().rstrip("”\"'").endswith("?"))
+    return 2 * asked < len(turns)
 
 
 def _speech(doc: _Document, author: Speaker) -> list[Candidate]:

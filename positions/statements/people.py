@@ -2,7 +2,7 @@
 party, and whether they are one person, a body or a crowd ("diplomats", "a senior official")."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from positions.statements.countries import country_table
@@ -98,6 +98,9 @@ class Clues:
     title: str = ""
     speaks_for: bool | None = None
     kind: str = ""
+    # whether a word is left that is no post, body or party, someone's name ("Simon Coveney"); not compared:
+    # two phrases that say the same of a speaker give equal clues
+    named: bool = field(default=False, compare=False)
 
 
 class PartyNames(Protocol):
@@ -165,7 +168,8 @@ def describe(phrase: str, parties: PartyNames | None = None) -> Clues:
         title = f"Former {title}"
     voices = [p[2] for _a, _b, p in posts if p[2] is not None] + [b[1] for _a, _b, b in bodies if b[1] is not None]
     speaks_for = False if former or legislator or False in voices else (voices[0] if voices else None)
-    return Clues(party=party, title=title, speaks_for=speaks_for, kind=_kind(text, posts, bodies, names))
+    kind = _kind(text, posts, bodies, names)
+    return Clues(party=party, title=title, speaks_for=speaks_for, kind=kind, named=bool(names))
 
 
 def _group(match: re.Match) -> int:

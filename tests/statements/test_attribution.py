@@ -292,3 +292,22 @@ def test_a_release_titled_by_a_post_is_the_announcer_s_when_no_side_holds_the_po
     )
     found = run(text, date(2018, 11, 14), lexicon, title="Statement by the Prime Minister on the agreement")
     assert found and {f.speaker.name for f in found} == {"Jan Kowalski"}, [(f.speaker, f.quote) for f in found]
+
+
+def test_a_post_with_its_party_and_no_name_is_its_holder_or_nobody_named():
+    """ "The Irish Foreign Minister" is whoever holds that post on the day, and no person called so when the
+    register knows nobody: a statement of Ireland's, not a pending actor named "Irish Foreign Minister"."""
+    minister = ActorEntry(
+        key="simon-coveney",
+        name="Simon Coveney",
+        roles=(RoleEntry("Ireland", "Foreign Minister", date(2017, 6, 14), date(2022, 12, 17)),),
+    )
+    every = Lexicon(parties=(*parties(), PartyEntry("Ireland")))
+    day = date(2018, 11, 20)
+    assert Gazetteer(every, day).resolve_name("Irish Foreign Minister") is None
+    assert Gazetteer(replace(every, actors=(minister,)), day).resolve_name("Irish Foreign Minister").name == (
+        "Simon Coveney"
+    )
+    text = "The Irish Foreign Minister said on Monday that the radar in Poland was a threat to nobody.\n"
+    found = run(text, day, replace(build_lexicon(), parties=(*parties(), PartyEntry("Ireland"))))
+    assert [(f.speaker.name, f.speaker.party) for f in found] == [("", "Ireland")]

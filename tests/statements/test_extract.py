@@ -366,6 +366,24 @@ def test_it_reads_a_kremlin_transcript_with_mixed_case_labels():
     ]
 
 
+def test_it_reads_the_turns_of_a_principal_nobody_placed_and_not_those_of_a_named_questioner():
+    """A press conference whose speaker the register does not know and the text gives no side: the one who
+    answers speaks (a statement with no party, for curators to place), the one who asks does not."""
+    text = (
+        "MICHEL DUPONT: Good afternoon. Ministers today confirmed their support for the plan for missile defence.\n\n"
+        "We are ready to discuss the radar in Poland as soon as Russia agrees to talk.\n\n"
+        "ANNA SMITH: Mr Dupont, will the radar be deployed before the summit?\n\n"
+        "MICHEL DUPONT: I will not speculate on the summit. We have prepared for every scenario.\n"
+    )
+    found = run(text, date(2011, 11, 20), build_lexicon(), title="Press conference by Michel Dupont")
+    turns = [(f.speaker.name, f.speaker.party, f.quote[:24]) for f in found if f.mode == "turn"]
+    assert turns == [
+        ("Michel Dupont", "", "Good afternoon. Minister"),
+        ("Michel Dupont", "", "We are ready to discuss "),
+        ("Michel Dupont", "", "I will not speculate on "),
+    ]
+
+
 @pytest.mark.parametrize(
     "text",
     [
