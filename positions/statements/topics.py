@@ -103,8 +103,11 @@ class Scope:
         return self._hits[text]
 
 
-def statement_features(scope: Scope, quote: str, window: str, parent: str, mode: str, speaker) -> dict[str, float]:
-    """Does this statement bear on the negotiation: how it uses the negotiation's vocabulary."""
+def statement_features(
+    scope: Scope, quote: str, window: str, parent: str, mode: str, speaker, *, own_words: bool = True
+) -> dict[str, float]:
+    """Does this statement bear on the negotiation: how it uses the negotiation's vocabulary (and, with
+    `own_words`, the statement's own words)."""
     q_hits = scope.hits(quote)
     w_hits = scope.hits(window) if window else []
     p_hits = scope.hits(parent) if parent else []
@@ -134,7 +137,7 @@ def statement_features(scope: Scope, quote: str, window: str, parent: str, mode:
         top = Counter(k for k, _w in q_hits).most_common(1)[0][0]
         f[f"qtop_docrank={min(scope.doc_rank.get(top, 9), 3)}"] = 1.0
     own = _words(quote)
-    for stem in own:
+    for stem in own if own_words else ():
         f[f"s={stem}"] = WORD_WEIGHT  # the words themselves: what this negotiation's statements are about
     shared = len(own & scope.vocabulary)
     f[

@@ -11,7 +11,7 @@ Everything is deterministic: documents in name order, fixed solver seeds, no sam
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from positions.statements import learned, linker, structure, tagger
@@ -26,6 +26,10 @@ NEARBY_PARTS = 4  # the rotation that reads each document's neighbours with a mo
 ISSUES_C = 0.5
 KINDS_C = 1.0
 KINDS_BALANCED = False
+# The relevance model also learns each statement as a negotiation entered with THIN_KEYWORDS keywords an issue
+# would show it, with (True) and without (False) its own words: a user's negotiation is thinner than the gold's.
+SPARSE_COPIES = (True, False)
+THIN_KEYWORDS = 3
 
 
 @dataclass
@@ -165,15 +169,20 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
     from positions.statements.topics import Scope, group, issue_features, statement_features
 
     out = {"relevance": [], "issues": ([], []), "kinds": ([], [])}
+    thin = thinned(lexicon, THIN_KEYWORDS).topics
     for read in reads:
         doc = read.doc
         scope = Scope(doc.text, read.document.title, lexicon.topics, lexicon.subjects, lexicon.parties)
-        rows, labels, groups = [], [], []
+        sparse = Scope(doc.text, read.document.title, thin, lexicon.subjects, lexicon.parties)
+        copies = [(scope, True), *((sparse, own) for own in SPARSE_COPIES)]
+        rows: list[list] = [[] for _ in copies]
+        labels, groups = [], []
         for i, c in sorted(enumerate(read.found), key=lambda pair: (pair[1].start, pair[1].end)):
             quote = doc.text[c.start : c.end]
             window, parent = extract.context(doc, c)
             gold = read.matched.get(i)
-            rows.append(statement_features(scope, quote, window, parent, c.mode, c.speaker))
+            for into, (seen, own) in zip(rows, copies, strict=True):
+                into.append(statement_features(seen, quote, window, parent, c.mode, c.speaker, own_words=own))
             labels.append("1" if gold is not None else "0")
             groups.append(group(c.mode))
             if gold is None:
@@ -186,15 +195,18 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
                     kind_features(doc.sequences, c.start, c.end, c.cue_lemma, c.mode, doc.text[c.start : c.end])
                 )
                 out["kinds"][1].append(gold["kind"])
-        out["relevance"].append((rows, labels, groups))
+        out["relevance"].extend((copy, labels, groups) for copy in rows)
     return out
 
 
-def fit_relevance(documents: list[tuple[list, list, list]]) -> tuple[learned.LinearModel, learned.LinearModel]:
+def fit_relevance(
+    documents: list[tuple[list, list, list]], copies: int = 1
+) -> tuple[learned.LinearModel, learned.LinearModel]:
     """The relevance read alone, fitted on every document, and read with its neighbours: fitted on each
     statement's features beside its neighbours' relevance read alone by a model that did not see their
     document (fitted on the other parts of a fixed rotation, NEARBY_PARTS of them), as it meets them in a
-    new document."""
+    new document. `documents` gives each document `copies` times in a row (read with other vocabularies):
+    the rotation keeps a document's copies in one part."""
     from positions.statements.topics import nearby_features
 
     def fit(docs) -> learned.LinearModel:
@@ -202,11 +214,11 @@ def fit_relevance(documents: list[tuple[list, list, list]]) -> tuple[learned.Lin
                            c=RELEVANCE_C, meta={"examples": sum(len(rows) for rows, _l, _g in docs)})  # fmt: skip
 
     alone = fit(documents)
-    k = min(NEARBY_PARTS, len(documents))
+    k = min(NEARBY_PARTS, len(documents) // copies)
     judged: list[list[float] | None] = [None] * len(documents)
     for part in range(k):
-        held = range(part, len(documents), k)
-        rest = [d for i, d in enumerate(documents) if i % k != part]
+        held = [i for i in range(len(documents)) if i // copies % k == part]
+        rest = [d for i, d in enumerate(documents) if i // copies % k != part]
         model = alone
         if k > 1 and len({y for _r, labels, _g in rest for y in labels}) == 2:
             model = fit(rest)
@@ -222,7 +234,7 @@ def fit_relevance(documents: list[tuple[list, list, list]]) -> tuple[learned.Lin
 
 def fit_decisions(reads: list[Read], lexicon: Lexicon, folder: Path) -> dict:
     examples = decision_examples(reads, lexicon)
-    alone, relevance = fit_relevance(examples["relevance"])
+    alone, relevance = fit_relevance(examples["relevance"], copies=1 + len(SPARSE_COPIES))
     alone.save(folder / "relevance_alone.json")
     relevance.save(folder / "relevance.json")
     labels = [y for _r, doc_labels, _g in examples["relevance"] for y in doc_labels]
@@ -236,9 +248,17 @@ def fit_decisions(reads: list[Read], lexicon: Lexicon, folder: Path) -> dict:
     return figures
 
 
-def cross_validate(reads: list[Read], lexicon: Lexicon, base, k: int, folder: Path) -> dict[str, list]:
+def thinned(lexicon: Lexicon, keywords: int) -> Lexicon:
+    """The lexicon with only the first `keywords` keywords of each issue: a negotiation entered in haste."""
+    return replace(lexicon, topics=tuple(replace(t, keywords=t.keywords[:keywords]) for t in lexicon.topics))
+
+
+def cross_validate(
+    reads: list[Read], lexicon: Lexicon, base, k: int, folder: Path, judged_with: Lexicon | None = None
+) -> dict[str, list]:
     """Out-of-fold statements of every document: the decision models fitted on the other folds' documents
-    (by a fixed rotation of their names) and applied to this fold's."""
+    (by a fixed rotation of their names) and applied to this fold's, judged with `judged_with`'s issues
+    when given (the lexicon they were fitted with otherwise)."""
     from positions.statements import extract
     from positions.statements.models import load_decisions
 
@@ -252,5 +272,7 @@ def cross_validate(reads: list[Read], lexicon: Lexicon, base, k: int, folder: Pa
         models = load_decisions(base, fold_dir)
         for read in held:
             read.doc.models = models
+            if judged_with is not None:
+                read.doc.lexicon = judged_with
             out[read.document.name] = extract.finish(read.doc, read.found)
     return out

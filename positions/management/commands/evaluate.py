@@ -47,6 +47,14 @@ class Command(BaseCommand):
             "for each fold: out-of-fold figures (needs --gold).",
         )
         parser.add_argument(
+            "--thin-keywords",
+            type=int,
+            default=0,
+            metavar="N",
+            help="With --folds: judge the held-out documents with only the first N keywords of each issue (the "
+            "models are still fitted with them all): how they carry to a negotiation entered with few keywords.",
+        )
+        parser.add_argument(
             "--any-topic", action="store_true", help="Score every prediction, with or without topics (as score.py)."
         )
         parser.add_argument(
@@ -66,6 +74,9 @@ class Command(BaseCommand):
             raise CommandError(f"no such folder: {gold}")
         if folds and (gold is None or folds < 2):
             raise CommandError("--folds needs --gold and at least 2 folds")
+        thin = options["thin_keywords"]
+        if thin and (not folds or thin < 1):
+            raise CommandError("--thin-keywords needs --folds and at least one keyword")
         negotiation = None
         if options["negotiation"]:
             negotiation = Negotiation.objects.filter(slug=options["negotiation"]).first()
@@ -85,7 +96,8 @@ class Command(BaseCommand):
             reads = training.read_all(documents, lexicon, shipped(), progress=bar.update)
             bar.close()
             with tempfile.TemporaryDirectory() as folder:
-                found = training.cross_validate(reads, lexicon, shipped(), folds, Path(folder))
+                judged_with = training.thinned(lexicon, thin) if thin else None
+                found = training.cross_validate(reads, lexicon, shipped(), folds, Path(folder), judged_with)
         else:
             found = {}
             for document in tqdm(documents, desc="extracting", unit="doc", disable=quiet):
