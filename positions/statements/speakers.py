@@ -34,6 +34,14 @@ DATELINE = re.compile(r"^[A-Z][A-Z .]{2,30}(?:,[^—–()\n]{1,30})?\s*(?:\([^()
 LEADING = re.compile(r"^(?:the|a|an|but|and|so|then|also|as)\s+", re.IGNORECASE)
 
 
+# Words after which a clause names someone else than what came before them: a preposition, a conjunction, a
+# reporting verb ("Barnier said after a meeting with Brexit Secretary Dominic Raab").
+LINKING = re.compile(
+    r"\b(?:with|after|before|by|to|from|for|and|or|than|as|at|on|in|against|between|about|like|under|over|said|says"
+    r"|told|tells|met|meets|meeting|joined|joins|called|calls|urged|urges|asked|asks)\s+",
+)
+
+
 class People:
     """The people and parties one document names, for resolving its sources."""
 
@@ -57,7 +65,10 @@ class People:
     def _described(self, speaker: Speaker, a: int) -> Speaker:
         """A new person's party and post from the words leading up to the name in its clause
         ("European Union foreign policy chief Catherine Ashton")."""
-        lead = re.split(r"[\n.;:,–—(“”\"]", self.text[max(0, a - 80) : a])[-1].strip()
+        clause = re.split(r"[\n.;:,–—(“”\"]", self.text[max(0, a - 80) : a])[-1]
+        # the words that name the person, not the clause before them: "Barnier said after a meeting with
+        # Brexit Secretary Dominic Raab" gives Raab "Brexit Secretary", not Barnier's post
+        lead = LINKING.split(clause)[-1].strip()
         if not lead:
             return speaker
         clues = describe(f"{lead} {speaker.name}", self.gaz)

@@ -8,7 +8,7 @@ from positions.statements.attribution import Gazetteer
 from positions.statements.people import GENERIC_TITLE, Clues, describe, new_actor
 from positions.statements.records import Found, NewActor, Speaker
 
-from .conftest import build_lexicon
+from .conftest import build_lexicon, one, run
 
 US, RUSSIA = "United States", "Russia"
 
@@ -108,3 +108,15 @@ def test_known_actors_parties_descriptions_and_crowds_become_no_actor():
         Speaker("Officials", kind="body"),  # how the extractor words a subject it could not place
     ):
         assert new_actor(found(speaker)) is None, speaker
+
+
+def test_a_new_person_takes_a_party_from_the_words_naming_them_not_from_the_clause_before():
+    """ "NATO's spokesman Jan Olsen said after a meeting with special envoy Anna Berg" names Berg "special envoy":
+    NATO is Olsen's, not hers."""
+    text = (
+        "NATO spokesman Jan Olsen said after a meeting with special envoy Anna Berg that the talks on the radar "
+        "in Poland would go on.\n\nBerg said later that the radar in Poland was not aimed at Russia.\n"
+    )
+    found = run(text, date(2011, 11, 20), build_lexicon())
+    berg = one(found, "the radar in Poland was not aimed")
+    assert (berg.speaker.name, berg.speaker.party) == ("Anna Berg", "")
