@@ -105,6 +105,8 @@ class People:
                 found = self._name(name, a, b) if name else None
                 if found is not None:
                     best_at, best = a, found
+        if best is not None and not best.key:
+            best = self.by_surname.get(best.name.split()[-1], best)  # "Raab, for his part, said" is Dominic Raab
         return best
 
     def first_person(self, start: int, end: int) -> Speaker | None:

@@ -120,3 +120,13 @@ def test_a_new_person_takes_a_party_from_the_words_naming_them_not_from_the_clau
     found = run(text, date(2011, 11, 20), build_lexicon())
     berg = one(found, "the radar in Poland was not aimed")
     assert (berg.speaker.name, berg.speaker.party) == ("Anna Berg", "")
+
+
+def test_a_pronoun_after_a_surname_is_the_person_the_document_named_in_full():
+    text = (
+        "Polish envoy Anna Berg met the NATO delegation on Monday.\n\n"
+        "Berg, for her part, said Warsaw would not accept any limits on the radar in Poland. "
+        "\u201cWe cannot accept limits on the radar that leave Poland without defence,\u201d she said.\n"
+    )
+    found = run(text, date(2011, 11, 20), build_lexicon())
+    assert {f.speaker.name for f in found} == {"Anna Berg"}, [(f.speaker.name, f.quote[:40]) for f in found]
