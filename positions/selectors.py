@@ -1024,8 +1024,9 @@ def proposal_relations(
 
 def lexicon_load(*, negotiation: Negotiation | None = None) -> Lexicon:
     """What the statement stages need to know, as plain data: approved actors with their roles, parties,
-    and the issues, proposals and sides of one negotiation or of all (seven queries with one). Speakers the extractor
-    found and nobody has reviewed yet are left out, so that extracting again gives the same result."""
+    and the issues and proposals of one negotiation or of all, with that negotiation's sides (six queries).
+    Speakers the extractor found and nobody has reviewed yet are left out, so that extracting again gives the
+    same result."""
     actors = Actor.objects.filter(review_state=ReviewState.APPROVED).prefetch_related(
         Prefetch("roles", queryset=Role.objects.select_related("party").order_by("start"))
     )
