@@ -6,12 +6,15 @@ from datetime import date
 
 import psycopg
 import pytest
+from django.contrib import auth
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -593,3 +596,46 @@ def test_only_an_anonymous_get_of_json_is_served_plainly(client, answered, monke
     assert client.head(url, params).status_code == 200 and len(dispatched) == 3
     _curator(client)
     assert client.get(history)["ETag"] != public and len(dispatched) == 4  # curators see rejected rows
+
+
+def test_a_reader_without_a_session_cookie_is_served_without_loading_the_session(client, answered, monkeypatch):
+    """No session cookie: nobody is signed in, known without the session store or the user; the answer still
+    says Vary: Cookie (it depends on who asks) and is the one DRF gives."""
+    url, params = answered["compare"]
+    built = _by_drf(client, monkeypatch, url, params)
+    with monkeypatch.context() as patched:
+        patched.setattr(SessionStore, "load", lambda self: pytest.fail("session loaded"))
+        patched.setattr(auth, "get_user", lambda request: pytest.fail("user loaded"))
+        served = _plainly(client, monkeypatch, url, params)
+    assert served.status_code == 200 and served.content == built.content
+    assert dict(served.items()) == dict(built.items()) and served["Vary"] == "Accept, Cookie"
+
+
+def test_a_session_cookie_is_read_for_who_asks(client, answered, monkeypatch):
+    """A session cookie is looked up: an anonymous session's reader is served plainly, a curator's goes to DRF."""
+    url, params = answered["history"]
+    public = client.get(url, params)
+    session = client.session  # the test client's own: a cookie naming a session with nobody signed in
+    session["seen"] = True
+    session.save()
+    loaded = []
+    load = SessionStore.load
+    monkeypatch.setattr(SessionStore, "load", lambda self: loaded.append(1) or load(self))
+    anonymous = _plainly(client, monkeypatch, url, params)
+    assert loaded and anonymous.content == public.content and anonymous["ETag"] == public["ETag"]
+    _curator(client)
+    with pytest.raises(pytest.fail.Exception, match="served by DRF"):
+        _plainly(client, monkeypatch, url, params)
+    assert client.get(url, params)["ETag"] != public["ETag"]
+
+
+@pytest.mark.parametrize("proxies", [None, 0, 1, 2])
+@pytest.mark.parametrize("forwarded", [None, "203.0.113.7", "198.51.100.1, 203.0.113.7", " 198.51.100.1 ,203.0.113.7 "])
+def test_a_reader_is_known_by_drf_s_address(rf, monkeypatch, proxies, forwarded):
+    """The throttles read X-Forwarded-For from META rather than request.headers, with DRF's rule."""
+    from positions.api.throttling import AnonymousRateThrottle
+
+    monkeypatch.setattr(api_settings, "NUM_PROXIES", proxies)
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    request = rf.get("/api/v1/compare", REMOTE_ADDR="192.0.2.5", **headers)
+    assert AnonymousRateThrottle().get_ident(request) == SimpleRateThrottle.get_ident(AnonymousRateThrottle(), request)

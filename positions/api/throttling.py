@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import NoScriptError
+from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 # DRF's window, kept in a sorted set (score: the request's time): drop the times older than the window, and
@@ -34,6 +35,18 @@ class OneTrip(SimpleRateThrottle):
 
     def allow_request(self, request, view):
         return self.counted(request, view, sent=False)()
+
+    def get_ident(self, request):
+        # DRF's, from request.META: its request.headers builds every header's entry first (some 10 µs of a
+        # cached answer, which reads no other header that way)
+        xff, remote_addr = request.META.get("HTTP_X_FORWARDED_FOR"), request.META.get("REMOTE_ADDR")
+        num_proxies = api_settings.NUM_PROXIES
+        if num_proxies is not None:
+            if num_proxies == 0 or xff is None:
+                return remote_addr
+            addrs = xff.split(",")
+            return addrs[-min(num_proxies, len(addrs))].strip()
+        return "".join(xff.split()) if xff else remote_addr
 
     def counted(self, request, view, *, sent: bool = True) -> Callable[[], bool]:
         """Count this request and give what says whether it is allowed. With Redis and `sent`, the script is
