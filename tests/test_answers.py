@@ -159,6 +159,26 @@ def test_a_version_libpq_could_not_read_is_read_by_django_s_cursor(monkeypatch):
     assert selectors.data_version() == first
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_version_s_statement_is_prepared_once_per_connection_and_again_when_lost():
+    """libpq runs the version's query as a statement prepared on the connection; one lost since (DEALLOCATE, a
+    pooler's other server session) is prepared again, and a write still moves what it reads."""
+
+    def prepared() -> list[str]:
+        return [row[0] for row in connection.connection.execute("SELECT name FROM pg_prepared_statements")]
+
+    connection.close()
+    connection.ensure_connection()
+    first = selectors._data_version_by_libpq()
+    assert first == selectors.data_version() and prepared() == [selectors.VERSION_STATEMENT.decode()]
+    connection.connection.execute("DEALLOCATE ALL")
+    assert selectors._data_version_by_libpq() == first and len(prepared()) == 1
+    connection.connection._version_prepared = False  # as if made on a connection since replaced: it exists
+    assert selectors._data_version_by_libpq() == first and len(prepared()) == 1
+    f.party()
+    assert selectors._data_version_by_libpq() not in (first, None)
+
+
 def test_compacting_keeps_the_version_s_count_in_one_row():
     for _ in range(5):
         f.party()
