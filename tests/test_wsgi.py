@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 from django.urls import Resolver404, get_resolver, resolvers
+from django.utils import translation
 
 from tracker import wsgi
 
@@ -67,3 +68,12 @@ def test_another_urlconf_resolves_afresh(rf, resolved):
     assert handler.resolve_request(request).url_name == "bench-ping"
     with pytest.raises(Resolver404):
         handler.resolve_request(rf.get("/bench/ping"))
+
+
+def test_another_language_resolves_afresh(rf, resolved):
+    handler = wsgi.Handler()
+    handler.resolve_request(rf.get("/api/v1/compare"))
+    with translation.override("fr"):
+        assert handler.resolve_request(rf.get("/api/v1/compare")).url_name == "api-compare"
+        handler.resolve_request(rf.get("/api/v1/compare"))
+    assert resolved == ["/api/v1/compare"] * 2
