@@ -65,14 +65,9 @@ def main() -> None:
     parser.add_argument("paths", nargs="*", help="NAME=PATH (default: ping and the benchmark's four answers)")
     options = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.core.wsgi import get_wsgi_application
-
     from bench.phases import targets
+    from tracker.wsgi import application  # what gunicorn serves (bench.wsgi: the same with bench.settings)
 
-    application = get_wsgi_application()
     headers = dict(h.split(":", 1) for h in options.header)
     if options.paths:
         paths = dict(p.split("=", 1) for p in options.paths)

@@ -1,8 +1,7 @@
-"""WSGI entry point of the benchmark's server: the tracker with bench.settings."""
+"""WSGI entry point of the benchmark's server: the tracker's (tracker.wsgi) with bench.settings."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-application = get_wsgi_application()
+
+from tracker.wsgi import application  # noqa: F401

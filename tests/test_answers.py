@@ -6,12 +6,15 @@ from datetime import date
 
 import psycopg
 import pytest
+from django.contrib import auth
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.db import close_old_connections, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.renderers import JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -154,6 +157,26 @@ def test_a_version_libpq_could_not_read_is_read_by_django_s_cursor(monkeypatch):
     assert selectors._data_version_by_libpq() is None
     close_old_connections()  # the next request
     assert selectors.data_version() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_s_statement_is_prepared_once_per_connection_and_again_when_lost():
+    """libpq runs the version's query as a statement prepared on the connection; one lost since (DEALLOCATE, a
+    pooler's other server session) is prepared again, and a write still moves what it reads."""
+
+    def prepared() -> list[str]:
+        return [row[0] for row in connection.connection.execute("SELECT name FROM pg_prepared_statements")]
+
+    connection.close()
+    connection.ensure_connection()
+    first = selectors._data_version_by_libpq()
+    assert first == selectors.data_version() and prepared() == [selectors.VERSION_STATEMENT.decode()]
+    connection.connection.execute("DEALLOCATE ALL")
+    assert selectors._data_version_by_libpq() == first and len(prepared()) == 1
+    connection.connection._version_prepared = False  # as if made on a connection since replaced: it exists
+    assert selectors._data_version_by_libpq() == first and len(prepared()) == 1
+    f.party()
+    assert selectors._data_version_by_libpq() not in (first, None)
 
 
 def test_compacting_keeps_the_version_s_count_in_one_row():
@@ -593,3 +616,46 @@ def test_only_an_anonymous_get_of_json_is_served_plainly(client, answered, monke
     assert client.head(url, params).status_code == 200 and len(dispatched) == 3
     _curator(client)
     assert client.get(history)["ETag"] != public and len(dispatched) == 4  # curators see rejected rows
+
+
+def test_a_reader_without_a_session_cookie_is_served_without_loading_the_session(client, answered, monkeypatch):
+    """No session cookie: nobody is signed in, known without the session store or the user; the answer still
+    says Vary: Cookie (it depends on who asks) and is the one DRF gives."""
+    url, params = answered["compare"]
+    built = _by_drf(client, monkeypatch, url, params)
+    with monkeypatch.context() as patched:
+        patched.setattr(SessionStore, "load", lambda self: pytest.fail("session loaded"))
+        patched.setattr(auth, "get_user", lambda request: pytest.fail("user loaded"))
+        served = _plainly(client, monkeypatch, url, params)
+    assert served.status_code == 200 and served.content == built.content
+    assert dict(served.items()) == dict(built.items()) and served["Vary"] == "Accept, Cookie"
+
+
+def test_a_session_cookie_is_read_for_who_asks(client, answered, monkeypatch):
+    """A session cookie is looked up: an anonymous session's reader is served plainly, a curator's goes to DRF."""
+    url, params = answered["history"]
+    public = client.get(url, params)
+    session = client.session  # the test client's own: a cookie naming a session with nobody signed in
+    session["seen"] = True
+    session.save()
+    loaded = []
+    load = SessionStore.load
+    monkeypatch.setattr(SessionStore, "load", lambda self: loaded.append(1) or load(self))
+    anonymous = _plainly(client, monkeypatch, url, params)
+    assert loaded and anonymous.content == public.content and anonymous["ETag"] == public["ETag"]
+    _curator(client)
+    with pytest.raises(pytest.fail.Exception, match="served by DRF"):
+        _plainly(client, monkeypatch, url, params)
+    assert client.get(url, params)["ETag"] != public["ETag"]
+
+
+@pytest.mark.parametrize("proxies", [None, 0, 1, 2])
+@pytest.mark.parametrize("forwarded", [None, "203.0.113.7", "198.51.100.1, 203.0.113.7", " 198.51.100.1 ,203.0.113.7 "])
+def test_a_reader_is_known_by_drf_s_address(rf, monkeypatch, proxies, forwarded):
+    """The throttles read X-Forwarded-For from META rather than request.headers, with DRF's rule."""
+    from positions.api.throttling import AnonymousRateThrottle
+
+    monkeypatch.setattr(api_settings, "NUM_PROXIES", proxies)
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    request = rf.get("/api/v1/compare", REMOTE_ADDR="192.0.2.5", **headers)
+    assert AnonymousRateThrottle().get_ident(request) == SimpleRateThrottle.get_ident(AnonymousRateThrottle(), request)

@@ -177,7 +177,11 @@ def test_with_redis_the_api_answers_429_with_retry_after(redis_cache, client, mo
 
 
 def _in_use(cache_) -> int:
-    return len(cache_._cache.get_client(write=True).connection_pool._in_use_connections)
+    """Connections out of the pool, but the one this thread keeps for its counts, which waits on no reply."""
+    from positions.api import throttling
+
+    assert not throttling._KEPT.busy
+    return len(cache_._cache.get_client(write=True).connection_pool._in_use_connections - {throttling._KEPT.connection})
 
 
 @pytest.mark.django_db
@@ -206,6 +210,49 @@ def test_with_redis_a_cached_answer_reads_the_count_after_the_version_and_still_
     refused = client.get(url)
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
     assert _in_use(caches["default"]) == 0
+
+
+def _count(rf) -> bool:
+    from positions.api.throttling import AnonymousRateThrottle
+
+    return AnonymousRateThrottle().counted(anonymous_request(rf), None)()
+
+
+def test_with_redis_counts_keep_one_connection_and_a_second_waiting_count_takes_the_pool_s(
+    redis_cache, rf, monkeypatch
+):
+    """A thread's counts (as an answer makes them: sent, then the reply read) go out on the connection it
+    keeps, with no checkout from the pool; a count sent while another waits for its reply takes one of the
+    pool's, given back once read; a failed exchange closes the kept one, which the next count opens again."""
+    from django.core.cache import caches
+
+    from positions.api import throttling
+    from positions.api.throttling import AnonymousRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": None})
+    assert _count(rf)
+    pool = caches["default"]._cache.get_client(write=True).connection_pool
+    kept = throttling._KEPT.connection
+    assert throttling._KEPT.pool is pool and kept in pool._in_use_connections
+    checkouts = []
+    get_connection = type(pool).get_connection
+    monkeypatch.setattr(type(pool), "get_connection", lambda self: checkouts.append(1) or get_connection(self))
+    for _ in range(3):
+        assert _count(rf)
+    assert checkouts == [] and throttling._KEPT.connection is kept
+
+    first = AnonymousRateThrottle().counted(anonymous_request(rf), None)
+    second = AnonymousRateThrottle().counted(anonymous_request(rf), None)
+    assert checkouts == [1] and throttling._KEPT.busy
+    assert second() and first() and not throttling._KEPT.busy and _in_use(caches["default"]) == 0
+
+    monkeypatch.setattr(kept, "read_response", lambda *a, **k: (_ for _ in ()).throw(ConnectionError("dropped")))
+    with pytest.raises(ConnectionError):
+        _count(rf)
+    monkeypatch.undo()
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": None})
+    assert kept._sock is None and not throttling._KEPT.busy
+    assert _count(rf) and kept._sock is not None
 
 
 @pytest.mark.django_db
