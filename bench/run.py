@@ -7,9 +7,8 @@ Rows: ingest through a real worker and broker against the same stages in one pro
 against spaCy's small English pipeline run whole on the same texts; a 5 MB text on one line against
 fixed limits of time and memory; compare, proposal history, statement list, search and CSV export under
 load (wrk, else a threaded Python client) against a trivial JSON endpoint on the same gunicorn, measured
-before and after each row; compare
-and search latency at the small scale against the large one. Each database is a scratch copy of one
-migrated template, dropped at the end (--keep keeps the large one).
+before and after each row; compare and search latency at the small scale against the large one. Each
+database is a scratch copy of one migrated template, dropped at the end (--keep keeps the large one).
 """
 
 import argparse
