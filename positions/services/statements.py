@@ -14,7 +14,10 @@ add evidence to.
 
 A speaker nobody entered becomes a pending actor with the role its words suggest (party, title, from the
 day said, whether it speaks for the party: `people.new_actor`); crowds ("Diplomats") never become actors.
-Until a curator approves the actor, its statements move no stance: its role is only a suggestion.
+Until a curator approves the actor, its statements move no stance: its role is only a suggestion. A
+pending speaker whose every statement is this document's, and whom no person has touched, is read
+afresh with it: its suggested roles follow the new reading, and it is withdrawn when the new reading
+gives it no statement.
 """
 
 from collections import Counter
@@ -22,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -70,6 +73,7 @@ class ExtractReport:
     statuses: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     relations: Counter = field(default_factory=Counter)  # suggested, unchanged, deleted, declined
     new_actors: list[str] = field(default_factory=list)
+    withdrawn_actors: list[str] = field(default_factory=list)  # pending speakers the new reading no longer finds
     suggested_stance_ids: list[int] = field(default_factory=list)  # announced to webhooks' subscribers
     suggested_status_ids: list[int] = field(default_factory=list)
 
@@ -80,6 +84,7 @@ class ExtractReport:
             f"{s['deleted']} deleted, {s['kept']} kept as curated; stances: {t['suggested']} suggested, "
             f"{t['unchanged']} unchanged, {t['deleted']} withdrawn; statuses: {self.statuses['suggested']} "
             f"suggested; relations: {self.relations['suggested']} suggested; {len(self.new_actors)} new speakers"
+            + (f", {len(self.withdrawn_actors)} withdrawn" if self.withdrawn_actors else "")
         )
 
 
@@ -117,7 +122,7 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
     machine = {_key(s.start, s.end, s.speaker_id, s.party_id): s for s in existing if not _curated(s)}
 
     version = findings.extractor_version
-    refs = _References(findings, document, report)
+    refs = _References(findings, document, report, _revisable(document, machine.values()))
     wanted: dict[tuple, tuple[StatementFinding, Statement]] = {}
     inserted: list[tuple[Statement, list]] = []
     curated_said: dict[tuple[int, int], DateSaid] = {}
@@ -191,6 +196,7 @@ def document_findings_import(*, document: Document, findings: Findings) -> Extra
         report.relations["deleted"] += _suggestions_withdraw(ProposalRelation, [s.pk for s in gone])
         Statement.objects.filter(pk__in=[s.pk for s in gone]).delete()
         report.statements["deleted"] = len(gone)
+    refs.speakers_revise()
     # The document's date may have changed since: curated statements the machine dated, and the
     # suggestions of every re-dated statement, follow it before new suggestions are matched by day.
     reason = change_reason(f"re-dated: extracted again, document date {document.published or 'none'}")
@@ -390,6 +396,29 @@ def _relate(suggestion: RelationSuggestion, statement: Statement, refs: "_Refere
         live.evidence.add(statement)
 
 
+def _revisable(document: Document, statements) -> set[int]:
+    """The pending speakers of these machine-made statements whose every statement is one of them and whom
+    no person has touched: neither the actor nor any of its roles has a history row by a user, or a change
+    the extractor did not make. The new reading of the document is all there is to say of them."""
+    speaker_ids = {s.speaker_id for s in statements if s.speaker_id}
+    if not speaker_ids:
+        return set()
+    mine = {s.pk for s in statements}
+    elsewhere = Statement.objects.filter(speaker=OuterRef("pk")).exclude(pk__in=mine)
+    pending = Actor.objects.filter(pk__in=speaker_ids, review_state=ReviewState.PENDING).exclude(Exists(elsewhere))
+    ids = set(pending.values_list("pk", flat=True))
+    if not ids:
+        return ids
+
+    def touched(history, key: str) -> set[int]:
+        by_person = Q(history_user__isnull=False) | (
+            Q(history_type="~") & ~Q(history_change_reason__startswith="extractor")
+        )
+        return set(history.filter(by_person, **{f"{key}__in": ids}).values_list(key, flat=True))
+
+    return ids - touched(Actor.history, "id") - touched(Role.history, "actor_id")
+
+
 def _suggestions_withdraw(
     model: type[Stance] | type[StatusChange] | type[ProposalRelation], statement_ids: list[int]
 ) -> int:
@@ -407,8 +436,10 @@ def _suggestions_withdraw(
 class _References:
     """Names in the found statements to rows: parties, issues, proposals, actors (new ones made pending)."""
 
-    def __init__(self, findings: Findings, document: Document, report: ExtractReport):
+    def __init__(self, findings: Findings, document: Document, report: ExtractReport, revisable: set[int]):
         self.report = report
+        self.revisable = revisable  # pending speakers read afresh with this document (`_revisable`)
+        self.suggested: set[int] = set()  # the roles this reading suggests
         self.parties = {p.name: p for p in Party.objects.all()}
         # the issues of the negotiation the topics were read against, and no other's
         issues = Issue.objects.filter(negotiation__slug=findings.negotiation)
@@ -468,17 +499,36 @@ class _References:
         if (actor.pk, party.pk) not in self.held:  # read once a document, not once a statement
             self.held[actor.pk, party.pk] = actor.roles.filter(party=party).order_by("start").first()
         held = self.held[actor.pk, party.pk]
+        title = new.title[:200]
         if held is None:
-            role = Role(
-                actor=actor, party=party, title=new.title[:200], start=new.since, speaks_for_party=new.speaks_for
-            )
+            role = Role(actor=actor, party=party, title=title, start=new.since, speaks_for_party=new.speaks_for)
             role._change_reason = change_reason(f"{EXTRACTOR_VIA}, from “{new.evidence}”")
             role.save()
             self.held[actor.pk, party.pk] = role
-        elif held.title == new.title[:200] and new.since < held.start and held.end is None:
+            self.suggested.add(role.pk)
+        elif actor.pk in self.revisable and held.pk not in self.suggested:
+            # the first suggestion of this reading for a speaker read afresh: the role becomes what it says
+            if (held.title, held.start, held.end, held.speaks_for_party) != (title, new.since, None, new.speaks_for):
+                held.title, held.start, held.end, held.speaks_for_party = title, new.since, None, new.speaks_for
+                held._change_reason = change_reason(f"{EXTRACTOR_VIA}, read again as “{new.evidence}”")
+                held.save(update_fields=["title", "start", "end", "speaks_for_party"])
+            self.suggested.add(held.pk)
+        elif held.title == title and new.since < held.start and held.end is None:
             held.start = new.since
             held._change_reason = change_reason(f"{EXTRACTOR_VIA}, said earlier as “{new.evidence}”")
             held.save(update_fields=["start"])
+
+    def speakers_revise(self) -> None:
+        """After the new reading: the roles it did not suggest for the speakers read afresh go, and so do
+        those speakers left with no statement (their rows locked first: another document's import that
+        names one of them meanwhile keeps it)."""
+        if not self.revisable:
+            return
+        Role.objects.filter(actor__in=self.revisable).exclude(pk__in=self.suggested).delete()
+        for actor in Actor.objects.select_for_update().filter(pk__in=self.revisable).order_by("pk"):
+            if not Statement.objects.filter(speaker=actor).exists():
+                self.report.withdrawn_actors.append(actor.name)
+                actor.delete()
 
 
 def documents_extract(*, documents, progress=None) -> ExtractReport:

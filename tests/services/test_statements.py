@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from positions import pipeline, selectors
 from positions.models import (
     Actor,
     Document,
@@ -27,6 +28,7 @@ from positions.services import curation
 from positions.services.statements import (
     EXTRACTOR_VIA,
     document_findings_import,
+    document_input,
     document_statements_extract,
     stale_documents,
 )
@@ -294,6 +296,82 @@ def test_extracting_again_suggests_the_role_once_and_keeps_a_curator_s_correctio
     assert list(Role.objects.filter(actor__name="Anatoly Antonov").values_list("title", flat=True)) == [
         "Deputy Minister of Defence"
     ]
+
+
+def an_earlier_reading(document: Document, **new_actor) -> Findings:
+    """Today's findings of the document with its new speaker read otherwise, as an earlier extractor did."""
+    findings = pipeline.extract_document(document_input(document), selectors.lexicon_load())
+    statements = tuple(
+        replace(f, new_actor=replace(f.new_actor, **new_actor)) if f.new_actor else f for f in findings.statements
+    )
+    return replace(findings, statements=statements)
+
+
+def roles_of(name: str) -> list[tuple]:
+    return list(Role.objects.filter(actor__name=name).values_list("party__name", "title", "start", "speaks_for_party"))
+
+
+def test_reading_again_gives_an_untouched_pending_speaker_the_role_the_new_reading_suggests(seeded):
+    document = page(ANTONOV, day=date(2012, 2, 1))
+    document_findings_import(
+        document=document,
+        findings=an_earlier_reading(document, party="NATO", title="Chief Negotiator", since=date(2011, 1, 1)),
+    )
+    assert roles_of("Anatoly Antonov") == [("NATO", "Chief Negotiator", date(2012, 2, 1), True)]
+
+    document_statements_extract(document=document)
+
+    assert roles_of("Anatoly Antonov") == [("Russia", "Deputy Defence Minister", date(2012, 2, 1), True)]
+    assert Actor.objects.get(name="Anatoly Antonov").review_state == ReviewState.PENDING
+
+
+def test_reading_again_revises_a_role_of_the_same_party_in_place(seeded):
+    document = page(ANTONOV, day=date(2012, 2, 1))
+    document_findings_import(document=document, findings=an_earlier_reading(document, title="Minister"))
+    (before,) = Role.objects.filter(actor__name="Anatoly Antonov")
+
+    document_statements_extract(document=document)
+
+    (after,) = Role.objects.filter(actor__name="Anatoly Antonov")
+    assert (after.pk, after.title) == (before.pk, "Deputy Defence Minister")
+    assert after.history.first().history_change_reason.startswith(f"{EXTRACTOR_VIA}, read again as")
+    document_statements_extract(document=document)  # the same reading writes nothing more
+    assert after.history.count() == 2
+
+
+def test_a_pending_speaker_the_new_reading_does_not_find_is_withdrawn(seeded):
+    document = page(ANTONOV, day=date(2012, 2, 1))
+    earlier = an_earlier_reading(document, name="Russian Deputy Defence Minister", title="")
+    document_findings_import(document=document, findings=earlier)
+    assert Actor.objects.filter(name="Russian Deputy Defence Minister").exists()
+
+    report = document_statements_extract(document=document)
+
+    assert report.withdrawn_actors == ["Russian Deputy Defence Minister"]
+    assert not Actor.objects.filter(name="Russian Deputy Defence Minister").exists()
+    assert Statement.objects.get(document=document).speaker.name == "Anatoly Antonov"
+    assert report.line().endswith("1 new speakers, 1 withdrawn")
+
+
+def test_a_pending_speaker_someone_touched_or_who_speaks_elsewhere_is_kept(seeded):
+    touched = page(ANTONOV, day=date(2012, 2, 1))
+    elsewhere = Document.objects.create(
+        source=touched.source, title=touched.title, published=touched.published, text=ANTONOV, content_hash="0" * 64
+    )
+    earlier = an_earlier_reading(touched, name="Ivan Madeup", party="NATO", title="Chief Negotiator")
+    for document in (touched, elsewhere):
+        document_findings_import(document=document, findings=earlier)
+    document_statements_extract(document=elsewhere)  # Madeup still speaks in `touched`
+    assert roles_of("Ivan Madeup") == [("NATO", "Chief Negotiator", date(2012, 2, 1), True)]
+
+    actor = Actor.objects.get(name="Ivan Madeup")
+    actor.aliases = ["I. Madeup"]
+    actor.save()  # a person's edit: a change the extractor did not make
+    report = document_statements_extract(document=touched)
+
+    assert report.withdrawn_actors == []
+    assert roles_of("Ivan Madeup") == [("NATO", "Chief Negotiator", date(2012, 2, 1), True)]
+    assert not Statement.objects.filter(speaker=actor).exists()  # kept for a curator to decide
 
 
 def test_a_party_we_do_not_have_gives_a_new_person_no_role(seeded):
