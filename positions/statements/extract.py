@@ -22,6 +22,7 @@ from positions.statements.linker import (
     continues,
     cue_between,
     subject_of,
+    who,
     written_extent,
 )
 from positions.statements.models import Models, shipped
@@ -293,7 +294,7 @@ def _tagged(doc: _Document, turns: list[Candidate], every: bool = False) -> list
         if source is not None and any(a <= source.start < b for a, b in doc.label_spans):
             continue  # the tagger took a transcript's label ("THE PRESIDENT:") for a source: the turn speaks
         if source is not None:
-            speaker = doc.people.resolve(source.start, source.end, own=turn.speaker if turn else None,
+            speaker = doc.people.resolve(*who(doc.sequences, source), own=turn.speaker if turn else None,
                                          shown=written_extent(doc.sequences, source, content))  # fmt: skip
             cue, cue_lemma = cue_between(doc.sequences, source, content)
         elif direct and previous is not None and previous.mode == "direct" and continues(doc.text, previous.end, start):

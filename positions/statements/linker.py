@@ -124,6 +124,45 @@ def _children(heads) -> list[list[int]]:
     return children
 
 
+def who(sequences: list[Sequence], source: Span) -> tuple[int, int]:
+    """The characters of the words that say who a source is: its phrase without a relative clause
+    ("Lavrov, who met Rasmussen,") or a clause set off after it that tells what it did ("Lavrov, speaking
+    after a meeting with Rasmussen,"), whose names are not the speaker's. The source as the text words it
+    is `written_extent`'s."""
+    seq = sequences[source.seq]
+    first, last = source.first, source.last
+    if not seq.heads or last - first < 3:
+        return source.start, source.end
+    # the word the rest hangs from; of several, the one subject ("Rep. Turner, along with McKeon, have called")
+    heads = [i for i in range(first, last) if (not (first <= seq.heads[i] < last) or seq.heads[i] == i)
+             and _dep(seq, i) != "punct"]  # fmt: skip
+    if len(heads) > 1:
+        heads = [i for i in heads if _dep(seq, i) in SUBJECT_DEPS]
+    if len(heads) != 1:
+        return source.start, source.end  # not one phrase as the parse draws it ("The newspaper Kommersant")
+    members = [i for i in _phrase(seq, _children(seq.heads), heads[0], ("relcl",)) if first <= i < last]
+    aside = next((i for i in members if i > heads[0] and _aside(seq, i, members, frozenset())), None)
+    kept = {i for i in members if aside is None or i < aside}
+    lo = hi = heads[0]  # the unbroken run of what is kept around the head
+    while lo - 1 in kept:
+        lo -= 1
+    while hi + 1 in kept:
+        hi += 1
+    while hi > lo and _dep(seq, hi) == "punct":
+        hi -= 1
+    return seq.offsets[lo][0], seq.offsets[hi][1]
+
+
+def _phrase(sequence: Sequence, children: list[list[int]], root: int, leave_out: tuple[str, ...]) -> list[int]:
+    """The tokens of the phrase under `root`, in order, without the branches whose arc is in `leave_out`."""
+    out, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(c for c in children[node] if _dep(sequence, c) not in leave_out)
+    return sorted(out)
+
+
 def _subtree(
     sequence: Sequence, children: list[list[int]], root: int, leave_out: tuple[str, ...] = ()
 ) -> tuple[int, int]:

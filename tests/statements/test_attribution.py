@@ -311,3 +311,16 @@ def test_a_post_with_its_party_and_no_name_is_its_holder_or_nobody_named():
     text = "The Irish Foreign Minister said on Monday that the radar in Poland was a threat to nobody.\n"
     found = run(text, day, replace(build_lexicon(), parties=(*parties(), PartyEntry("Ireland"))))
     assert [(f.speaker.name, f.speaker.party) for f in found] == [("", "Ireland")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Medvedev, who met Rasmussen in Sochi on Monday, said that NATO must give legally binding guarantees.",
+        "Medvedev, speaking after a meeting with Rasmussen, said that “NATO must give legally binding guarantees”.",
+        "Medvedev, speaking after a meeting with Rasmussen, said: “NATO must give legally binding guarantees.”",
+    ],
+)
+def test_a_name_in_a_clause_on_the_source_is_not_the_speaker(text):
+    # a relative clause or a clause set off after the source says what it did, not who it is
+    assert _speaker(text, IN_OFFICE, "NATO must give legally binding guarantees") == MEDVEDEV

@@ -13,6 +13,7 @@ from positions.statements.linker import (
     cue_between,
     pair_features,
     subjects,
+    who,
     written_extent,
 )
 
@@ -174,6 +175,32 @@ def test_a_source_is_written_as_the_whole_phrase_that_names_it(text, words, writ
     tail = Span(0, len(sequences[0].offsets) - 3, len(sequences[0].offsets) - 1, 0, 0)  # "went well", "would wait"…
     a, b = written_extent(sequences, content, tail)
     assert text[a:b] == written
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "speaks"),
+    [
+        # a relative clause, or a clause set off after the source, says what it did: its names do not speak
+        ("Lavrov, who met Rasmussen on Monday, said the talks failed.", "Lavrov, who met Rasmussen on Monday",
+         "Lavrov"),
+        ("Lavrov, speaking after a meeting with Rasmussen, said the talks failed.",
+         "Lavrov, speaking after a meeting with Rasmussen", "Lavrov"),
+        # of a subject and a phrase hung on the verb, the subject
+        ("Rep. Turner, along with Ranking Member McKeon and other members of the committee have called for a vote.",
+         "Rep. Turner, along with Ranking Member McKeon and other members of the committee", "Rep. Turner"),
+        # an apposition says who the source is
+        ("Apple's chief executive, Tim Cook, said the ruling was political.", "Apple's chief executive, Tim Cook",
+         "Apple's chief executive, Tim Cook"),
+    ],
+)  # fmt: skip
+def test_who_a_source_is_leaves_out_what_it_did(text, source, speaks):
+    sequences = parsed(text)
+    start, end = span_of(text, source)
+    starts = [a for a, _b in sequences[0].offsets]
+    ends = [b for _a, b in sequences[0].offsets]
+    span = Span(0, starts.index(start), ends.index(end) + 1, start, end)
+    a, b = who(sequences, span)
+    assert text[a:b] == speaks
 
 
 def test_a_source_is_written_as_it_stands_when_its_phrase_would_reach_into_the_content():
