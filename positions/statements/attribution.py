@@ -20,7 +20,10 @@ TITLES = (
     r"|Director|Commissioner|Envoy|Leader|Mayor|Judge|Justice)"
 )
 NAME = r"(?:[A-Z]['’])?[A-Z][a-zà-ÿ]+(?:[A-Z][a-zà-ÿ]+)?(?:-[A-Z][a-zà-ÿ]+)?"  # Rasmussen, McFaul, O’Neill, DuVernay
-FULL_NAME = rf"{NAME}(?:\s+(?:[A-Z]\.|“[A-Z][a-z]+”|\"[A-Z][a-z]+\"|{NAME})){{0,3}}"
+# the words of a name stand apart by spaces and at most one line break: a headline above a paragraph is not
+# part of the name that opens it
+GAP = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
+FULL_NAME = rf"{NAME}(?:{GAP}(?:[A-Z]\.|“[A-Z][a-z]+”|\"[A-Z][a-z]+\"|{NAME})){{0,3}}"
 TITLED = re.compile(rf"\b(?P<title>{TITLES})\s+(?P<name>{FULL_NAME})")
 # Role nouns in running text: "the Russian president", "NATO's secretary general", "the Foreign Ministry".
 ROLE_NOUN = re.compile(

@@ -324,3 +324,9 @@ def test_a_post_with_its_party_and_no_name_is_its_holder_or_nobody_named():
 def test_a_name_in_a_clause_on_the_source_is_not_the_speaker(text):
     # a relative clause or a clause set off after the source says what it did, not who it is
     assert _speaker(text, IN_OFFICE, "NATO must give legally binding guarantees") == MEDVEDEV
+
+
+def test_a_headline_above_a_paragraph_is_not_part_of_the_name_that_opens_it():
+    text = "Talks\n\nMichel Barnier said that the missile defence system must not split Europe.\n"
+    speaker = _speaker(text, IN_OFFICE, "the missile defence system must not split Europe")
+    assert speaker.name == "Michel Barnier"
