@@ -14,7 +14,7 @@ from positions.statements.tagger import Sequence, tokens_in
 
 MAX_TOKENS = 120  # a long turn is read for its first sentences: what it opens with says what it is
 OPENING = 30  # tokens that count as a statement's opening
-WITH_LEXICON = False  # the kind words, markers and pairs below, beside the phrases
+WITH_LEXICON = True  # the kind words, markers and pairs below, beside the phrases
 USE_TABLE = True  # the table's kind where it gives one, the model's elsewhere (0.34 against 0.26 out of fold)
 WITH_WORDS = False  # the statement's own lemmas as features, beside the kind words
 MARKERS = {
@@ -29,13 +29,11 @@ def kind_features(
     sequences: list[Sequence], start: int, end: int, cue_lemma: str, mode: str, text: str = ""
 ) -> dict[str, float]:
     f: dict[str, float] = {"bias": 1.0, f"mode={mode}": 1.0, **phrase_features(text)}
-    if not WITH_LEXICON:
-        kind = verbs.cue_kind(cue_lemma) if cue_lemma else ""
-        f[f"cuek={kind or ('plain' if cue_lemma else 'none')}"] = 1.0
-        f[f"table={table_kind(f) or 'none'}"] = 1.0
-        return f
     kind = verbs.cue_kind(cue_lemma) if cue_lemma else ""
     f[f"cuek={kind or ('plain' if cue_lemma else 'none')}"] = 1.0
+    f[f"table={table_kind(f) or 'none'}"] = 1.0
+    if not WITH_LEXICON:
+        return f
     counts: dict[str, int] = {}
     recent: list[str] = []  # the lemmas just before, for "we propose", "will not accept"
     for seen, (sequence, i) in enumerate(tokens_in(sequences, start, end)):

@@ -60,10 +60,12 @@ def test_its_features_of_a_parsed_statement_give_its_mode_cue_and_table_kind():
     assert warned == {
         "bias": 1.0, "mode=indirect": 1.0, "phrase=threat": 1.0, "phrase1=threat": 1.0, "cuek=threat": 1.0,
         "table=threat": 1.0,
+        # its words: a modal verb, and a kind word ("respond") in its opening, once
+        "modal_would": 1.0, "open=threat": 1.0, "words=threat": 1 / 3,
     }  # fmt: skip
     said = kind_features(sequences, start, end, "say", "indirect", "Russia is ready to cooperate.")
     assert said["cuek=plain"] == said["table=proposal"] == 1.0
-    plain = kind_features(sequences, start, end, "", "turn", "The weather was fine.")
+    plain = kind_features([], 0, 0, "", "turn", "The weather was fine.")
     assert plain == {"bias": 1.0, "mode=turn": 1.0, "cuek=none": 1.0, "table=none": 1.0}
 
 
