@@ -27,6 +27,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -640,6 +641,39 @@ def stance_cells_as_of(
     return cells
 
 
+@dataclass(frozen=True)
+class StatusInForce:
+    """A proposal's status run in force on a day: what the matrix and the deadlines read of it."""
+
+    status: str
+    since: date
+    review_state: str
+
+
+def statuses_in_force(
+    *, negotiation: Negotiation, as_of: date, include_pending: bool = True
+) -> dict[int, StatusInForce]:
+    """The status run in force on `as_of` of each of the negotiation's proposals that has one, as now known, by
+    proposal id: one lookup of the read model of runs (as `status_runs_as_of`, without the ids of the run's rows)."""
+    found = Q(public=not include_pending, validity__contains=as_of)
+    found &= Q(negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))  # bigint: see `_in_force`
+    rows = StatusRun.objects.filter(found).order_by().values_list("proposal_id", "status", "since", "row__review_state")
+    return {proposal: StatusInForce(status, since, state) for proposal, status, since, state in rows}
+
+
+_PROPOSAL_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "issue__key",
+    "proponent_id",
+    "proponent__slug",
+    "proponent__name",
+    "kind",
+    "first_stated",
+)
+
+
 def positions_compare(
     *,
     negotiation: Negotiation,
@@ -661,13 +695,14 @@ def positions_compare(
     one lookup of the read model of runs, `stance_cells_as_of`), five as known at a past moment (each run's
     evidence counted from the history); deadlines as they are now.
     """
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at))
+    proposals = proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at).values_list(*_PROPOSAL_FIELDS)
     args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": known_at}
-    statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
     if known_at is None:
         scope = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+        statuses = statuses_in_force(**scope)
         stances = stance_cells_as_of(**scope, parties=parties)
     else:
+        statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
         stances = _cells_known(args=args, parties=parties)
     deadlines: dict[int, list[dict]] = {}
     # deadlines as they are now, also as known at a past moment; their states read the statuses as known then
@@ -677,22 +712,22 @@ def positions_compare(
         deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
 
     rows = []
-    for proposal in proposals:
-        status = statuses.get(proposal.id)
-        cells = [stances.get((proposal.id, party.id)) or _no_stance(party) for party in parties]
+    for proposal, slug, title, issue, proponent, proponent_slug, proponent_name, kind, first_stated in proposals:
+        status = statuses.get(proposal)
+        cells = [stances.get((proposal, party.id)) or _no_stance(party) for party in parties]
         rows.append(
             {
-                "id": proposal.id,
-                "slug": proposal.slug,
-                "title": proposal.title,
-                "issue": proposal.issue.key,
-                "proponent": _party_ref(proposal.proponent),
-                "kind": proposal.kind,
-                "first_stated": proposal.first_stated,
+                "id": proposal,
+                "slug": slug,
+                "title": title,
+                "issue": issue,
+                "proponent": proponent and {"id": proponent, "slug": proponent_slug, "name": proponent_name},
+                "kind": kind,
+                "first_stated": first_stated,
                 "status": status
                 and {"status": status.status, "since": status.since, "review_state": status.review_state},
-                "deadlines": deadlines.get(proposal.id, []),
-                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal.id, [])),
+                "deadlines": deadlines.get(proposal, []),
+                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal, [])),
                 "cells": cells,
             }
         )
@@ -724,14 +759,15 @@ def deadlines_as_of(
     as_of: date,
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
-    statuses: Mapping[int, StatusChange] | None = None,
+    statuses: Mapping[int, StatusChange | StatusInForce] | None = None,
     include_pending: bool = True,
     evidence: bool = False,
 ) -> list[dict]:
     """The deadlines set by `as_of` (effective <= as_of), by due day, each with its state that day
     (`deadline_state`), read from the proposal's status run in force (`statuses`: by proposal id, from
-    `status_runs_as_of`, when the caller has them; else read here), and for a met or closed one the day
-    that status began (`settled_on`). With `evidence`, each carries its public evidence statements.
+    `status_runs_as_of` or `statuses_in_force`, when the caller has them; else read here), and for a met or
+    closed one the day that status began (`settled_on`). With `evidence`, each carries its public evidence
+    statements.
     One query, one more for the statuses when not given, one more for the evidence when asked."""
     rows = Deadline.objects.filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:
