@@ -27,6 +27,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -550,8 +551,9 @@ def _said_last(row: dict) -> tuple:
 
 
 def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> dict:
-    """A cell of the matrix: the stance's run and the statement shown for it, the latest of the
-    party's own speakers' (a party's words are the best evidence of its stance), else of others'."""
+    """A cell of the matrix as known at a past moment: the stance's run and the statement shown for it, the
+    latest of the party's own speakers' (a party's words are the best evidence of its stance), else of others'.
+    As now known, `stance_cells_as_of` reads the same from the read model of runs."""
     own = [r for r in evidence if r["statement__party_id"] == party.id]
     shown = max(own or evidence, key=_said_last, default=None)
     latest = max(evidence, key=_said_last, default=None)
@@ -574,6 +576,104 @@ def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> 
     }
 
 
+def _no_stance(party: Party) -> dict:
+    return _compare_cell(party, None, [])
+
+
+def _cells_known(*, args: dict, parties: list[Party]) -> dict[tuple[int, int], dict]:
+    """The cells with a stance, as known at `args["known_at"]`: each run's evidence counted from the history."""
+    stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
+    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run], known_at=args["known_at"])
+    cells = {}
+    by_id = {party.id: party for party in parties}
+    for key, stance in stances.items():
+        # A statement may ground two rows of a run: it counts once.
+        grounds = {r["statement_id"]: r for i in stance.run for r in evidence.get(i, [])}
+        cells[key] = _compare_cell(by_id[stance.party_id], stance, list(grounds.values()))
+    return cells
+
+
+_CELL_FIELDS = (
+    "proposal_id",
+    "party_id",
+    "stance",
+    "since",
+    "last_stated",
+    "review_state",
+    "statements",
+    "shown_statement_id",
+    "shown_statement__quote",
+    "shown_statement__said_on",
+    "shown_speaker__name",
+    "shown_statement__document__url",
+    "shown_statement__document_id",
+)
+
+
+def stance_cells_as_of(
+    *, negotiation: Negotiation, as_of: date, parties: Iterable[Party], include_pending: bool = True
+) -> dict[tuple[int, int], dict]:
+    """The cells of the comparison matrix that have a stance on `as_of`, as now known, by (proposal id, party id):
+    the stance in force, its run's start, when last stated, its review state, how many statements ground the run
+    and the one shown first (`_compare_cell`'s, as `positions_compare` gives them). One query: the stretches in
+    force (the GiST index of the read model of runs) with their row's review state and the figures they carry
+    (migration 0025), and the shown statement with its speaker (unless rejected) and its document's URL."""
+    slugs = {party.id: party.slug for party in parties}
+    found = Q(public=not include_pending, validity__contains=as_of, party_id__in=list(slugs))
+    found &= Q(negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))  # bigint: see `_in_force`
+    rows = StanceRun.objects.filter(found).annotate(
+        shown_speaker=speaker_shown(curator=False, path="shown_statement__speaker")
+    )
+    cells = {}
+    for row in rows.order_by().values_list(*_CELL_FIELDS):
+        proposal, party, stance, since, last_stated, state, statements, shown, *statement = row
+        quote, said_on, speaker, url, document = statement
+        cells[proposal, party] = {
+            "party": slugs[party],
+            "stance": stance,
+            "since": since,
+            "last_stated": last_stated,
+            "review_state": state,
+            "statements": statements,
+            "latest_statement": shown
+            and {"id": shown, "quote": quote, "said_on": said_on, "speaker": speaker, "url": url, "document": document},
+        }
+    return cells
+
+
+@dataclass(frozen=True)
+class StatusInForce:
+    """A proposal's status run in force on a day: what the matrix and the deadlines read of it."""
+
+    status: str
+    since: date
+    review_state: str
+
+
+def statuses_in_force(
+    *, negotiation: Negotiation, as_of: date, include_pending: bool = True
+) -> dict[int, StatusInForce]:
+    """The status run in force on `as_of` of each of the negotiation's proposals that has one, as now known, by
+    proposal id: one lookup of the read model of runs (as `status_runs_as_of`, without the ids of the run's rows)."""
+    found = Q(public=not include_pending, validity__contains=as_of)
+    found &= Q(negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))  # bigint: see `_in_force`
+    rows = StatusRun.objects.filter(found).order_by().values_list("proposal_id", "status", "since", "row__review_state")
+    return {proposal: StatusInForce(status, since, state) for proposal, status, since, state in rows}
+
+
+_PROPOSAL_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "issue__key",
+    "proponent_id",
+    "proponent__slug",
+    "proponent__name",
+    "kind",
+    "first_stated",
+)
+
+
 def positions_compare(
     *,
     negotiation: Negotiation,
@@ -591,13 +691,19 @@ def positions_compare(
     `overdue`, whether any of them is past due and unmet.
 
     Rejected rows and statements never count, for anyone: they are not in force and ground
-    nothing. Five queries whatever the size of the matrix, as known at any moment (deadlines as they are now).
+    nothing. Four queries whatever the size of the matrix as now known (the cells with their evidence figures are
+    one lookup of the read model of runs, `stance_cells_as_of`), five as known at a past moment (each run's
+    evidence counted from the history); deadlines as they are now.
     """
-    proposals = list(proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at))
+    proposals = proposals_as_of(negotiation=negotiation, as_of=as_of, known_at=known_at).values_list(*_PROPOSAL_FIELDS)
     args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": known_at}
-    statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
-    stances = {(s.proposal_id, s.party_id): s for s in stance_runs_as_of(**args, parties=parties)}
-    evidence = _stance_evidence(stance_ids=[i for s in stances.values() for i in s.run], known_at=known_at)
+    if known_at is None:
+        scope = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+        statuses = statuses_in_force(**scope)
+        stances = stance_cells_as_of(**scope, parties=parties)
+    else:
+        statuses = {change.proposal_id: change for change in status_runs_as_of(**args)}
+        stances = _cells_known(args=args, parties=parties)
     deadlines: dict[int, list[dict]] = {}
     # deadlines as they are now, also as known at a past moment; their states read the statuses as known then
     for entry in deadlines_as_of(
@@ -606,27 +712,22 @@ def positions_compare(
         deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
 
     rows = []
-    for proposal in proposals:
-        status = statuses.get(proposal.id)
-        cells = []
-        for party in parties:
-            stance = stances.get((proposal.id, party.id))
-            # A statement may ground two rows of a run: it counts once.
-            grounds = {r["statement_id"]: r for i in (stance.run if stance else []) for r in evidence.get(i, [])}
-            cells.append(_compare_cell(party, stance, list(grounds.values())))
+    for proposal, slug, title, issue, proponent, proponent_slug, proponent_name, kind, first_stated in proposals:
+        status = statuses.get(proposal)
+        cells = [stances.get((proposal, party.id)) or _no_stance(party) for party in parties]
         rows.append(
             {
-                "id": proposal.id,
-                "slug": proposal.slug,
-                "title": proposal.title,
-                "issue": proposal.issue.key,
-                "proponent": _party_ref(proposal.proponent),
-                "kind": proposal.kind,
-                "first_stated": proposal.first_stated,
+                "id": proposal,
+                "slug": slug,
+                "title": title,
+                "issue": issue,
+                "proponent": proponent and {"id": proponent, "slug": proponent_slug, "name": proponent_name},
+                "kind": kind,
+                "first_stated": first_stated,
                 "status": status
                 and {"status": status.status, "since": status.since, "review_state": status.review_state},
-                "deadlines": deadlines.get(proposal.id, []),
-                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal.id, [])),
+                "deadlines": deadlines.get(proposal, []),
+                "overdue": any(entry["overdue"] for entry in deadlines.get(proposal, [])),
                 "cells": cells,
             }
         )
@@ -658,14 +759,15 @@ def deadlines_as_of(
     as_of: date,
     negotiation: Negotiation | None = None,
     proposals: Iterable[Proposal] | None = None,
-    statuses: Mapping[int, StatusChange] | None = None,
+    statuses: Mapping[int, StatusChange | StatusInForce] | None = None,
     include_pending: bool = True,
     evidence: bool = False,
 ) -> list[dict]:
     """The deadlines set by `as_of` (effective <= as_of), by due day, each with its state that day
     (`deadline_state`), read from the proposal's status run in force (`statuses`: by proposal id, from
-    `status_runs_as_of`, when the caller has them; else read here), and for a met or closed one the day
-    that status began (`settled_on`). With `evidence`, each carries its public evidence statements.
+    `status_runs_as_of` or `statuses_in_force`, when the caller has them; else read here), and for a met or
+    closed one the day that status began (`settled_on`). With `evidence`, each carries its public evidence
+    statements.
     One query, one more for the statuses when not given, one more for the evidence when asked."""
     rows = Deadline.objects.filter(_visible(include_pending), effective__lte=as_of)
     if negotiation is not None:

@@ -134,7 +134,8 @@ def test_compare_as_known_costs_the_queries_it_costs_now(client, changed):
             compare_cell(client, **params)
         return len(captured)
 
-    assert queries(known_at=changed) == queries()
+    # One more as known: the runs' evidence counted from the history, where now the read model of runs has it.
+    assert queries(known_at=changed) == queries() + 1
 
 
 def test_a_proposals_history_as_known_before_the_change(client, changed):

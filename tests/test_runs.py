@@ -4,7 +4,9 @@ Each check compares the as-of selectors on the read model with the same reads co
 history (`_runs_in_force` over every row up to the date, and the DISTINCT ON of the rows in force), on
 every day a row takes effect, the day before it and after the last, for both visibilities. A rebuild from
 the history after a sequence of writes finds nothing to change; a corrupted row is found and repaired; two
-writers of one proposal at once leave runs that hold both their rows.
+writers of one proposal at once leave runs that hold both their rows. A stance stretch's evidence figures
+(migration 0025) give the cells of the comparison matrix that counting the run's evidence links gives,
+through every kind of write to the evidence and its statements.
 """
 
 import random
@@ -20,7 +22,7 @@ from django.db import connection
 from django.db.models import F
 
 from positions import selectors
-from positions.models import Negotiation, Proposal, Stance, StanceRun, StatusChange, StatusRun
+from positions.models import Actor, Negotiation, Party, Proposal, Stance, StanceRun, Statement, StatusChange, StatusRun
 from positions.services.merge import proposals_merge
 from positions.services.runs import runs_rebuild
 from positions.vocabularies import ProposalStatus, ReviewState, StanceValue
@@ -75,6 +77,20 @@ def assert_runs_answer_as_the_history():
                 found = selectors.statuses_as_of(as_of=as_of, negotiation=negotiation, include_pending=include_pending)
                 by_negotiation |= {(s.proposal_id,): s.id for s in found}
             assert by_negotiation == {key: row[0] for key, row in expected["statuses"].items()}
+
+
+def assert_cells_answer_as_the_evidence():
+    """The cells read from the stretches' figures equal those counted from every evidence link of each run."""
+    for negotiation in Negotiation.objects.all():
+        parties = list(negotiation.parties.all()) + list(
+            Party.objects.filter(pk__in=Stance.objects.filter(proposal__negotiation=negotiation).values("party"))
+        )
+        parties = list({party.pk: party for party in parties}.values())
+        for as_of in _days():
+            for include_pending in (True, False):
+                scope = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending}
+                counted = selectors._cells_known(args={**scope, "known_at": None}, parties=parties)
+                assert selectors.stance_cells_as_of(**scope, parties=parties) == counted, (as_of, include_pending)
 
 
 def assert_rebuild_changes_nothing():
@@ -224,4 +240,92 @@ def test_two_writers_of_one_proposal_leave_the_runs_of_both_rows():
         ("opposes", START + timedelta(days=10)),
         ("supports", START + timedelta(days=20)),
     ]
+    assert_rebuild_changes_nothing()
+
+
+def _random_evidence(rng: random.Random, stances: list[Stance], parties: list) -> list[Statement]:
+    """Statements of every review state, on few days, by the stance's party, another or none, each linked to
+    one to three stances (so that a statement may ground two rows of one run)."""
+    states = [ReviewState.APPROVED, ReviewState.PENDING, ReviewState.REJECTED]
+    speakers = [f.actor(), f.actor(review_state=ReviewState.REJECTED)]
+    made = []
+    for _ in range(40):
+        statement = f.statement(
+            said_on=START + timedelta(days=rng.randrange(-3, 12)),
+            party=rng.choice([*parties, None]),
+            speaker=rng.choice([*speakers, None]),
+            review_state=rng.choice(states),
+        )
+        for stance in rng.sample(stances, rng.randint(1, 3)):
+            stance.evidence.add(statement)
+        made.append(statement)
+    return made
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_stretches_evidence_answers_as_counted_through_every_kind_of_write(seed, admin_user):
+    rng = random.Random(seed)
+    negotiation = f.negotiation()
+    proposals = [f.proposal(negotiation=negotiation) for _ in range(3)]
+    parties = [f.party() for _ in range(3)]
+    negotiation.parties.add(*parties)
+    _random_history(rng, proposals, parties)
+    statements = _random_evidence(rng, list(Stance.objects.all()), parties)
+    assert StanceRun.objects.filter(statements__gt=1).exists()
+    assert_cells_answer_as_the_evidence()
+    assert_rebuild_changes_nothing()
+
+    # A statement rejected, approved again, re-dated, given to another party; the same in bulk and in raw SQL.
+    one = rng.choice(statements)
+    one.review_state = ReviewState.REJECTED if one.review_state != ReviewState.REJECTED else ReviewState.APPROVED
+    one.save()
+    Statement.objects.filter(pk__in=[s.pk for s in statements[:10]]).update(said_on=F("said_on") + timedelta(days=7))
+    Statement.objects.filter(pk__in=[s.pk for s in statements[10:20]]).update(party=rng.choice(parties))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE positions_statement SET review_state = 'approved' WHERE review_state = 'rejected'")
+    assert_cells_answer_as_the_evidence()
+
+    # Evidence unlinked, linked, replaced; a statement deleted; a speaker rejected (read at request time).
+    stance = Stance.objects.filter(evidence__isnull=False).order_by("?").first()
+    stance.evidence.remove(stance.evidence.first())
+    stance.evidence.add(*rng.sample(statements, 3))
+    Stance.objects.exclude(pk=stance.pk).order_by("?").first().evidence.set(rng.sample(statements, 2))
+    Statement.objects.filter(pk=rng.choice(statements).pk).delete()
+    Actor.objects.update(review_state=ReviewState.REJECTED)
+    assert_cells_answer_as_the_evidence()
+
+    # The stances themselves: deleted, re-dated, merged with their evidence.
+    Stance.objects.filter(pk__in=Stance.objects.order_by("?").values("pk")[:4]).delete()
+    Stance.objects.filter(pk__in=Stance.objects.order_by("pk").values("pk")[:5]).update(
+        effective=F("effective") + timedelta(days=3)
+    )
+    proposals_merge(keep=proposals[0], merged=proposals[1], user=admin_user)
+    assert_cells_answer_as_the_evidence()
+    assert_rebuild_changes_nothing()
+
+
+def test_the_rebuild_finds_a_stretch_with_wrong_evidence_figures():
+    stance = f.stance()
+    stance.evidence.add(f.statement(party=stance.party), f.statement())
+    assert set(StanceRun.objects.values_list("statements", flat=True)) == {2}
+    StanceRun.objects.update(statements=5)
+    # the stored row and the recomputed one, in each visibility
+    assert runs_rebuild(write=False).differed == {"stance": 4, "status": 0}
+    assert runs_rebuild().differed == {"stance": 4, "status": 0}
+    assert_rebuild_changes_nothing()
+    assert set(StanceRun.objects.values_list("statements", flat=True)) == {2}
+
+
+def test_a_statement_inserted_after_the_links_to_it_grounds_their_stance():
+    # Foreign keys are checked at commit: a COPY of every table, or a fixture, may write the links first.
+    stance = f.stance()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('positions_statement', 'id'))")
+        (statement_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO positions_stance_evidence (stance_id, statement_id) VALUES (%s, %s)", [stance.pk, statement_id]
+        )
+    assert set(StanceRun.objects.values_list("statements", "shown_statement_id")) == {(0, None)}
+    f.statement(id=statement_id, party=stance.party)
+    assert set(StanceRun.objects.values_list("statements", "shown_statement_id")) == {(1, statement_id)}
     assert_rebuild_changes_nothing()

@@ -2,7 +2,8 @@
 and its relations to other proposals.
 
 Each view validates its query with a small input serializer, calls one selector and writes the
-result through an output serializer whose explicit fields are the OpenAPI schema.
+result through an output serializer whose explicit fields are the OpenAPI schema (compare's by
+`plain.represented`: the same output without DRF's per-field work on its thousands of values).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +14,7 @@ from positions import selectors
 from positions.api.answers import NOT_MODIFIED, AnswerView, answer, asked
 from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
+from positions.api.plain import represented
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
 from positions.api.serializers import DeadlineAsOfSerializer
 from positions.vocabularies import (
@@ -364,7 +366,7 @@ class CompareView(AnswerView):
                 include_pending=not query["approved_only"],
                 known_at=query["known_at"],
             )
-            return CompareSerializer(comparison).data
+            return represented(CompareSerializer, comparison)
 
         return answer(request, self.question(request), build)
 

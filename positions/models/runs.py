@@ -4,9 +4,12 @@ A row is one stretch of a run as one visibility sees it (`public`: approved rows
 but the rejected): from a day the value was stated, by its row in force that day (`row`), up to the next
 day a row of the same (proposal, party) is in force. The stretches of a run share `since` (the run's
 start) and `first_row` (its first statement); `row` is its latest statement by the stretch's start, so
-the lookup on any day gives `since` and `last stated` as of that day. Only the database writes these
-tables: triggers of migration 0022 recompute a proposal's runs in the transaction that changes its stances
-or status changes, whoever writes them; `manage.py rebuild_runs` recomputes every run from the history.
+the lookup on any day gives `since` and `last stated` as of that day. A stance stretch also carries its row's
+review state and what the comparison matrix shows of its run's evidence up to it (migration 0025): how many
+statements, the latest said, the one shown first. Only the database writes these tables: triggers of
+migrations 0022 and 0025 recompute a proposal's runs in the transaction that changes its stances, status
+changes, their evidence or the evidence statements' review state, date or party, whoever writes them;
+`manage.py rebuild_runs` recomputes every run from the history.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -14,7 +17,7 @@ from django.contrib.postgres.fields import DateRangeField, RangeOperators
 from django.contrib.postgres.indexes import GistIndex
 from django.db import models
 
-from positions.vocabularies import ProposalStatus, StanceValue
+from positions.vocabularies import ProposalStatus, ReviewState, StanceValue
 
 
 class Run(models.Model):
@@ -41,6 +44,23 @@ class StanceRun(Run):
     stance = models.CharField(max_length=20, choices=StanceValue.choices)
     row = models.ForeignKey("positions.Stance", on_delete=models.DO_NOTHING, related_name="in_force")
     first_row = models.ForeignKey("positions.Stance", on_delete=models.DO_NOTHING, related_name="+")
+    review_state = models.CharField(max_length=20, choices=ReviewState.choices, help_text="The review state of `row`.")
+    # The run's evidence from its start up to this stretch (the rows of its stretches that start by then), rejected
+    # statements left out: what a cell of the comparison matrix shows on any day of the stretch.
+    statements = models.IntegerField(help_text="How many evidence statements ground the run up to this stretch.")
+    last_stated = models.DateField(
+        help_text="The latest said_on of that evidence, or the day `row` took effect when there is none."
+    )
+    shown_statement = models.ForeignKey(
+        "positions.Statement",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        # Read, never joined from the statement's side; a statement loses its links (and so this) before it goes.
+        db_constraint=False,
+        db_index=False,
+        help_text="The statement shown first: the latest by the party's own speakers, else the latest by others.",
+    )
 
     class Meta:
         indexes = [GistIndex(fields=["negotiation", "validity"], name="stance_run_asof_idx")]

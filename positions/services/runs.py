@@ -1,8 +1,9 @@
 """The read model of runs (positions.models.runs) rebuilt from the stance and status history, or compared with it.
 
-The triggers of migration 0022 keep the runs as each write happens; `runs_rebuild` recomputes them with the
-same SQL functions from every row, a batch of proposals at a time, and counts the stored rows that differed
-from the recomputed ones first: 0 when the incremental read model is right.
+The triggers of migrations 0022 and 0025 keep the runs, and each stance stretch's evidence figures, as each write
+happens; `runs_rebuild` recomputes them with the same SQL functions from every row, a batch of proposals at a
+time, and counts the stored rows that differed from the recomputed ones first: 0 when the incremental read
+model is right.
 """
 
 import time
@@ -14,7 +15,8 @@ from django.db import connection, transaction
 from positions.models import Proposal
 
 COLUMNS = {
-    "stance": "negotiation_id, proposal_id, party_id, public, stance, row_id, first_row_id, since, validity",
+    "stance": "negotiation_id, proposal_id, party_id, public, stance, row_id, first_row_id, since, validity, "
+    "review_state, statements, last_stated, shown_statement_id",
     "status": "negotiation_id, proposal_id, public, status, row_id, first_row_id, since, validity",
 }
 TABLES = {"stance": "positions_stancerun", "status": "positions_statusrun"}
