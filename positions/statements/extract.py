@@ -277,7 +277,7 @@ def _tagged(doc: _Document, turns: list[Candidate], every: bool = False) -> list
     with `every`, also those it could not attribute and fragments (to score the tagger on a corpus that
     annotates every attribution)."""
     contents, sources = contents_and_sources(doc.sequences, doc.labels)
-    pool = candidates(doc.sequences, sources)
+    pool = candidates(doc.sequences, sources, contents)
     out: list[Candidate] = []
     previous: Candidate | None = None
     for content in contents:

@@ -88,6 +88,39 @@ def subjects(sequences: list[Sequence]) -> list[Span]:
     return out
 
 
+def governing(sequences: list[Sequence], contents: list[Span]) -> list[Span]:
+    """For each content, the subject of the nearest verb above it that has one outside it: "the President has
+    talked about the notion that…", "Medvedev has been very clear that…", whether or not the table of reporting
+    verbs lists the verb. (On PolNeAR's development split, with the linker refitted, the candidates then hold
+    the annotated source of 92.2% of the named ones, against 91.2%.)"""
+    out = []
+    for content in contents:
+        sequence = sequences[content.seq]
+        heads = sequence.heads
+        if not heads:
+            continue
+        inside = range(content.first, content.last)
+        root = next((i for i in inside if heads[i] not in inside or heads[i] == i), None)
+        if root is None or heads[root] == root:
+            continue
+        children = _children(heads)
+        node = heads[root]
+        for _hop in range(4):
+            subject = next((c for c in children[node] if _dep(sequence, c) in SUBJECT_DEPS and c not in inside), None)
+            if subject is not None and sequence.pos[node] in ("VERB", "AUX"):
+                lo, hi = _subtree(sequence, children, subject)
+                while hi > lo and _dep(sequence, hi) == "punct":
+                    hi -= 1
+                if hi - lo + 1 <= MAX_SUBJECT and not (lo < content.last and hi >= content.first):
+                    start, end = sequence.offsets[lo][0], sequence.offsets[hi][1]
+                    out.append(Span(content.seq, lo, hi + 1, start, end, "subject"))
+                break
+            if heads[node] == node:
+                break
+            node = heads[node]
+    return out
+
+
 def subject_of(sequences: list[Sequence], offset: int) -> tuple[int, int] | None:
     """The characters of the subject of the verb whose word starts at `offset`, or of the verb it is joined to
     ("Cooper praised … and issued"); the first of joined subjects alone ("McKeon and Turner" is McKeon)."""
@@ -176,12 +209,12 @@ def _subtree(
     return lo, hi
 
 
-def candidates(sequences: list[Sequence], sources: list[Span]) -> list[Span]:
-    """The tagger's sources, the reporting verbs' subjects that differ from them, then entities and pronouns
-    that overlap neither."""
+def candidates(sequences: list[Sequence], sources: list[Span], contents: list[Span] = ()) -> list[Span]:
+    """The tagger's sources, the reporting verbs' subjects and the subjects of the verbs the contents hang from
+    (`governing`) that differ from them, then entities and pronouns that overlap none."""
     out = list(sources)
     known = {(s.start, s.end) for s in sources}
-    for subject in subjects(sequences):
+    for subject in [*subjects(sequences), *governing(sequences, contents)]:
         if (subject.start, subject.end) not in known:
             out.append(subject)
             known.add((subject.start, subject.end))

@@ -113,7 +113,7 @@ def linker_examples(parsed: list[Parsed], spans: tagger.Tagger) -> tuple[list[di
         statements = [s for s in item.document.statements if s.get("mode") != "turn"]
         sources = [source_span(text, s) for s in statements]
         found, tagged = linker.contents_and_sources(item.sequences, [spans.tag(q) for q in item.sequences])
-        pool = linker.candidates(item.sequences, tagged)
+        pool = linker.candidates(item.sequences, tagged, found)
         annotated = [{"start": s["start"], "end": s["end"], "i": i} for i, s in enumerate(statements)]
         for content, match in pairs([{"start": c.start, "end": c.end, "c": c} for c in found], annotated):
             source = sources[match["i"]]

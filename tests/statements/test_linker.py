@@ -11,6 +11,7 @@ from positions.statements.linker import (
     contents_and_sources,
     continues,
     cue_between,
+    governing,
     pair_features,
     subjects,
     who,
@@ -119,6 +120,28 @@ def test_the_subject_of_a_reporting_verb_is_a_candidate_whole():
     kinds = {(text[c.start : c.end], c.kind) for c in pool}
     assert ("Tim Hess, a real estate developer in Virginia", "subject") in kinds
     assert ("Tim Hess", "person") in kinds  # the name inside stays a candidate of its own
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "subject"),
+    [
+        # a verb the table of reporting verbs does not list, the content a noun's clause under it
+        ("Again, the President has talked about the notion that we should act.", "we should act", "the President"),
+        # an adjective's clause: the subject of "has been"
+        ("President Medvedev has been very clear that this is a concern.", "this is a concern", "President Medvedev"),
+    ],
+)
+def test_the_subject_of_the_verb_a_content_hangs_from_is_a_candidate(text, content, subject):
+    sequences = parsed(text)
+    words = words_of(text, sequences[0])
+    first = len(words_of(text[: text.index(content)], parsed(text[: text.index(content)])[0]))
+    last = first + len(words_of(content, parsed(content)[0]))
+    labels = ["O"] * first + ["B-C"] + ["I-C"] * (last - first - 1) + ["O"] * (len(words) - last)
+    (found,), sources = contents_and_sources(sequences, [labels])
+    assert text[found.start : found.end] == content
+    assert [text[s.start : s.end] for s in governing(sequences, [found])] == [subject]
+    assert not any(text[c.start : c.end] == subject for c in candidates(sequences, sources))  # before, not there
+    assert (subject, "subject") in {(text[c.start : c.end], c.kind) for c in candidates(sequences, sources, [found])}
 
 
 def test_a_reporting_verb_with_no_subject_of_its_own_speaks_for_the_subject_of_the_verb_it_hangs_from():
