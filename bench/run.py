@@ -586,7 +586,9 @@ def print_table(rows: list[Row], options, started_at: float) -> None:
     print(f"ingest {o.ingest_documents} pages, {o.seconds:g} s of load per row, {o.connections} connections,")
     elapsed = time.perf_counter() - started_at
     print(f"client {o.client}, gunicorn {o.web_workers} workers; {os.cpu_count()} CPUs; run took {elapsed:.0f} s")
-    print(f"cache: {CACHE[1]}")
+    lag = os.environ.get("ANSWER_VERSION_LAG_MS", "0")
+    lagging = " (opt-in: an answer may lag a write)" if lag not in ("", "0") else ""
+    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}")
     header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>8} {'':>7}"
     print(header)
     print("-" * len(header))
