@@ -281,7 +281,7 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
         found = selectors.answer_stored(tag=tag)
         if found is None:  # DRF builds it, under the name read here: the version is not read twice
             request.throttles_settled = settled
-            if not lag:  # a version maybe lagging names no answer built now: DRF reads it afresh
+            if not lag:  # (a version that may lag must not name an answer built now: DRF reads it afresh)
                 request.answer_named = (parts, tag)
             return view_function(request, *args, **kwargs)
         content_type, body = found
