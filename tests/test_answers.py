@@ -786,3 +786,19 @@ def test_the_version_s_moves_are_announced_when_they_commit_and_not_when_rolled_
         f.party()
         announced = next(listener.notifies(timeout=5), None)
         assert announced is not None and announced.channel == selectors.VERSION_CHANNEL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_an_answer_built_on_a_miss_is_named_by_the_version_read_afresh(
+    client, lagged, monkeypatch, settings
+):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")
+    _written_elsewhere()
+    selectors.RECENT_ANSWERS.clear()
+    cache.clear()  # the lagging version's answer is gone: a miss, which DRF builds from the data as it is now
+    built = client.get(url, params)
+    assert built["ETag"] != before["ETag"]
+    assert built["ETag"] == _by_drf(client, monkeypatch, url, params)["ETag"]
