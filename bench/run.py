@@ -94,9 +94,10 @@ def admin(sql: str) -> None:
 class Databases:
     """Scratch databases cloned from one migrated template (a file copy: faster than migrating each)."""
 
-    def __init__(self, keep: bool):
+    def __init__(self, keep: bool, prefix: str):
         self.tag = uuid.uuid4().hex[:8]
-        self.template = f"tracker_bench_{self.tag}_template"
+        self.prefix = prefix
+        self.template = f"{prefix}_{self.tag}_template"
         self.made: list[str] = []
         self.keep = keep
         self.kept: str | None = None
@@ -106,7 +107,7 @@ class Databases:
         log("template database migrated")
 
     def clone(self, name: str) -> str:
-        full = f"tracker_bench_{self.tag}_{name}"
+        full = f"{self.prefix}_{self.tag}_{name}"
         admin(f'CREATE DATABASE "{full}" TEMPLATE "{self.template}"')
         self.made.append(full)
         return full
@@ -585,7 +586,9 @@ def print_table(rows: list[Row], options, started_at: float) -> None:
     print(f"ingest {o.ingest_documents} pages, {o.seconds:g} s of load per row, {o.connections} connections,")
     elapsed = time.perf_counter() - started_at
     print(f"client {o.client}, gunicorn {o.web_workers} workers; {os.cpu_count()} CPUs; run took {elapsed:.0f} s")
-    print(f"cache: {CACHE[1]}")
+    lag = os.environ.get("ANSWER_VERSION_LAG_MS", "0")
+    lagging = " (opt-in: an answer may lag a write)" if lag not in ("", "0") else ""
+    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}")
     header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>8} {'':>7}"
     print(header)
     print("-" * len(header))
@@ -624,6 +627,7 @@ def parse(argv: list[str]):
     parser.add_argument("--smoke", action="store_true", help="tiny scale, seconds: checks that every row comes out")
     parser.add_argument("--keep", action="store_true", help="keep the large database (its name is printed)")
     parser.add_argument("--large-db", help="use this already generated database for the large scale")
+    parser.add_argument("--db-prefix", default="tracker_bench", help="the scratch databases' names start with this")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-extraction", action="store_true")
     parser.add_argument("--skip-api", action="store_true")
@@ -656,7 +660,7 @@ def main(argv: list[str]) -> int:
     logs = BASE_DIR / "var" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     rows: list[Row] = []
-    dbs = Databases(keep=options.keep)
+    dbs = Databases(keep=options.keep, prefix=options.db_prefix)
     try:
         bench_ingest(dbs, options, rows, logs)
         if not options.skip_api:

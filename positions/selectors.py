@@ -23,8 +23,10 @@ themselves (their quotes, documents and review) as they are now. `known_at=None`
 import calendar
 import hashlib
 import json
+import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -1650,11 +1652,96 @@ def _unprepared(result) -> bool:
     return result.status == pq.ExecStatus.FATAL_ERROR and result.error_field(_SQLSTATE) == b"26000"
 
 
-def answer_tag(*parts) -> str:
+VERSION_CHANNEL = "positions_data_version"  # migration 0026: NOTIFY on it when a write that moves it commits
+
+
+class _Watched(threading.local):
+    """Per thread, the version last read on the connection that listens for its moves, and since when."""
+
+    opened = pid = version = None
+    read_at = 0.0
+    moved = False
+
+
+_WATCHED = _Watched()
+
+
+def data_version_lagged(*, lag: float) -> str:
+    """The data version, or the one this thread read less than `lag` seconds ago when nothing has said since
+    that it moved (settings.ANSWER_VERSION_LAG_MS, opt-in; 0, the default, reads it every time). The
+    connection the version is read on LISTENs for migration 0026's NOTIFY before its first read, so a write
+    that commits after a read is announced on it: the next request reads again once the announcement has
+    arrived (about a round trip after the commit), and in any case once `lag` has passed. The lag is the
+    bound for when the announcement is late or lost (a listener PostgreSQL dropped unnoticed, a pooler's
+    other session): never is an answer older than the last read of the version by more than `lag`.
+
+    Read afresh, as data_version reads it, whenever the listener is not known to be good: a new connection
+    (Django's, replaced after CONN_MAX_AGE or an error; a forked process), a socket that fails, a
+    transaction open (whose snapshot the version belongs to)."""
+    watched = _WATCHED
+    known = lag > 0 and connection.connection is watched.opened is not None and watched.pid == os.getpid()
+    if known and not connection.in_atomic_block and _quiet(watched) and time.monotonic() - watched.read_at < lag:
+        return watched.version
+    watched.moved, began = False, time.monotonic()
+    version = data_version()
+    opened = connection.connection
+    if lag <= 0 or connection.in_atomic_block or opened is None:
+        return version
+    if opened is not watched.opened or watched.pid != os.getpid():
+        watched.opened = None
+        if not _listening(opened, watched):
+            return version
+        watched.opened, watched.pid = opened, os.getpid()
+        watched.moved, began = False, time.monotonic()
+        version = data_version()  # the first read that a write after it is sure to be announced to
+    watched.version, watched.read_at = version, began
+    return version
+
+
+def _listening(opened, watched: _Watched) -> bool:
+    def announced(notify) -> None:  # a notification psycopg received while running a query of Django's
+        if notify.channel == VERSION_CHANNEL:
+            watched.moved = True
+
+    def noticed(diagnostic) -> None:  # an idle connection hears one when PostgreSQL ends it: read afresh
+        watched.moved = True
+
+    try:
+        result = opened.pgconn.exec_(f"LISTEN {VERSION_CHANNEL}".encode())
+    except psycopg.Error:
+        return False
+    if result.status != pq.ExecStatus.COMMAND_OK:
+        return False
+    opened.add_notify_handler(announced)
+    opened.add_notice_handler(noticed)
+    return True
+
+
+def _quiet(watched: _Watched) -> bool:
+    """Whether no announcement has come since the last read: what reached the socket is read without waiting
+    (libpq's PQconsumeInput), and every notification libpq holds is taken (parsing them passes any notice,
+    such as the FATAL of a connection PostgreSQL ended, to `_listening`'s handler)."""
+    pgconn = watched.opened.pgconn
+    try:
+        if pgconn.status != pq.ConnStatus.OK:
+            raise psycopg.OperationalError("connection not OK")
+        pgconn.consume_input()
+        while (notify := pgconn.notifies()) is not None:
+            if notify.relname.decode() == VERSION_CHANNEL:
+                watched.moved = True
+    except psycopg.Error:
+        watched.opened = None  # read afresh, on a connection Django's health check replaces
+        return False
+    return not watched.moved
+
+
+def answer_tag(*parts, lag: float = 0) -> str:
     """The name of one answer: what was asked (`parts`: the view, its normalised query, who asks, in what
     format), today's date (a default as_of is today, a citation says when it was retrieved) and the data
-    version. The same name means the same bytes: it is the ETag and the cache key."""
-    asked = repr((data_version(), timezone.localdate().isoformat(), parts))
+    version (read now, or with `lag`, data_version_lagged's). The same name means the same bytes: it is the
+    ETag and the cache key."""
+    version = data_version_lagged(lag=lag) if lag > 0 else data_version()
+    asked = repr((version, timezone.localdate().isoformat(), parts))
     return hashlib.sha256(asked.encode()).hexdigest()[:32]
 
 

@@ -2,6 +2,7 @@
 the matrix page and the feeds answer the same request on the same data from the cache, with an ETag
 that a client can send back for a 304."""
 
+import time
 from datetime import date
 
 import psycopg
@@ -659,3 +660,145 @@ def test_a_reader_is_known_by_drf_s_address(rf, monkeypatch, proxies, forwarded)
     headers = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     request = rf.get("/api/v1/compare", REMOTE_ADDR="192.0.2.5", **headers)
     assert AnonymousRateThrottle().get_ident(request) == SimpleRateThrottle.get_ident(AnonymousRateThrottle(), request)
+
+
+# --- the version's lag (settings.ANSWER_VERSION_LAG_MS, opt-in) ------------------------------------------------
+
+
+def _written_elsewhere() -> None:
+    """A write another process commits (here a connection of its own): it moves the data version."""
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("UPDATE positions_party SET name = name WHERE id = (SELECT min(id) FROM positions_party)")
+
+
+def _listening() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_listening_channels()")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def lagged(said, settings):
+    """The statement list (served plainly once built, DRF building it on a miss), on a connection of the test's
+    own with nothing listening yet."""
+    f.party()  # a row for _written_elsewhere to write
+    connection.close()
+    return LIST, {"page_size": 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_by_default_the_version_is_read_at_every_request_and_nothing_listens(client, lagged, monkeypatch):
+    url, params = lagged
+    before = client.get(url, params)
+    _written_elsewhere()
+    assert client.get(url, params)["ETag"] != before["ETag"]
+    assert _listening() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_a_repeated_request_reads_nothing_and_a_write_elsewhere_is_seen_once_announced(
+    client, lagged, monkeypatch, settings
+):
+    settings.ANSWER_VERSION_LAG_MS = 60_000  # far longer than the test: only the announcement can move it
+    url, params = lagged
+    before = client.get(url, params)
+    assert _listening() == [selectors.VERSION_CHANNEL]
+    with CaptureQueriesContext(connection) as queries:
+        assert _plainly(client, monkeypatch, url, params)["ETag"] == before["ETag"]
+    assert len(queries) == 0
+    _written_elsewhere()
+    deadline = time.monotonic() + 10
+    while (now := client.get(url, params))["ETag"] == before["ETag"]:
+        assert time.monotonic() < deadline, "the write's announcement never arrived"
+        time.sleep(0.01)
+    assert now.content == _by_drf(client, monkeypatch, url, params).content  # DRF's, the version read afresh
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_a_write_on_the_reader_s_own_connection_is_seen_at_once(client, lagged, monkeypatch, settings):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    f.party()  # committed on the connection that listens: psycopg gets the announcement with the reply
+    assert client.get(url, params)["ETag"] != before["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_an_announcement_lost_delays_a_write_by_the_lag_at_most(client, lagged, monkeypatch, settings):
+    settings.ANSWER_VERSION_LAG_MS = 1_500
+    url, params = lagged
+    began = time.monotonic()
+    before = client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")  # deaf, and nothing in the process knows it
+    _written_elsewhere()
+    if time.monotonic() - began < 1.2:
+        assert client.get(url, params)["ETag"] == before["ETag"], "the lag was not used"
+    time.sleep(max(0.0, began + 1.6 - time.monotonic()))
+    assert client.get(url, params)["ETag"] != before["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_a_new_connection_reads_the_version_before_it_trusts_one(client, lagged, monkeypatch, settings):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    connection.close()  # CONN_MAX_AGE, an error, a forked process: another connection, not yet listening
+    _written_elsewhere()
+    assert client.get(url, params)["ETag"] != before["ETag"]
+    assert _listening() == [selectors.VERSION_CHANNEL]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_a_listener_postgresql_dropped_is_replaced_and_the_version_read(
+    client, lagged, monkeypatch, settings
+):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    dropped = connection.connection.info.backend_pid
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    _written_elsewhere()  # announced to nobody: the listener has gone
+    time.sleep(0.1)  # the FATAL PostgreSQL sends an ended connection reaches its socket
+    close_old_connections()  # a request begins
+    assert client.get(url, params)["ETag"] != before["ETag"]
+    assert connection.connection.info.backend_pid != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_drf_s_path_still_reads_the_version_at_every_request(client, lagged, monkeypatch, settings):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")
+    _written_elsewhere()
+    assert _by_drf(client, monkeypatch, url, params)["ETag"] != before["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_s_moves_are_announced_when_they_commit_and_not_when_rolled_back():
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as listener:
+        listener.execute(f"LISTEN {selectors.VERSION_CHANNEL}")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            f.party()
+            raise RuntimeError("rolled back")
+        assert list(listener.notifies(timeout=0.3)) == []
+        f.party()
+        announced = next(listener.notifies(timeout=5), None)
+        assert announced is not None and announced.channel == selectors.VERSION_CHANNEL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_lag_an_answer_built_on_a_miss_is_named_by_the_version_read_afresh(
+    client, lagged, monkeypatch, settings
+):
+    settings.ANSWER_VERSION_LAG_MS = 60_000
+    url, params = lagged
+    before = client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")
+    _written_elsewhere()
+    selectors.RECENT_ANSWERS.clear()
+    cache.clear()  # the lagging version's answer is gone: a miss, which DRF builds from the data as it is now
+    built = client.get(url, params)
+    assert built["ETag"] != before["ETag"]
+    assert built["ETag"] == _by_drf(client, monkeypatch, url, params)["ETag"]

@@ -198,7 +198,9 @@ def served_plainly(view: Callable) -> Callable:
     """`view`, an answered route's view function (DRF's as_view), with a lean path in front of it: an
     anonymous reader's GET of JSON (no Authorization header, no signed-in session, Accept absent, */* or
     application/json, no format asked) served from the cache without DRF's request, content negotiation,
-    authentication classes and dispatch: some 45 µs of the 420 a cached answer cost its web process.
+    authentication classes and dispatch: some 45 µs of the 420 a cached answer cost its web process. Its
+    data version may lag by up to settings.ANSWER_VERSION_LAG_MS (opt-in; selectors.data_version_lagged);
+    DRF's path, a signed-in reader's included, reads it at every request.
 
     The lean path does what DRF would do for that request, with the same objects: the view as DRF makes it,
     its permissions and throttles counted on Django's request, the answer named as `answer` names it (the
@@ -261,7 +263,8 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     counts = [(throttle, _counted(throttle, request, view)) for throttle in view.get_throttles()]
     try:
         parts = (*view.question(request, *args, **kwargs), renderer.format, renderer.media_type)
-        tag = selectors.answer_tag(*parts)
+        lag = settings.ANSWER_VERSION_LAG_MS / 1000
+        tag = selectors.answer_tag(*parts, lag=lag)
     except BaseException:
         with contextlib.suppress(Exception):  # free the connections, then the error that matters
             _settled(counts)
@@ -277,7 +280,9 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     else:
         found = selectors.answer_stored(tag=tag)
         if found is None:  # DRF builds it, under the name read here: the version is not read twice
-            request.throttles_settled, request.answer_named = settled, (parts, tag)
+            request.throttles_settled = settled
+            if not lag:  # (a version that may lag must not name an answer built now: DRF reads it afresh)
+                request.answer_named = (parts, tag)
             return view_function(request, *args, **kwargs)
         content_type, body = found
         response = HttpResponse(body, content_type=content_type, headers=headers)

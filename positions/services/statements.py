@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -298,18 +298,35 @@ def _stances_suggest(
         else:
             report.stances["unchanged"] += 1
         evidence.append((row, statement))
-    Stance.objects.bulk_create(new)
-    report.suggested_stance_ids.extend(row.pk for row in new)
+    # The links go in before the new rows they name (their ids taken from the sequence first; the foreign keys
+    # are checked at commit): each insert's trigger recomputes its proposals' runs (migrations 0022, 0025), and
+    # links to rows not there yet name no proposal, so a proposal with only new rows is recomputed once, by
+    # the rows' insert, with their evidence in place, instead of once for the rows and again for their links.
+    _ids_taken(new)
     through = Stance.evidence.through
     links = {(row.pk, statement.pk) for row, statement in evidence}
     stored = through.objects.filter(stance_id__in={a for a, _ in links}, statement_id__in={b for _, b in links})
     links -= set(stored.values_list("stance_id", "statement_id"))
     through.objects.bulk_create(through(stance_id=a, statement_id=b) for a, b in sorted(links))
+    Stance.objects.bulk_create(new)
+    report.suggested_stance_ids.extend(row.pk for row in new)
     grown_ids = {stance_id for stance_id, _ in links}
     grown = {row.pk: row for row, _ in evidence if row.pk in grown_ids}
     history_bulk_record(rows=new, model=Stance, reason=EXTRACTOR_VIA, update=False)
     older = [row for row in grown.values() if row not in new]
     history_bulk_record(rows=older, model=Stance, reason=EXTRACTOR_VIA, update=True)
+
+
+def _ids_taken(rows: list[Stance]) -> None:
+    """Ids for new stance rows from their table's sequence, as their insert would take them: one query."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('positions_stance', 'id')) FROM generate_series(1, %s)", [len(rows)]
+        )
+        for row, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            row.pk = pk
 
 
 def _table(proposal: Proposal | None, statement: Statement, confidence: float, report: ExtractReport) -> None:

@@ -21,10 +21,12 @@ from positions.models import (
     Role,
     Source,
     Stance,
+    StanceRun,
     Statement,
     StatusChange,
 )
 from positions.services import curation
+from positions.services.runs import runs_rebuild
 from positions.services.statements import (
     EXTRACTOR_VIA,
     document_findings_import,
@@ -551,6 +553,27 @@ def test_the_queries_of_an_import_do_not_grow_with_its_statements(seeded_source)
         counted[count] = len(queries)
 
     assert counted[12] == counted[3] < 40
+
+
+def _stance_runs_written() -> int:
+    # run rows this transaction has inserted so far: each recompute of a proposal deletes its runs and inserts them
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_tup_ins FROM pg_stat_xact_user_tables WHERE relname = 'positions_stancerun'")
+        return cursor.fetchone()[0]
+
+
+def test_an_import_recomputes_the_runs_of_a_proposal_with_new_stances_once(seeded_source):
+    document = long_page(seeded_source, 6, "once")
+    before = _stance_runs_written()
+    report = document_findings_import(document=document, findings=findings_of(document, 6))
+    written = _stance_runs_written() - before
+
+    proposals = Stance.objects.filter(pk__in=report.suggested_stance_ids).values("proposal")
+    assert report.stances["suggested"] and report.stances["suggested"] == len(report.suggested_stance_ids)
+    assert written == StanceRun.objects.filter(proposal__in=proposals).count() > 0  # not twice that
+    for stance in Stance.objects.filter(pk__in=report.suggested_stance_ids):
+        assert stance.evidence.exists()
+    assert runs_rebuild(write=False).differed == {"stance": 0, "status": 0}
 
 
 def test_a_suggested_stance_has_one_history_record_with_all_its_evidence(seeded_source):
