@@ -96,6 +96,30 @@ def test_it_writes_the_same_models_twice_from_the_same_data(seeded, tiny_corpus,
     assert len(loaded.kind.model.classes) >= 2
 
 
+def test_decisions_only_refits_the_decisions_and_keeps_the_tagger_the_linker_and_what_their_card_says(
+    seeded, tiny_corpus, tmp_path
+):
+    polnear, gold = tiny_corpus
+    out = tmp_path / "out"
+    train(polnear, gold, out)
+    before = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    kept = {name: (out / name).read_bytes() for name in (models.FILES["tagger"], models.FILES["linker"])}
+    (out / models.FILES["relevance"]).unlink()  # refitted, not kept
+
+    call_command("train_extractor", "--decisions-only", "--gold", *map(str, gold), "--out", str(out), "--no-curated",
+                 stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+
+    after = json.loads((out / "card.json").read_text(encoding="utf-8"))
+    assert {name: (out / name).read_bytes() for name in kept} == kept
+    assert (out / models.FILES["relevance"]).exists()
+    for part in ("tagger", "linker"):
+        assert after[part] == before[part]
+        assert after["seconds"][part] == before["seconds"][part]
+    assert after["seconds"]["parse"] == before["seconds"]["parse"]
+    assert after["data"]["polnear"] == before["data"]["polnear"] == {"documents": 6, "statements": 75}
+    assert after["version"] == before["version"]  # the same data: the same decisions, the same files
+
+
 def test_it_refuses_when_there_is_nothing_to_learn_spans_from(seeded, tmp_path):
     with pytest.raises(CommandError, match="nothing to learn spans from"):
         call_command("train_extractor", "--no-corpus", "--no-curated", "--out", str(tmp_path / "out"))

@@ -351,7 +351,9 @@ def _decide(doc: _Document, found: list[Candidate]) -> list[Found]:
     scope = Scope(doc.text, doc.doc.title, doc.lexicon.topics, doc.lexicon.subjects, doc.lexicon.parties)
     judge = Judge(doc.models.relevance_alone, doc.models.relevance, doc.models.issues, scope)
     found = sorted(found, key=lambda c: (c.start, c.end))  # document order: a statement is read with its neighbours
-    judged = judge.judge_all(Asked(doc.text[c.start : c.end], *context(doc, c), c.mode, c.speaker) for c in found)
+    judged = judge.judge_all(
+        Asked(doc.text[c.start : c.end], *context(doc, c), c.mode, c.speaker, c.cue_lemma) for c in found
+    )
     for c, verdict in zip(found, judged, strict=True):
         quote = doc.text[c.start : c.end]
         topics = verdict.topics

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from positions.statements import classify, learned
+from positions.statements import classify, learned, verbs
 from positions.statements.records import TopicEntry
 
 RELEVANT = 0.4  # probability from which a statement bears on the negotiation
@@ -104,10 +104,10 @@ class Scope:
 
 
 def statement_features(
-    scope: Scope, quote: str, window: str, parent: str, mode: str, speaker, *, own_words: bool = True
+    scope: Scope, quote: str, window: str, parent: str, mode: str, speaker, *, own_words: bool = True, cue: str = ""
 ) -> dict[str, float]:
     """Does this statement bear on the negotiation: how it uses the negotiation's vocabulary (and, with
-    `own_words`, the statement's own words)."""
+    `own_words`, the statement's own words), and what its cue verb (`cue`, a lemma) says of it."""
     q_hits = scope.hits(quote)
     w_hits = scope.hits(window) if window else []
     p_hits = scope.hits(parent) if parent else []
@@ -156,6 +156,9 @@ def statement_features(
         f[f"others|mode={min(len(others), 2)}|{mode}"] = 1.0
     f[f"speaks_for={int(bool(speaker.speaks_for))}"] = 1.0
     f[f"speaks_for|mode={int(bool(speaker.speaks_for))}|{mode}"] = 1.0
+    # what the cue verb says by itself ("insisted", "warned" against "discussed", "noted" or none): a report of a
+    # position against a report of a meeting's agenda (verbs.py's table, the same for every negotiation)
+    f[f"cuek|mode={verbs.cue_kind(cue) or ('plain' if cue else 'none')}|{mode}"] = 1.0
     # each of them again for its group alone: a transcript's turn and a report in an article are judged by the
     # same signs with other weights (the statement's own words stay shared: too few of each per group)
     g = group(mode)
@@ -224,13 +227,15 @@ def nearby_features(alone: list[float], groups: list[str]) -> list[dict[str, flo
 
 @dataclass(frozen=True)
 class Asked:
-    """One statement to judge: its words, its context (extract.context), its mode and its speaker."""
+    """One statement to judge: its words, its context (extract.context), its mode, its speaker and its cue
+    verb's lemma ("" when none)."""
 
     quote: str
     window: str
     parent: str
     mode: str
     speaker: object
+    cue: str = ""
 
 
 class Judge:
@@ -256,7 +261,7 @@ class Judge:
         alone, scores, issues, groups = [], [], [], []
         for a in asked:
             groups.append(group(a.mode))
-            f = statement_features(self.scope, a.quote, a.window, a.parent, a.mode, a.speaker)
+            f = statement_features(self.scope, a.quote, a.window, a.parent, a.mode, a.speaker, cue=a.cue)
             alone.append(self.alone.probabilities(f)["1"])
             score = self.relevance.scores(f)
             scores.append(score)

@@ -182,7 +182,9 @@ def decision_examples(reads: list[Read], lexicon: Lexicon) -> dict[str, tuple[li
             window, parent = extract.context(doc, c)
             gold = read.matched.get(i)
             for into, (seen, own) in zip(rows, copies, strict=True):
-                into.append(statement_features(seen, quote, window, parent, c.mode, c.speaker, own_words=own))
+                into.append(
+                    statement_features(seen, quote, window, parent, c.mode, c.speaker, own_words=own, cue=c.cue_lemma)
+                )
             labels.append("1" if gold is not None else "0")
             groups.append(group(c.mode))
             if gold is None:

@@ -121,6 +121,20 @@ def test_its_statement_signs_are_given_again_for_the_statement_s_group_but_not_i
     assert report["report|mode=indirect"] == 1.0 and "report|mode=direct" not in report
 
 
+def test_its_statement_features_say_what_the_cue_verb_says_by_itself():
+    def cue_signs(cue: str, mode: str = "indirect") -> set[str]:
+        f = statement_features(scope(), QUOTE, "", "", mode, MEDVEDEV, cue=cue)
+        return {name for name in f if name.startswith("cuek|")}
+
+    assert cue_signs("warn") == {"cuek|mode=threat|indirect"}  # the table's kind of the verb
+    assert cue_signs("insist") == {"cuek|mode=demand|indirect"}
+    assert cue_signs("discuss") == {"cuek|mode=plain|indirect"}  # a cue the table gives no kind
+    assert cue_signs("") == {"cuek|mode=none|indirect"}
+    assert cue_signs("", "turn") == {"cuek|mode=none|turn"}
+    assert "report|cuek|mode=threat|indirect" in statement_features(scope(), QUOTE, "", "", "indirect", MEDVEDEV,
+                                                                      cue="warn")  # fmt: skip
+
+
 def binary(weights: dict[str, float], intercept: float) -> LinearModel:
     return LinearModel(("0", "1"), {name: (w,) for name, w in weights.items()}, (intercept,))
 

@@ -122,9 +122,10 @@ def train(gold: list[corpus.Annotated], general: list[corpus.Annotated], curated
     out.mkdir(parents=True, exist_ok=True)
     previous = json.loads((out / "card.json").read_text(encoding="utf-8")) if (out / "card.json").exists() else {}
     timings = {}
-    if decisions_only:
+    if decisions_only:  # the tagger and the linker are kept: so are their figures, data and times
         tagger_figures, linker_figures = previous.get("tagger", {}), previous.get("linker", {})
         data_spans = previous.get("data", {})
+        timings = {part: s for part, s in previous.get("seconds", {}).items() if part != "decisions"}
     else:
         began = time.perf_counter()
         spans_data = general + curated
