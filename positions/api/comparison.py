@@ -6,6 +6,9 @@ result through an output serializer whose explicit fields are the OpenAPI schema
 `plain.represented`: the same output without DRF's per-field work on its thousands of values).
 """
 
+from collections.abc import Iterable
+
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -353,12 +356,21 @@ class CompareView(AnswerView):
     def get(self, request):
         def build() -> dict:
             query = _query(CompareQuerySerializer, request)
-            negotiation = _negotiation(query["negotiation"])
             slugs = query.get("parties")
+            if query["known_at"] is None:  # the matrix as now known: one query, written without DRF's fields
+                read = selectors.comparison_read(
+                    slug=query["negotiation"],
+                    as_of=query.get("as_of"),
+                    today=timezone.localdate(),
+                    include_pending=not query["approved_only"],
+                )
+                if read is None:
+                    _negotiation(query["negotiation"])  # its 400
+                return _comparison_written(read, slugs)
+            negotiation = _negotiation(query["negotiation"])
             parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)
             if slugs is not None and len(parties) < len(slugs):
-                unknown = ", ".join(sorted(set(slugs) - {party.slug for party in parties}))
-                raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {unknown}."]})
+                raise _unknown_parties(slugs, (party.slug for party in parties))
             comparison = selectors.positions_compare(
                 negotiation=negotiation,
                 as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
@@ -372,6 +384,64 @@ class CompareView(AnswerView):
 
     def question(self, request) -> tuple:
         return ("compare", asked(request))
+
+
+def _unknown_parties(slugs: list[str], known: Iterable[str]) -> exceptions.ValidationError:
+    unknown = ", ".join(sorted(set(slugs) - set(known)))
+    return exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {unknown}."]})
+
+
+def _comparison_written(read: selectors.ComparisonRead, slugs: list[str] | None) -> dict:
+    """The answer `represented(CompareSerializer, positions_compare(…))` gives for the matrix as now known, written
+    straight from `comparison_read`'s lists: CompareSerializer's keys in its order, dates as YYYY-MM-DD (as read),
+    the deadlines by DeadlineAsOfSerializer. The columns are `slugs` in their order (a slug that names no party
+    to the negotiation is a 400), else every party by name. tests/api/test_plain.py compares the bytes with
+    those DRF's serializer writes from `positions_compare`."""
+    parties = [{"id": party, "slug": slug, "name": name} for party, slug, name in read.parties]
+    if slugs is not None:
+        by_slug = {party["slug"]: party for party in parties}
+        if any(slug not in by_slug for slug in slugs):
+            raise _unknown_parties(slugs, by_slug)
+        parties = [by_slug[slug] for slug in slugs]
+    columns = {party["id"]: party["slug"] for party in parties}
+    cells = {(row[0], row[1]): selectors.compare_cell(columns[row[1]], row) for row in read.cells if row[1] in columns}
+    empty = {
+        party: {
+            "party": slug,
+            "stance": None,
+            "since": None,
+            "last_stated": None,
+            "review_state": None,
+            "statements": 0,
+            "latest_statement": None,
+        }
+        for party, slug in columns.items()
+    }
+    rows = []
+    for proposal, slug, title, issue, (proponent, by, name), kind, first_stated, status, since, state in read.proposals:
+        deadlines = [represented(DeadlineAsOfSerializer, entry) for entry in read.deadlines.get(proposal, ())]
+        rows.append(
+            {
+                "id": proposal,
+                "slug": slug,
+                "title": title,
+                "issue": issue,
+                "proponent": {"id": proponent, "slug": by, "name": name},
+                "kind": kind,
+                "first_stated": first_stated,
+                "status": status and {"status": status, "since": since, "review_state": state},
+                "deadlines": deadlines,
+                "overdue": any(entry["overdue"] for entry in deadlines),
+                "cells": [cells.get((proposal, party)) or empty[party] for party in columns],
+            }
+        )
+    return {
+        "negotiation": read.slug,
+        "as_of": read.as_of.isoformat(),
+        "known_at": None,
+        "parties": parties,
+        "proposals": rows,
+    }
 
 
 class ChangesView(AnswerView):
