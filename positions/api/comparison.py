@@ -12,6 +12,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import selectors
 from positions.api.answers import NOT_MODIFIED, AnswerView, answer, asked
@@ -19,6 +20,7 @@ from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.plain import represented
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
+from positions.api.renderers import PlainJSONRenderer
 from positions.api.serializers import DeadlineAsOfSerializer
 from positions.vocabularies import (
     RELATION_MEANINGS,
@@ -328,6 +330,8 @@ NEGOTIATION = OpenApiParameter(
 
 
 class CompareView(AnswerView):
+    renderer_classes = [PlainJSONRenderer, BrowsableAPIRenderer]  # its answer holds no float (renderers.py)
+
     @extend_schema(
         operation_id="compare",
         summary="Compare the parties' positions as of a date",
@@ -478,6 +482,8 @@ class ChangesView(AnswerView):
 
 
 class ProposalHistoryView(AnswerView):
+    renderer_classes = [PlainJSONRenderer, BrowsableAPIRenderer]  # its answer holds no float (renderers.py)
+
     @extend_schema(
         operation_id="proposal_history",
         summary="A proposal's timeline with its evidence",
@@ -498,7 +504,7 @@ class ProposalHistoryView(AnswerView):
             history = selectors.proposal_history(proposal_id=pk, curator=curator, known_at=known_at)
             if history is None:
                 raise exceptions.NotFound("No such proposal.")
-            return ProposalHistorySerializer(history).data
+            return represented(ProposalHistorySerializer, history)
 
         return answer(request, self.question(request, pk), build)
 

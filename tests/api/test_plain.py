@@ -1,6 +1,6 @@
-"""The comparison's answer, read by one query (selectors.comparison_read) and written without DRF's fields, is byte for
-byte the one DRF's serializer and renderer wrote from the ORM's reads with the evidence counted at each request;
-`represented` gives what `.data` gives."""
+"""The comparison's answer, read by one query (selectors.comparison_read), written without DRF's fields and by orjson,
+is byte for byte the one DRF's serializer and renderer wrote from the ORM's reads with the evidence counted at each
+request; a proposal's history written by `represented` and orjson is DRF's; `represented` gives what `.data` gives."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
@@ -13,13 +13,16 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
 
 from positions import selectors
-from positions.api.comparison import CompareSerializer, CompareView
+from positions.api.comparison import CompareSerializer, CompareView, ProposalHistorySerializer, ProposalHistoryView
 from positions.api.plain import represented
-from positions.models import Actor, Negotiation, Party, Stance, StanceRun, Statement
+from positions.models import Actor, Negotiation, Party, Proposal, Stance, StanceRun, Statement
 from positions.vocabularies import ReviewState
 from tests import factories as f
 
-urlpatterns = [path("api/v1/compare", CompareView.as_view(), name="api-compare")]
+urlpatterns = [
+    path("api/v1/compare", CompareView.as_view(), name="api-compare"),
+    path("api/v1/proposals/<int:pk>/history", ProposalHistoryView.as_view(), name="api-proposal-history"),
+]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 SEED = "nato-russia-missile-defence"
@@ -45,8 +48,8 @@ def _answers(client, negotiation: str) -> dict[str, bytes]:
 
 
 def _answers_before(monkeypatch, slug: str) -> dict[str, bytes]:
-    """The answers as they were built before the read model's evidence figures and the one query: the ORM's reads
-    (`positions_compare`) with each run's evidence counted from its links, DRF's serializer and renderer."""
+    """The answers as they were built before the read model's evidence figures, the one query and orjson: the ORM's
+    reads (`positions_compare`) with each run's evidence counted from its links, DRF's serializer and renderer."""
 
     def counted(*, negotiation, as_of, parties, include_pending):
         args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": None}
@@ -95,6 +98,14 @@ def test_it_answers_byte_for_byte_as_before_after_curators_edit_the_evidence(cli
     shown = StanceRun.objects.exclude(shown_statement=None).order_by("id").values("shown_statement__speaker")[:1]
     assert Actor.objects.filter(pk__in=shown).update(review_state=ReviewState.REJECTED) == 1  # quoted without name
     assert _answers(client, SEED) == _answers_before(monkeypatch, SEED)
+
+
+def test_it_answers_each_proposal_s_history_byte_for_byte_as_drf_wrote_it(client, seeded):
+    for proposal in Proposal.objects.filter(negotiation__slug=SEED).order_by("id"):
+        response = client.get(f"/api/v1/proposals/{proposal.id}/history")
+        assert response.status_code == 200, response.content
+        history = selectors.proposal_history(proposal_id=proposal.id)
+        assert response.content == JSONRenderer().render(ProposalHistorySerializer(history).data), proposal.slug
 
 
 class _Inner(serializers.Serializer):
