@@ -2,8 +2,10 @@
 and its relations to other proposals.
 
 Each view validates its query with a small input serializer, calls one selector and writes the
-result through an output serializer whose explicit fields are the OpenAPI schema (compare's by
-`plain.represented`: the same output without DRF's per-field work on its thousands of values).
+result through an output serializer whose explicit fields are the OpenAPI schema (compare's as known and
+history's by `plain.represented`: the same output without DRF's per-field work on its thousands of values).
+Compare as now known is written straight from its one query's rows (`_comparison_written`), the same bytes
+as CompareSerializer's; compare and history are rendered by orjson where it writes DRF's bytes (renderers.py).
 """
 
 from collections.abc import Iterable
