@@ -53,6 +53,12 @@ def cpu_us(pids: list[int]) -> float:
     return ticks * 1e6 / CLOCK
 
 
+def wrk_ms(figure: str) -> float:
+    """wrk's latency (12.34us, 5.67ms, 1.23s) in ms."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", figure).groups()
+    return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
 def children(pid: int) -> list[int]:
     return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
@@ -110,7 +116,7 @@ def main(argv: list[str]) -> int:
             groups = {"web": lambda: children(process.pid), "pg": backends, "redis": lambda: redis_pids}
             before = {key: cpu_us(pids()) for key, pids in groups.items()}
             ran = resource.getrusage(resource.RUSAGE_CHILDREN)
-            args = ["wrk", "-t2", "-c8", f"-d{options.seconds}s", base + path]
+            args = ["wrk", "-t2", "-c8", f"-d{options.seconds}s", "--latency", base + path]
             text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
             done = resource.getrusage(resource.RUSAGE_CHILDREN)
             if re.search(r"Non-2xx or 3xx responses", text):
@@ -119,6 +125,7 @@ def main(argv: list[str]) -> int:
             cpu = {key: (cpu_us(pids()) - before[key]) / count for key, pids in groups.items()}
             cpu["wrk"] = (done.ru_utime + done.ru_stime - ran.ru_utime - ran.ru_stime) * 1e6 / count
             cpu["all"] = sum(cpu.values())
+            cpu["p50"] = wrk_ms(re.search(r"^\s+50%\s+(\S+)$", text, re.MULTILINE)[1])
             return float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]), cpu
 
         ratios = {name: {answer: [] for answer in ANSWERS} for name in servers}
@@ -147,13 +154,14 @@ def main(argv: list[str]) -> int:
     print("\nthroughput against the trivial endpoint beside it: median (range)")
     for name, found in ratios.items():
         print(name, "  ".join(f"{a} {statistics.median(r):.2f} ({min(r):.2f}-{max(r):.2f})" for a, r in found.items()))
-    print("\nCPU µs per request, median of the slices: web / pg / redis / wrk / all; the trivial endpoint's all / this")
+    print("\nCPU µs per request, median of the slices: web / pg / redis / wrk / all; the trivial endpoint's all / this;"
+          " wrk's p50 in ms")  # fmt: skip
     for name, found in cpus.items():
         trivial = statistics.median(c["all"] for c in found["ping"])
         for path, slices in found.items():
             m = {key: statistics.median(c[key] for c in slices) for key in slices[0]}
             figures = " / ".join(f"{m[key]:.0f}" for key in ("web", "pg", "redis", "wrk", "all"))
-            print(f"{name} {path:8} {figures}   {trivial / m['all']:.2f}")
+            print(f"{name} {path:8} {figures}   {trivial / m['all']:.2f}   p50 {m['p50']:.2f}")
     return 0
 
 

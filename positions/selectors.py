@@ -39,6 +39,7 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import (
     BigIntegerField,
     Case,
@@ -626,21 +627,23 @@ def stance_cells_as_of(
     rows = StanceRun.objects.filter(found).annotate(
         shown_speaker=speaker_shown(curator=False, path="shown_statement__speaker")
     )
-    cells = {}
-    for row in rows.order_by().values_list(*_CELL_FIELDS):
-        proposal, party, stance, since, last_stated, state, statements, shown, *statement = row
-        quote, said_on, speaker, url, document = statement
-        cells[proposal, party] = {
-            "party": slugs[party],
-            "stance": stance,
-            "since": since,
-            "last_stated": last_stated,
-            "review_state": state,
-            "statements": statements,
-            "latest_statement": shown
-            and {"id": shown, "quote": quote, "said_on": said_on, "speaker": speaker, "url": url, "document": document},
-        }
-    return cells
+    return {(row[0], row[1]): compare_cell(slugs[row[1]], row) for row in rows.order_by().values_list(*_CELL_FIELDS)}
+
+
+def compare_cell(party_slug: str, row) -> dict:
+    """A cell of the matrix with a stance, as `positions_compare` gives it, from a stretch of the read model of runs
+    read in the order of `_CELL_FIELDS` (and of COMPARISON_SQL's cells)."""
+    _, _, stance, since, last_stated, state, statements, shown, quote, said_on, speaker, url, document = row
+    return {
+        "party": party_slug,
+        "stance": stance,
+        "since": since,
+        "last_stated": last_stated,
+        "review_state": state,
+        "statements": statements,
+        "latest_statement": shown
+        and {"id": shown, "quote": quote, "said_on": said_on, "speaker": speaker, "url": url, "document": document},
+    }
 
 
 @dataclass(frozen=True)
@@ -741,6 +744,132 @@ def positions_compare(
         "parties": parties_out,
         "proposals": rows,
     }
+
+
+class _Planned(ServerBindingCursor):
+    """A psycopg cursor that binds parameters on the server and prepares every statement it runs, so that PostgreSQL
+    plans it once per connection (psycopg keeps the names, and prepares again after a ROLLBACK or a DISCARD ALL).
+    Django leaves psycopg's own preparing off (for poolers in transaction mode: one must keep prepared statements
+    per client, PgBouncer 1.21's max_prepared_statements, as for the data version's statement)."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+    def _convert_query(self, query, params=None):
+        # Kept for Django's query log, which reads it with client-side binding (last_executed_query): the
+        # statement with its placeholders ($1…).
+        self._query = found = super()._convert_query(query, params)
+        return found
+
+
+def planned_cursor():
+    """Django's cursor (its checks, query log, execute wrappers and errors) over a `_Planned` cursor: for a read
+    run at every request whose planning would cost PostgreSQL as much as a third of running it."""
+    with connection.cursor() as opened:
+        return type(opened)(_Planned(connection.connection), connection)
+
+
+# The comparison matrix as now known in one statement, one round trip: the negotiation named by its slug and the
+# day to read (the one asked, else `negotiation_default_date`'s), its parties by name, the proposals tabled by then
+# with the status run in force (`statuses_in_force`), every stance cell in force (`stance_cells_as_of`, all the
+# negotiation's parties) and whether any deadline is set by then. Lists come as JSON text: PostgreSQL writes a date
+# in JSON as YYYY-MM-DD, as the answer shows it, and Python reads the text in one call of its C parser.
+COMPARISON_SQL = """
+WITH asked AS (
+    SELECT n.id, n.slug,
+        coalesce(%(as_of)s::date, CASE WHEN n.ended < %(today)s::date THEN n.ended ELSE %(today)s::date END) AS as_of
+    FROM positions_negotiation n
+    WHERE n.slug = %(slug)s
+)
+SELECT a.id, a.slug, a.as_of,
+    (SELECT json_agg(json_build_array(p.id, p.slug, p.name) ORDER BY p.name)
+        FROM positions_negotiation_parties np JOIN positions_party p ON p.id = np.party_id
+        WHERE np.negotiation_id = a.id)::text,
+    (SELECT json_agg(
+            json_build_array(
+                p.id, p.slug, p.title, i.key, json_build_array(pp.id, pp.slug, pp.name), p.kind, p.first_stated,
+                sr.status, sr.since, sr.review_state
+            )
+            ORDER BY i.key, p.first_stated, p.title
+        )
+        FROM positions_proposal p
+        JOIN positions_issue i ON i.id = p.issue_id
+        JOIN positions_party pp ON pp.id = p.proponent_id
+        LEFT JOIN (
+            -- the negotiation's statuses in force by one lookup of the GiST index, not one per proposal
+            SELECT sr.proposal_id, sr.status, sr.since, sc.review_state
+            FROM positions_statusrun sr JOIN positions_statuschange sc ON sc.id = sr.row_id
+            WHERE sr.negotiation_id = a.id AND sr.validity @> a.as_of AND sr.public = %(public)s
+        ) sr ON sr.proposal_id = p.id
+        WHERE p.negotiation_id = a.id AND p.first_stated <= a.as_of)::text,
+    (SELECT json_agg(
+            json_build_array(
+                r.proposal_id, r.party_id, r.stance, r.since, r.last_stated, r.review_state, r.statements,
+                r.shown_statement_id, s.quote, s.said_on, speaker.name, d.url, s.document_id
+            )
+        )
+        FROM positions_stancerun r
+        LEFT JOIN positions_statement s ON s.id = r.shown_statement_id
+        LEFT JOIN positions_actor speaker ON speaker.id = s.speaker_id AND speaker.review_state = ANY(%(speakers)s)
+        LEFT JOIN positions_document d ON d.id = s.document_id
+        WHERE r.negotiation_id = a.id AND r.validity @> a.as_of AND r.public = %(public)s)::text,
+    EXISTS (
+        SELECT FROM positions_deadline dl JOIN positions_proposal dp ON dp.id = dl.proposal_id
+        WHERE dp.negotiation_id = a.id AND dl.effective <= a.as_of
+    )
+FROM asked a
+"""
+
+
+@dataclass(frozen=True)
+class ComparisonRead:
+    """What the comparison matrix as now known is made of, as one query read it; dates in the lists are
+    YYYY-MM-DD strings. `parties`: [id, slug, name] of every party to the negotiation, by name; `proposals`:
+    [id, slug, title, issue key, proponent [id, slug, name], kind, first stated, status, since, review state] by
+    issue key, first stated and title (the status three null when none is in force); `cells`: [proposal, party,
+    stance, since, last stated, review state, statements, shown statement id, its quote, said_on, speaker (null
+    when rejected), document URL, document id] of every stance in force; `deadlines`: `deadlines_as_of`'s
+    entries (date objects), by proposal id."""
+
+    negotiation_id: int
+    slug: str
+    as_of: date
+    parties: list[list]
+    proposals: list[list]
+    cells: list[list]
+    deadlines: dict[int, list[dict]]
+
+
+def comparison_read(
+    *, slug: str, as_of: date | None, today: date, include_pending: bool = True
+) -> ComparisonRead | None:
+    """`positions_compare`'s matrix as now known, of the negotiation with this slug, as of `as_of` (None: the day
+    `negotiation_default_date` gives for `today`): one query, the same rows (the read model of runs), and one more
+    for the deadlines when any is set by then. None when no negotiation has the slug."""
+    speakers = [state for state in ReviewState.values if state != ReviewState.REJECTED]  # speaker_shown's, public
+    params = {"slug": slug, "as_of": as_of, "today": today, "public": not include_pending, "speakers": speakers}
+    with planned_cursor() as cursor:
+        cursor.execute(COMPARISON_SQL, params)
+        found = cursor.fetchone()
+    if found is None:
+        return None
+    negotiation, slug, as_of, parties, proposals, cells, any_deadline = found
+    proposals = json.loads(proposals) if proposals else []
+    deadlines: dict[int, list[dict]] = {}
+    if any_deadline:
+        statuses = {row[0]: StatusInForce(row[7], date.fromisoformat(row[8]), row[9]) for row in proposals if row[7]}
+        scope = {"negotiation": Negotiation(id=negotiation, slug=slug), "include_pending": include_pending}
+        for entry in deadlines_as_of(as_of=as_of, **scope, statuses=statuses):
+            deadlines.setdefault(entry["proposal"]["id"], []).append(entry)
+    return ComparisonRead(
+        negotiation_id=negotiation,
+        slug=slug,
+        as_of=as_of,
+        parties=json.loads(parties) if parties else [],
+        proposals=proposals,
+        cells=json.loads(cells) if cells else [],
+        deadlines=deadlines,
+    )
 
 
 # --- Deadlines: what is due by when, and whether it is met, as of a date ---------------------------

@@ -3,8 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection, transaction
 
 from positions import selectors
+from positions.models import Party
 from positions.vocabularies import ReviewState
 from tests import factories as f
 
@@ -189,3 +191,31 @@ def test_a_proposals_history_lists_a_stances_own_party_evidence_first():
     stance.evidence.add(other, own)
     [event] = selectors.proposal_history(proposal_id=stance.proposal_id)["events"]
     assert [s["id"] for s in event["evidence"]] == [own.id, other.id]
+
+
+def _planned(cursor) -> list[int]:
+    cursor.execute(
+        "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+        ["%WITH asked AS%"],
+    )
+    return [runs for (runs,) in cursor.fetchall()]
+
+
+def test_the_comparison_is_one_statement_postgresql_plans_once_per_connection(seeded):
+    def read():
+        return selectors.comparison_read(slug="nato-russia-missile-defence", as_of=CHANGE, today=date.today())
+
+    first = read()
+    assert first.as_of == CHANGE and first.proposals and first.cells and first.parties
+    for _ in range(3):
+        assert read() == first
+    with connection.cursor() as cursor:
+        assert _planned(cursor) == [4]
+    # A rollback: psycopg forgets the statements it prepared (PostgreSQL may have too), and prepares again.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Party.objects.filter(slug="nato").update(name="NATO")
+        raise RuntimeError("rolled back")
+    assert read() == first
+    with connection.cursor() as cursor:
+        assert _planned(cursor) == [1]
+    assert selectors.comparison_read(slug="no-such-negotiation", as_of=CHANGE, today=date.today()) is None

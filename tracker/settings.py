@@ -116,6 +116,10 @@ _db["ATOMIC_REQUESTS"] = True
 _db.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5, minimum=1)
 # PostgreSQL's JIT spent 0.8 s compiling the statement export's query for a 0.1 s run: off.
 _db["OPTIONS"]["options"] = "-c jit=off"
+# psycopg prepares the statements a cursor asks it to (selectors.planned_cursor: compare's read, run at every
+# request) and none by count: Django's own cursors bind on the client, which psycopg never prepares. Django's
+# default, None, would refuse even those.
+_db["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,13 +2,19 @@
 and its relations to other proposals.
 
 Each view validates its query with a small input serializer, calls one selector and writes the
-result through an output serializer whose explicit fields are the OpenAPI schema (compare's by
-`plain.represented`: the same output without DRF's per-field work on its thousands of values).
+result through an output serializer whose explicit fields are the OpenAPI schema (compare's as known and
+history's by `plain.represented`: the same output without DRF's per-field work on its thousands of values).
+Compare as now known is written straight from its one query's rows (`_comparison_written`), the same bytes
+as CompareSerializer's; compare and history are rendered by orjson where it writes DRF's bytes (renderers.py).
 """
 
+from collections.abc import Iterable
+
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from positions import selectors
 from positions.api.answers import NOT_MODIFIED, AnswerView, answer, asked
@@ -16,6 +22,7 @@ from positions.api.errors import ErrorSerializer
 from positions.api.permissions import is_curator
 from positions.api.plain import represented
 from positions.api.query import DayField, KnownAtField, as_of_or_default, as_of_parameter, known_at_parameter
+from positions.api.renderers import PlainJSONRenderer
 from positions.api.serializers import DeadlineAsOfSerializer
 from positions.vocabularies import (
     RELATION_MEANINGS,
@@ -325,6 +332,8 @@ NEGOTIATION = OpenApiParameter(
 
 
 class CompareView(AnswerView):
+    renderer_classes = [PlainJSONRenderer, BrowsableAPIRenderer]  # its answer holds no float (renderers.py)
+
     @extend_schema(
         operation_id="compare",
         summary="Compare the parties' positions as of a date",
@@ -353,12 +362,21 @@ class CompareView(AnswerView):
     def get(self, request):
         def build() -> dict:
             query = _query(CompareQuerySerializer, request)
-            negotiation = _negotiation(query["negotiation"])
             slugs = query.get("parties")
+            if query["known_at"] is None:  # the matrix as now known: one query, written without DRF's fields
+                read = selectors.comparison_read(
+                    slug=query["negotiation"],
+                    as_of=query.get("as_of"),
+                    today=timezone.localdate(),
+                    include_pending=not query["approved_only"],
+                )
+                if read is None:
+                    _negotiation(query["negotiation"])  # its 400
+                return _comparison_written(read, slugs)
+            negotiation = _negotiation(query["negotiation"])
             parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)
             if slugs is not None and len(parties) < len(slugs):
-                unknown = ", ".join(sorted(set(slugs) - {party.slug for party in parties}))
-                raise exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {unknown}."]})
+                raise _unknown_parties(slugs, (party.slug for party in parties))
             comparison = selectors.positions_compare(
                 negotiation=negotiation,
                 as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
@@ -372,6 +390,64 @@ class CompareView(AnswerView):
 
     def question(self, request) -> tuple:
         return ("compare", asked(request))
+
+
+def _unknown_parties(slugs: list[str], known: Iterable[str]) -> exceptions.ValidationError:
+    unknown = ", ".join(sorted(set(slugs) - set(known)))
+    return exceptions.ValidationError({"parties": [f"Not a party to this negotiation: {unknown}."]})
+
+
+def _comparison_written(read: selectors.ComparisonRead, slugs: list[str] | None) -> dict:
+    """The answer `represented(CompareSerializer, positions_compare(…))` gives for the matrix as now known, written
+    straight from `comparison_read`'s lists: CompareSerializer's keys in its order, dates as YYYY-MM-DD (as read),
+    the deadlines by DeadlineAsOfSerializer. The columns are `slugs` in their order (a slug that names no party
+    to the negotiation is a 400), else every party by name. tests/api/test_plain.py compares the bytes with
+    those DRF's serializer writes from `positions_compare`."""
+    parties = [{"id": party, "slug": slug, "name": name} for party, slug, name in read.parties]
+    if slugs is not None:
+        by_slug = {party["slug"]: party for party in parties}
+        if any(slug not in by_slug for slug in slugs):
+            raise _unknown_parties(slugs, by_slug)
+        parties = [by_slug[slug] for slug in slugs]
+    columns = {party["id"]: party["slug"] for party in parties}
+    cells = {(row[0], row[1]): selectors.compare_cell(columns[row[1]], row) for row in read.cells if row[1] in columns}
+    empty = {
+        party: {
+            "party": slug,
+            "stance": None,
+            "since": None,
+            "last_stated": None,
+            "review_state": None,
+            "statements": 0,
+            "latest_statement": None,
+        }
+        for party, slug in columns.items()
+    }
+    rows = []
+    for proposal, slug, title, issue, (proponent, by, name), kind, first_stated, status, since, state in read.proposals:
+        deadlines = [represented(DeadlineAsOfSerializer, entry) for entry in read.deadlines.get(proposal, ())]
+        rows.append(
+            {
+                "id": proposal,
+                "slug": slug,
+                "title": title,
+                "issue": issue,
+                "proponent": {"id": proponent, "slug": by, "name": name},
+                "kind": kind,
+                "first_stated": first_stated,
+                "status": status and {"status": status, "since": since, "review_state": state},
+                "deadlines": deadlines,
+                "overdue": any(entry["overdue"] for entry in deadlines),
+                "cells": [cells.get((proposal, party)) or empty[party] for party in columns],
+            }
+        )
+    return {
+        "negotiation": read.slug,
+        "as_of": read.as_of.isoformat(),
+        "known_at": None,
+        "parties": parties,
+        "proposals": rows,
+    }
 
 
 class ChangesView(AnswerView):
@@ -408,6 +484,8 @@ class ChangesView(AnswerView):
 
 
 class ProposalHistoryView(AnswerView):
+    renderer_classes = [PlainJSONRenderer, BrowsableAPIRenderer]  # its answer holds no float (renderers.py)
+
     @extend_schema(
         operation_id="proposal_history",
         summary="A proposal's timeline with its evidence",
@@ -428,7 +506,7 @@ class ProposalHistoryView(AnswerView):
             history = selectors.proposal_history(proposal_id=pk, curator=curator, known_at=known_at)
             if history is None:
                 raise exceptions.NotFound("No such proposal.")
-            return ProposalHistorySerializer(history).data
+            return represented(ProposalHistorySerializer, history)
 
         return answer(request, self.question(request, pk), build)
 

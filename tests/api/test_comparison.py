@@ -187,16 +187,16 @@ def test_the_comparison_costs_the_same_queries_for_2_and_20_proposals(client, db
     counts = [
         queries_for(client, "/api/v1/compare", {"negotiation": n.slug, "as_of": "2011-01-01"}) for n in (small, large)
     ]
-    # Six for the answer (its deadlines one of them; the cells with their evidence one), the data version, the
+    # One for the answer (selectors.comparison_read: with no deadline set, none for them), the data version, the
     # request's savepoint and its release.
-    assert counts[0] == counts[1] == 6 + 1 + 2
+    assert counts[0] == counts[1] == 1 + 1 + 2
     client.force_login(User.objects.create_superuser("curator", "curator@example.org", password=None))
     cache.clear()  # the same answers as the public's: built again, not served (tests/test_answers.py)
     RECENT_ANSWERS.clear()  # nor kept by this process
     counts = [
         queries_for(client, "/api/v1/compare", {"negotiation": n.slug, "as_of": "2011-01-01"}) for n in (small, large)
     ]
-    assert counts[0] == counts[1] == 6 + 1 + 2 + 2  # and the session and the user
+    assert counts[0] == counts[1] == 1 + 1 + 2 + 2  # and the session and the user
 
 
 def test_a_rejected_stance_is_never_in_force(client, db):

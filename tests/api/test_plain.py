@@ -1,28 +1,35 @@
-"""The comparison's answer written by `plain.represented` from the read model of runs is, byte for byte, the one
-DRF's serializer wrote from the evidence counted at each request; `represented` gives what `.data` gives."""
+"""The comparison's answer, read by one query (selectors.comparison_read), written without DRF's fields and by orjson,
+is byte for byte the one DRF's serializer and renderer wrote from the ORM's reads with the evidence counted at each
+request; a proposal's history written by `represented` and orjson is DRF's; `represented` gives what `.data` gives."""
 
 import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import path
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import SimpleRateThrottle
 
 from positions import selectors
-from positions.api import comparison
-from positions.api.comparison import CompareSerializer, CompareView
+from positions.api.comparison import CompareSerializer, CompareView, ProposalHistorySerializer, ProposalHistoryView
 from positions.api.plain import represented
-from positions.models import Negotiation, Party, Stance, Statement
+from positions.models import Actor, Negotiation, Party, Proposal, Stance, StanceRun, Statement
 from positions.vocabularies import ReviewState
 from tests import factories as f
 
-urlpatterns = [path("api/v1/compare", CompareView.as_view(), name="api-compare")]
+urlpatterns = [
+    path("api/v1/compare", CompareView.as_view(), name="api-compare"),
+    path("api/v1/proposals/<int:pk>/history", ProposalHistoryView.as_view(), name="api-proposal-history"),
+]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 SEED = "nato-russia-missile-defence"
 DAYS = ["2009-01-01", "2010-11-20", "2011-12-06", "2012-06-30", "2013-12-31"]
+QUERIES = [{"as_of": day} for day in DAYS]
+QUERIES += [{"as_of": day, "approved_only": "true"} for day in DAYS]
+QUERIES += [{"as_of": "2012-06-30", "parties": "united-states,russia"}, {}, {"approved_only": "true"}]
 
 
 @pytest.fixture(autouse=True)
@@ -31,37 +38,50 @@ def unthrottled(monkeypatch, settings):
     settings.ANSWER_CACHE = False  # every answer built
 
 
-def _counted_and_drf(monkeypatch):
-    """The answer as it was built before the read model's evidence figures and `represented`."""
-
-    def counted(*, negotiation, as_of, parties, include_pending):
-        args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": None}
-        return selectors._cells_known(args=args, parties=parties)
-
-    monkeypatch.setattr(selectors, "stance_cells_as_of", counted)
-    monkeypatch.setattr(comparison, "represented", lambda serializer_class, data: serializer_class(data).data)
-
-
 def _answers(client, negotiation: str) -> dict[str, bytes]:
-    queries = [{"as_of": day} for day in DAYS]
-    queries += [{"as_of": day, "approved_only": "true"} for day in DAYS]
-    queries += [{"as_of": "2012-06-30", "parties": "united-states,russia"}]
     found = {}
-    for query in queries:
+    for query in QUERIES:
         response = client.get("/api/v1/compare", {"negotiation": negotiation, **query})
         assert response.status_code == 200, response.content
         found[json.dumps(query)] = response.content
     return found
 
 
+def _answers_before(monkeypatch, slug: str) -> dict[str, bytes]:
+    """The answers as they were built before the read model's evidence figures, the one query and orjson: the ORM's
+    reads (`positions_compare`) with each run's evidence counted from its links, DRF's serializer and renderer."""
+
+    def counted(*, negotiation, as_of, parties, include_pending):
+        args = {"negotiation": negotiation, "as_of": as_of, "include_pending": include_pending, "known_at": None}
+        return selectors._cells_known(args=args, parties=parties)
+
+    negotiation = Negotiation.objects.get(slug=slug)
+    found = {}
+    with monkeypatch.context() as patched:
+        patched.setattr(selectors, "stance_cells_as_of", counted)
+        for query in QUERIES:
+            slugs = query["parties"].split(",") if "parties" in query else None
+            if "as_of" in query:
+                as_of = date.fromisoformat(query["as_of"])
+            else:
+                as_of = selectors.negotiation_default_date(negotiation=negotiation, today=timezone.localdate())
+            matrix = selectors.positions_compare(
+                negotiation=negotiation,
+                as_of=as_of,
+                parties=selectors.negotiation_parties(negotiation=negotiation, slugs=slugs),
+                include_pending=query.get("approved_only") != "true",
+            )
+            found[json.dumps(query)] = JSONRenderer().render(CompareSerializer(matrix).data)
+    return found
+
+
 def test_it_answers_the_seed_byte_for_byte_as_before(client, seeded, monkeypatch):
     now = _answers(client, SEED)
-    with monkeypatch.context() as patched:
-        _counted_and_drf(patched)
-        before = _answers(client, SEED)
-    assert now == before
+    assert now == _answers_before(monkeypatch, SEED)
     shown = json.loads(now[json.dumps({"as_of": "2013-12-31"})])
     assert any(cell["statements"] > 1 for row in shown["proposals"] for cell in row["cells"])
+    assert any(row["deadlines"] for row in shown["proposals"]), "the seed's deadlines are in the comparison"
+    assert any(cell["latest_statement"] is None for row in shown["proposals"] for cell in row["cells"])
 
 
 def test_it_answers_byte_for_byte_as_before_after_curators_edit_the_evidence(client, seeded, monkeypatch):
@@ -75,10 +95,17 @@ def test_it_answers_byte_for_byte_as_before_after_curators_edit_the_evidence(cli
     f.stance(
         proposal=stances[0].proposal, party=russia, effective=date(2013, 6, 1), stance=stances[0].stance
     ).evidence.add(f.statement(party=russia, said_on=date(2013, 6, 1)))
-    now = _answers(client, SEED)
-    with monkeypatch.context() as patched:
-        _counted_and_drf(patched)
-        assert _answers(client, SEED) == now
+    shown = StanceRun.objects.exclude(shown_statement=None).order_by("id").values("shown_statement__speaker")[:1]
+    assert Actor.objects.filter(pk__in=shown).update(review_state=ReviewState.REJECTED) == 1  # quoted without name
+    assert _answers(client, SEED) == _answers_before(monkeypatch, SEED)
+
+
+def test_it_answers_each_proposal_s_history_byte_for_byte_as_drf_wrote_it(client, seeded):
+    for proposal in Proposal.objects.filter(negotiation__slug=SEED).order_by("id"):
+        response = client.get(f"/api/v1/proposals/{proposal.id}/history")
+        assert response.status_code == 200, response.content
+        history = selectors.proposal_history(proposal_id=proposal.id)
+        assert response.content == JSONRenderer().render(ProposalHistorySerializer(history).data), proposal.slug
 
 
 class _Inner(serializers.Serializer):
