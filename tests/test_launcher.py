@@ -297,3 +297,10 @@ def test_run_refuses_a_database_another_launcher_holds(held_database, monkeypatc
     monkeypatch.delenv("DATABASE_URL")
     with pytest.raises(SystemExit, match="Another launcher is using"), launcher.prepared_environment():
         pass
+
+
+def test_the_tests_do_not_inherit_a_deployment_s_cache(monkeypatch):
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/5")
+    assert launcher.without_deployment_settings() == ["CACHE_URL"]
+    assert "CACHE_URL" not in os.environ
+    assert launcher.without_deployment_settings() == []  # nothing set: nothing said

@@ -414,8 +414,23 @@ def _redact(url: str) -> str:
 SCHEMA_TESTS = "tests/api/test_schema.py"
 
 
+# Variables a deployment sets that the tests must not inherit: each test chooses its own cache (the database's
+# table, or a scratch Redis database where it tests Redis), and must not write into a deployment's.
+NOT_FOR_TESTS = ("CACHE_URL",)
+
+
+def without_deployment_settings() -> list[str]:
+    """Unset NOT_FOR_TESTS in this process (and so in the test processes it starts); the names it unset."""
+    found = [name for name in NOT_FOR_TESTS if os.environ.get(name, "").strip()]
+    for name in NOT_FOR_TESTS:
+        os.environ.pop(name, None)
+    return found
+
+
 def command_test(pytest_args: list[str]) -> int:
     os.environ["TRACKER_LAUNCH_MODE"] = "test"
+    for name in without_deployment_settings():
+        say(f"{name} is set in this terminal: unset for the tests, which choose their own cache")
     ruff = [PYTHON, "-m", "ruff"]
     steps = [
         ("lint", [*ruff, "check", "."]),
