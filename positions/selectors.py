@@ -580,7 +580,20 @@ def _compare_cell(party: Party, stance: Stance | None, evidence: list[dict]) -> 
 
 
 def _no_stance(party: Party) -> dict:
-    return _compare_cell(party, None, [])
+    return empty_cell(party.slug)
+
+
+def empty_cell(party_slug: str) -> dict:
+    """A cell of the matrix where the party has no stance on the proposal (as `_compare_cell` writes one)."""
+    return {
+        "party": party_slug,
+        "stance": None,
+        "since": None,
+        "last_stated": None,
+        "review_state": None,
+        "statements": 0,
+        "latest_statement": None,
+    }
 
 
 def _cells_known(*, args: dict, parties: list[Party]) -> dict[tuple[int, int], dict]:

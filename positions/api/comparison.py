@@ -411,18 +411,7 @@ def _comparison_written(read: selectors.ComparisonRead, slugs: list[str] | None)
         parties = [by_slug[slug] for slug in slugs]
     columns = {party["id"]: party["slug"] for party in parties}
     cells = {(row[0], row[1]): selectors.compare_cell(columns[row[1]], row) for row in read.cells if row[1] in columns}
-    empty = {
-        party: {
-            "party": slug,
-            "stance": None,
-            "since": None,
-            "last_stated": None,
-            "review_state": None,
-            "statements": 0,
-            "latest_statement": None,
-        }
-        for party, slug in columns.items()
-    }
+    empty = {party: selectors.empty_cell(slug) for party, slug in columns.items()}
     rows = []
     for proposal, slug, title, issue, (proponent, by, name), kind, first_stated, status, since, state in read.proposals:
         deadlines = [represented(DeadlineAsOfSerializer, entry) for entry in read.deadlines.get(proposal, ())]
