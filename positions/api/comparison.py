@@ -319,11 +319,15 @@ def _query(serializer_class, request) -> dict:
 
 
 def _negotiation(slug: str):
-    # A query value that names nothing is a 400 naming it, as in the filters (positions/filters.py).
     negotiation = selectors.negotiation_by_slug(slug=slug)
     if negotiation is None:
-        raise exceptions.ValidationError({"negotiation": [f"No negotiation {slug!r}."]})
+        raise _no_negotiation(slug)
     return negotiation
+
+
+def _no_negotiation(slug: str) -> exceptions.ValidationError:
+    # A query value that names nothing is a 400 naming it, as in the filters (positions/filters.py).
+    return exceptions.ValidationError({"negotiation": [f"No negotiation {slug!r}."]})
 
 
 NEGOTIATION = OpenApiParameter(
@@ -370,8 +374,8 @@ class CompareView(AnswerView):
                     today=timezone.localdate(),
                     include_pending=not query["approved_only"],
                 )
-                if read is None:
-                    _negotiation(query["negotiation"])  # its 400
+                if read is None:  # the query itself said so: no second look that a negotiation made since could pass
+                    raise _no_negotiation(query["negotiation"])
                 return _comparison_written(read, slugs)
             negotiation = _negotiation(query["negotiation"])
             parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)

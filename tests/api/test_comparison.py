@@ -167,6 +167,24 @@ def test_an_unknown_negotiation_is_a_400_naming_it_and_a_missing_one_a_400(clien
     assert "negotiation" in response.json()["error"]["fields"]
 
 
+def test_a_negotiation_made_after_the_matrix_query_found_none_is_still_that_querys_400(client, db, monkeypatch):
+    # The matrix's one query found no negotiation by that slug; one made just after it (another request's
+    # commit) must not turn the answer into a 500 by a second look finding it.
+    from positions import selectors
+
+    found = selectors.comparison_read
+
+    def read_then_made(**kwargs):
+        read = found(**kwargs)
+        f.negotiation(slug=kwargs["slug"])
+        return read
+
+    monkeypatch.setattr(selectors, "comparison_read", read_then_made)
+    response = compare(client, negotiation="made-meanwhile")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"negotiation": ["No negotiation 'made-meanwhile'."]}
+
+
 @pytest.mark.parametrize("as_of", ["2011-13-01", "yesterday", "2011-12-06T10:00:00", "06/12/2011"])
 def test_a_bad_date_is_a_400(client, seeded, as_of):
     response = compare(client, negotiation=SEED, as_of=as_of)
