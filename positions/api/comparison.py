@@ -10,6 +10,7 @@ as CompareSerializer's; compare and history are rendered by orjson where it writ
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -367,8 +368,8 @@ class CompareView(AnswerView):
         def build() -> dict:
             query = _query(CompareQuerySerializer, request)
             slugs = query.get("parties")
-            if query["known_at"] is None:  # the matrix as now known: one query, written without DRF's fields
-                read = selectors.comparison_read(
+            if query["known_at"] is None:  # the matrix as now known: one statement (no transaction), written
+                read = selectors.comparison_read(  # without DRF's fields
                     slug=query["negotiation"],
                     as_of=query.get("as_of"),
                     today=timezone.localdate(),
@@ -377,20 +378,21 @@ class CompareView(AnswerView):
                 if read is None:  # the query itself said so: no second look that a negotiation made since could pass
                     raise _no_negotiation(query["negotiation"])
                 return _comparison_written(read, slugs)
-            negotiation = _negotiation(query["negotiation"])
-            parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)
-            if slugs is not None and len(parties) < len(slugs):
-                raise _unknown_parties(slugs, (party.slug for party in parties))
-            comparison = selectors.positions_compare(
-                negotiation=negotiation,
-                as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
-                parties=parties,
-                include_pending=not query["approved_only"],
-                known_at=query["known_at"],
-            )
-            return represented(CompareSerializer, comparison)
+            with transaction.atomic():  # as known at a past moment: several reads
+                negotiation = _negotiation(query["negotiation"])
+                parties = selectors.negotiation_parties(negotiation=negotiation, slugs=slugs)
+                if slugs is not None and len(parties) < len(slugs):
+                    raise _unknown_parties(slugs, (party.slug for party in parties))
+                comparison = selectors.positions_compare(
+                    negotiation=negotiation,
+                    as_of=as_of_or_default(query.get("as_of"), negotiation=negotiation),
+                    parties=parties,
+                    include_pending=not query["approved_only"],
+                    known_at=query["known_at"],
+                )
+                return represented(CompareSerializer, comparison)
 
-        return answer(request, self.question(request), build)
+        return answer(request, self.question(request), build, atomic=False)
 
     def question(self, request) -> tuple:
         return ("compare", asked(request))
