@@ -13,6 +13,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.throttling import SimpleRateThrottle
 
+from positions import selectors
 from positions.api.comparison import ChangesView, CompareView, ProposalHistoryView
 from positions.models import Proposal
 from positions.selectors import RECENT_ANSWERS
@@ -170,8 +171,6 @@ def test_an_unknown_negotiation_is_a_400_naming_it_and_a_missing_one_a_400(clien
 def test_a_negotiation_made_after_the_matrix_query_found_none_is_still_that_querys_400(client, db, monkeypatch):
     # The matrix's one query found no negotiation by that slug; one made just after it (another request's
     # commit) must not turn the answer into a 500 by a second look finding it.
-    from positions import selectors
-
     found = selectors.comparison_read
 
     def read_then_made(**kwargs):
