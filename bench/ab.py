@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from urllib.request import urlopen
 
-from bench.run import BASE_DIR, database_url
+from bench.run import ACCEPT_ENCODING, BASE_DIR, database_url
 
 ANSWERS = ("compare", "history", "list", "search")
 CLOCK = os.sysconf("SC_CLK_TCK")
@@ -70,6 +70,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--b", required=True, help="DIR[:VAR=VALUE,...]")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=2)
+    parser.add_argument("--encoding", default=ACCEPT_ENCODING, help="the requests' Accept-Encoding (identity: none)")
     options = parser.parse_args(argv)
 
     import psycopg
@@ -116,7 +117,16 @@ def main(argv: list[str]) -> int:
             groups = {"web": lambda: children(process.pid), "pg": backends, "redis": lambda: redis_pids}
             before = {key: cpu_us(pids()) for key, pids in groups.items()}
             ran = resource.getrusage(resource.RUSAGE_CHILDREN)
-            args = ["wrk", "-t2", "-c8", f"-d{options.seconds}s", "--latency", base + path]
+            args = [
+                "wrk",
+                "-t2",
+                "-c8",
+                f"-d{options.seconds}s",
+                "--latency",
+                "-H",
+                f"Accept-Encoding: {options.encoding}",
+            ]
+            args.append(base + path)
             text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
             done = resource.getrusage(resource.RUSAGE_CHILDREN)
             if re.search(r"Non-2xx or 3xx responses", text):

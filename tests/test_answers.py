@@ -2,6 +2,7 @@
 the matrix page and the feeds answer the same request on the same data from the cache, with an ETag
 that a client can send back for a 304."""
 
+import gzip
 import time
 from datetime import date
 
@@ -251,6 +252,58 @@ def test_a_cached_answer_is_the_bytes_and_headers_of_the_one_built(client, seede
         assert built.status_code == served.status_code == 200
         assert served.content == built.content and served.items() == built.items()
         assert built["Content-Type"] == "application/json" and built["Vary"].startswith("Accept")
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True), ("gzip, deflate, br, zstd", True), ("deflate, GZIP;q=0.5", True), ("x-gzip", True),
+        ("*", True), ("br;q=1, *;q=0.1", True), ("", False), ("identity", False), ("br, deflate", False),
+        ("gzip;q=0", False), ("gzip; q=0.000", False), ("*, gzip;q=0", False), ("gzip;q=nonsense", False),
+    ],
+)  # fmt: skip
+def test_accept_encoding_is_read_with_its_weights(header, accepted):
+    assert answers.accepts_gzip(header) is accepted
+
+
+def test_an_answer_served_again_goes_gzipped_once_compressed(client, answered, monkeypatch):
+    """An answer built for the request goes as it is; from the cache, gzipped for a client that accepts it,
+    compressed once for every process (the shared cache keeps it), with a weak ETag that either form of the
+    request can send back for its 304."""
+    url, params = answered["history"]
+    accepts = {"HTTP_ACCEPT_ENCODING": "gzip, deflate"}
+    compressed = []
+    compress = gzip.compress
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: compressed.append(1) or compress(*a, **k))
+
+    built = client.get(url, params, **accepts)
+    assert built.status_code == 200 and not built.has_header("Content-Encoding") and not compressed
+    assert built["ETag"].startswith('W/"') and built["Vary"].startswith("Accept-Encoding")
+    served = [client.get(url, params, **accepts) for _ in range(2)]
+    selectors.RECENT_ANSWERS.clear()  # another process
+    served.append(client.get(url, params, **accepts))
+    assert compressed == [1]
+    for response in served:
+        assert response["Content-Encoding"] == "gzip" and response["ETag"] == built["ETag"]
+        assert gzip.decompress(response.content) == built.content
+        assert int(response["Content-Length"]) == len(response.content) < len(built.content) / 2
+
+    for refused in ("gzip;q=0", "br", "identity"):
+        plain = client.get(url, params, HTTP_ACCEPT_ENCODING=refused)
+        assert not plain.has_header("Content-Encoding") and plain.content == built.content
+        assert plain["ETag"] == built["ETag"].removeprefix("W/")
+    assert client.get(url, params, HTTP_IF_NONE_MATCH=built["ETag"]).status_code == 304
+    unchanged = client.get(url, params, HTTP_IF_NONE_MATCH=plain["ETag"], **accepts)
+    assert unchanged.status_code == 304 and unchanged["ETag"] == built["ETag"] and unchanged.content == b""
+    assert client.get(url, params, HTTP_IF_NONE_MATCH="*").status_code == 304
+
+
+def test_with_the_answer_cache_off_nothing_is_compressed(client, answered, settings):
+    settings.ANSWER_CACHE = False
+    url, params = answered["compare"]
+    responses = [client.get(url, params, HTTP_ACCEPT_ENCODING="gzip") for _ in range(2)]
+    assert [r.status_code for r in responses] == [200, 200] and responses[0].content == responses[1].content
+    assert not any(r.has_header("Content-Encoding") for r in responses) and responses[1].json()["proposals"]
 
 
 def test_a_process_serves_its_recent_answers_without_the_shared_cache(client, seeded, monkeypatch):
@@ -546,7 +599,7 @@ def _plainly(client, monkeypatch, url, params, **headers):
 def test_the_lean_path_and_drf_serve_each_other_s_answers_byte_for_byte(client, answered, monkeypatch, name):
     url, params = answered[name]
     built = _by_drf(client, monkeypatch, url, params)
-    assert built.status_code == 200 and built["Vary"] == "Accept, Cookie" and built.has_header("Allow")
+    assert built.status_code == 200 and built["Vary"] == "Accept-Encoding, Accept, Cookie" and built.has_header("Allow")
     served = [_plainly(client, monkeypatch, url, params)]  # DRF's build, the lean path's hit
 
     cache.clear()
@@ -564,6 +617,15 @@ def test_the_lean_path_and_drf_serve_each_other_s_answers_byte_for_byte(client, 
     lean, drf = _plainly(client, monkeypatch, url, params, **etag), _by_drf(client, monkeypatch, url, params, **etag)
     assert lean.status_code == drf.status_code == 304 and lean.content == drf.content == b""
     assert dict(lean.items()) == dict(drf.items()) and not lean.has_header("Content-Type")
+
+    gzipped = {"HTTP_ACCEPT_ENCODING": "gzip, deflate"}
+    lean, drf = (
+        _plainly(client, monkeypatch, url, params, **gzipped),
+        _by_drf(client, monkeypatch, url, params, **gzipped),
+    )
+    assert lean.content == drf.content and dict(lean.items()) == dict(drf.items())
+    assert lean["Content-Encoding"] == "gzip" and gzip.decompress(lean.content) == built.content
+    assert lean["ETag"] == f"W/{built['ETag']}" and lean["Content-Type"] == built["Content-Type"]
 
 
 def test_the_lean_path_reads_the_version_at_every_request(client, answered, monkeypatch):
@@ -629,7 +691,7 @@ def test_a_reader_without_a_session_cookie_is_served_without_loading_the_session
         patched.setattr(auth, "get_user", lambda request: pytest.fail("user loaded"))
         served = _plainly(client, monkeypatch, url, params)
     assert served.status_code == 200 and served.content == built.content
-    assert dict(served.items()) == dict(built.items()) and served["Vary"] == "Accept, Cookie"
+    assert dict(served.items()) == dict(built.items()) and served["Vary"] == "Accept-Encoding, Accept, Cookie"
 
 
 def test_a_session_cookie_is_read_for_who_asks(client, answered, monkeypatch):

@@ -20,7 +20,7 @@ ROWS = [
     "extraction (docs/CPU s)",
     *ABSOLUTE,
     "ingest, worker+broker+DB (docs/s)",
-    *(f"{name}: {figure}" for name in ("compare", "history", "list", "search", "export")
+    *(f"{name}: {figure}" for name in ("compare", "history", "list", "search", "export", "history, no gzip")
       for figure in ("throughput (req/s)", "p50 (ms)", "p99 (ms)")),
     *(f"{name} cold: {figure}" for name in ("compare", "history", "list", "search")
       for figure in ("throughput (req/s)", "p50 (ms)", "p99 (ms)")),
@@ -56,3 +56,5 @@ def test_it_prints_every_row_with_a_number(tmp_path):
         else:
             assert row["baseline"] > 0 and row["ratio"] > 0, row
     assert "ratio" in run.stdout and "growth: search latency (ms)" in run.stdout
+    assert rows["history: throughput (req/s)"]["note"].endswith("Accept-Encoding: gzip, deflate")
+    assert rows["history, no gzip: throughput (req/s)"]["note"].endswith("Accept-Encoding: identity")

@@ -4,7 +4,8 @@
 `answer` is the one door; `AnswerView` is an APIView whose GETs go through it, `AnsweredList` a viewset
 whose list does (the statement list and search), its writes keeping the request's transaction. Both put
 `served_plainly` in front of DRF: the common request, an anonymous reader's GET of JSON, is served from the
-cache without DRF's request, content negotiation and authentication classes.
+cache without DRF's request, content negotiation and authentication classes. JSON served from the cache goes
+gzipped to a client that accepts it (`_sent`), compressed once per answer.
 """
 
 import contextlib
@@ -31,7 +32,7 @@ from positions.days import known_moment, parse_moment
 NOT_MODIFIED = OpenApiResponse(
     description="Not modified: If-None-Match named this answer's ETag, and the data it reads has not changed "
     "since. Every 200 carries an ETag (with Cache-Control: no-cache) that names the question, the format and "
-    "the data version."
+    "the data version; it is weak (W/) when the request accepts gzip, and either form names the answer."
 )
 
 
@@ -68,29 +69,66 @@ def answer(
     named = getattr(request._request, "answer_named", None)  # by served_plainly, which then handed it over
     tag = named[1] if named is not None and named[0] == parts else selectors.answer_tag(*parts)
     request.parser_context["view"].throttles_settle()  # counted in Redis while PostgreSQL gave the version
-    headers, unchanged = _validated(request, tag)
+    headers, unchanged, gzipped = _validated(request, tag)
     if unchanged:
         return Response(status=304, headers=headers)
     if not isinstance(renderer, JSONRenderer):
         data = selectors.cached_answer(tag, lambda: _built(build, atomic)) if page_cached else _built(build, atomic)
         return Response(data, headers=headers)
-
-    def rendered() -> tuple[str, bytes]:
-        context = request.parser_context["view"].get_renderer_context()
-        body = renderer.render(_built(build, atomic), request.accepted_media_type, context)
-        # What DRF's Response.rendered_content gives as the content type.
-        content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
-        return content_type, body
-
-    content_type, body = selectors.cached_answer(tag, rendered)
+    stored = selectors.answer_stored(tag=tag)
+    if stored is not None:
+        return _sent(tag, stored, headers, gzipped)
+    context = request.parser_context["view"].get_renderer_context()
+    body = renderer.render(_built(build, atomic), request.accepted_media_type, context)
+    # What DRF's Response.rendered_content gives as the content type.
+    content_type = f"{renderer.media_type}; charset={renderer.charset}" if renderer.charset else renderer.media_type
+    selectors.answer_keep(tag=tag, answer=(content_type, body))
     return HttpResponse(body, content_type=content_type, headers=headers)
 
 
-def _validated(request, tag: str) -> tuple[dict, bool]:
-    """An answer's headers (its ETag, no-cache) and whether the request's If-None-Match names it (a 304)."""
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "no-cache"}
+def _validated(request, tag: str) -> tuple[dict, bool, bool]:
+    """An answer's headers (its ETag, no-cache, Vary: Accept-Encoding), whether the request's If-None-Match
+    names it (a 304), and whether the request accepts gzip. The ETag is weak then (W/): the same question,
+    format and data version, which may go as other bytes (`_sent`). If-None-Match compares weakly (RFC 9110,
+    13.1.2), so either form names the answer."""
     # META, not `headers`: Django builds the whole of request.headers on its first use (some 10 µs)
-    return headers, headers["ETag"] in parse_etags(request.META.get("HTTP_IF_NONE_MATCH", ""))
+    gzipped = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    headers = {"ETag": f'W/"{tag}"' if gzipped else f'"{tag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    sent = request.META.get("HTTP_IF_NONE_MATCH")
+    named = f'"{tag}"'
+    unchanged = bool(sent) and any(etag == "*" or etag.removeprefix("W/") == named for etag in parse_etags(sent))
+    return headers, unchanged, gzipped
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header admits gzip (RFC 9110, 12.5.3): gzip (or x-gzip) named, else `*`,
+    with a weight above 0."""
+    if not header:
+        return False
+    weights = {}
+    for part in header.split(","):
+        coding, *parameters = part.split(";")
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights[coding.strip().lower()] = weight
+    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
+
+
+def _sent(tag: str, stored: tuple[str, bytes], headers: dict, gzipped: bool) -> HttpResponse:
+    """A stored answer's bytes: gzipped (made once, selectors.answer_gzipped) for a request that accepts it. Only
+    an answer served again is compressed: one built for the request goes as it is, so a question asked once
+    never pays for it. The JSON answers hold no secret for a compression oracle (BREACH) to find."""
+    content_type, body = stored
+    if gzipped:
+        body = selectors.answer_gzipped(tag=tag, body=body)
+        headers = {**headers, "Content-Encoding": "gzip"}
+    return HttpResponse(body, content_type=content_type, headers=headers)
 
 
 def _built(build: Callable[[], dict], atomic: bool = True) -> dict:
@@ -279,7 +317,7 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     if not all(allowed for _, allowed in settled):
         request.throttles_settled = settled
         return view_function(request, *args, **kwargs)
-    headers, unchanged = _validated(request, tag)
+    headers, unchanged, gzipped = _validated(request, tag)
     if unchanged:
         response = HttpResponse(status=304, headers=headers)
         del response["Content-Type"]  # DRF's empty Response has none
@@ -290,8 +328,7 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
             if not lag:  # (a version that may lag must not name an answer built now: DRF reads it afresh)
                 request.answer_named = (parts, tag)
             return view_function(request, *args, **kwargs)
-        content_type, body = found
-        response = HttpResponse(body, content_type=content_type, headers=headers)
+        response = _sent(tag, found, headers, gzipped)
     view.headers = view.default_response_headers  # Allow, and Vary: Accept (DRF's initial sets them)
     return view.finalize_response(request, response, *args, **kwargs)
 
