@@ -136,7 +136,7 @@ def test_the_version_read_by_libpq_is_the_one_django_s_cursor_reads(monkeypatch)
     f.party()
     by_libpq = []
     libpq = selectors._data_version_by_libpq
-    monkeypatch.setattr(selectors, "_data_version_by_libpq", lambda: by_libpq.append(libpq()) or by_libpq[-1])
+    monkeypatch.setattr(selectors, "_data_version_by_libpq", lambda db: by_libpq.append(libpq(db)) or by_libpq[-1])
     connection.ensure_connection()
     plain = selectors.data_version()
     with CaptureQueriesContext(connection) as watched:

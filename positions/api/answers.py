@@ -264,11 +264,13 @@ def served_plainly(view: Callable) -> Callable:
     ):
         return view
 
+    drf_headers: dict = {}  # the view's default_response_headers (Allow, Vary): the same for every request
+
     @functools.wraps(view)
     def served(request, *args, **kwargs):
         if not _plain(request, kwargs):
             return view(request, *args, **kwargs)
-        return _served(view, renderer, request, args, kwargs)
+        return _served(view, renderer, request, args, kwargs, drf_headers)
 
     return served
 
@@ -300,7 +302,7 @@ def _anonymous(request) -> bool:
     return True
 
 
-def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dict) -> HttpResponse:
+def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dict, drf_headers: dict) -> HttpResponse:
     view = _view(view_function, request, args, kwargs)
     if not all(permission.has_permission(request, view) for permission in view.get_permissions()):
         return view_function(request, *args, **kwargs)
@@ -318,19 +320,33 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
         request.throttles_settled = settled
         return view_function(request, *args, **kwargs)
     headers, unchanged, gzipped = _validated(request, tag)
-    if unchanged:
-        response = HttpResponse(status=304, headers=headers)
-        del response["Content-Type"]  # DRF's empty Response has none
-    else:
+    if not unchanged:
         found = selectors.answer_stored(tag=tag)
         if found is None:  # DRF builds it, under the name read here: the version is not read twice
             request.throttles_settled = settled
             if not lag:  # (a version that may lag must not name an answer built now: DRF reads it afresh)
                 request.answer_named = (parts, tag)
             return view_function(request, *args, **kwargs)
-        response = _sent(tag, found, headers, gzipped)
-    view.headers = view.default_response_headers  # Allow, and Vary: Accept (DRF's initial sets them)
-    return view.finalize_response(request, response, *args, **kwargs)
+    if not drf_headers:
+        drf_headers.update(view.default_response_headers)  # Allow, and Vary: Accept (DRF's initial sets them)
+    headers = _finalized(headers, drf_headers)
+    if not unchanged:
+        return _sent(tag, found, headers, gzipped)
+    response = HttpResponse(status=304, headers=headers)
+    del response["Content-Type"]  # DRF's empty Response has none
+    return response
+
+
+def _finalized(headers: dict, drf_headers: dict) -> dict:
+    """`headers` with what DRF's finalize_response would add from the view's default_response_headers: their
+    Vary after ours (patch_vary_headers), the rest set. Built once per response instead of patched into it."""
+    finalized = {**headers, **drf_headers}
+    if "Vary" in headers and "Vary" in drf_headers:
+        ours = headers["Vary"].split(", ")
+        known = {name.lower() for name in ours}
+        added = [name.strip() for name in drf_headers["Vary"].split(",") if name.strip().lower() not in known]
+        finalized["Vary"] = ", ".join(ours + added)
+    return finalized
 
 
 def _view(view_function: Callable, request, args: tuple, kwargs: dict):
