@@ -20,7 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from positions import selectors
+from positions import gzipped, selectors
 from positions.api import answers
 from positions.api.comparison import CompareQuerySerializer
 from positions.api.pagination import LongListPagination
@@ -263,7 +263,7 @@ def test_a_cached_answer_is_the_bytes_and_headers_of_the_one_built(client, seede
     ],
 )  # fmt: skip
 def test_accept_encoding_is_read_with_its_weights(header, accepted):
-    assert answers.accepts_gzip(header) is accepted
+    assert gzipped.accepts_gzip(header) is accepted
 
 
 def test_an_answer_served_again_goes_gzipped_once_compressed(client, answered, monkeypatch):
@@ -417,6 +417,25 @@ def test_a_page_answers_304_to_its_etag_and_shows_a_change_at_once(client, seede
     after = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert after.status_code == 200 and after["ETag"] != first["ETag"]
     assert after.content != first.content
+
+
+@pytest.mark.parametrize(
+    "path", ["/negotiations/{slug}/matrix/?as_of=2012-06-01", "/negotiations/{slug}/feed.atom", "/codebook/"]
+)
+def test_a_page_served_again_goes_gzipped_to_a_browser_that_accepts_it(client, seeded, path):
+    url, accepts = path.format(slug=SEED), {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+    built = client.get(url, **accepts)  # built for this request: as it is
+    assert built.status_code == 200 and not built.has_header("Content-Encoding")
+    assert built["ETag"].startswith('W/"') and "Accept-Encoding" in built["Vary"]
+    served = client.get(url, **accepts)
+    assert served["Content-Encoding"] == "gzip" and gzip.decompress(served.content) == built.content
+    assert served["Content-Type"] == built["Content-Type"] and served["ETag"] == built["ETag"]
+    assert len(served.content) < len(built.content) / 2
+    plain = client.get(url)
+    assert plain.content == built.content and not plain.has_header("Content-Encoding")
+    assert plain["ETag"] == built["ETag"].removeprefix("W/") and "Accept-Encoding" in plain["Vary"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=plain["ETag"], **accepts).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=built["ETag"]).status_code == 304
 
 
 def test_beat_folds_the_counts_every_hour(settings):

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpResponse
-from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -26,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from positions import selectors
+from positions import gzipped, selectors
 from positions.days import known_moment, parse_moment
 
 NOT_MODIFIED = OpenApiResponse(
@@ -69,7 +68,7 @@ def answer(
     named = getattr(request._request, "answer_named", None)  # by served_plainly, which then handed it over
     tag = named[1] if named is not None and named[0] == parts else selectors.answer_tag(*parts)
     request.parser_context["view"].throttles_settle()  # counted in Redis while PostgreSQL gave the version
-    headers, unchanged, gzipped = _validated(request, tag)
+    headers, unchanged, accepted = _validated(request, tag)
     if unchanged:
         return Response(status=304, headers=headers)
     if not isinstance(renderer, JSONRenderer):
@@ -77,7 +76,7 @@ def answer(
         return Response(data, headers=headers)
     stored = selectors.answer_stored(tag=tag)
     if stored is not None:
-        return _sent(tag, stored, headers, gzipped)
+        return _sent(tag, stored, headers, accepted)
     context = request.parser_context["view"].get_renderer_context()
     body = renderer.render(_built(build, atomic), request.accepted_media_type, context)
     # What DRF's Response.rendered_content gives as the content type.
@@ -88,44 +87,19 @@ def answer(
 
 def _validated(request, tag: str) -> tuple[dict, bool, bool]:
     """An answer's headers (its ETag, no-cache, Vary: Accept-Encoding), whether the request's If-None-Match
-    names it (a 304), and whether the request accepts gzip. The ETag is weak then (W/): the same question,
-    format and data version, which may go as other bytes (`_sent`). If-None-Match compares weakly (RFC 9110,
-    13.1.2), so either form names the answer."""
+    names it (a 304), and whether the request accepts gzip (positions/gzipped.py: the ETag is weak then)."""
     # META, not `headers`: Django builds the whole of request.headers on its first use (some 10 µs)
-    gzipped = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    headers = {"ETag": f'W/"{tag}"' if gzipped else f'"{tag}"', "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    sent = request.META.get("HTTP_IF_NONE_MATCH")
-    named = f'"{tag}"'
-    unchanged = bool(sent) and any(etag == "*" or etag.removeprefix("W/") == named for etag in parse_etags(sent))
-    return headers, unchanged, gzipped
+    accepted = gzipped.accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    headers = {"ETag": gzipped.etag(tag, gzipped=accepted), "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    return headers, gzipped.names(request.META.get("HTTP_IF_NONE_MATCH"), tag), accepted
 
 
-def accepts_gzip(header: str) -> bool:
-    """Whether an Accept-Encoding header admits gzip (RFC 9110, 12.5.3): gzip (or x-gzip) named, else `*`,
-    with a weight above 0."""
-    if not header:
-        return False
-    weights = {}
-    for part in header.split(","):
-        coding, *parameters = part.split(";")
-        weight = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 0.0
-        weights[coding.strip().lower()] = weight
-    return weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0))) > 0
-
-
-def _sent(tag: str, stored: tuple[str, bytes], headers: dict, gzipped: bool) -> HttpResponse:
+def _sent(tag: str, stored: tuple[str, bytes], headers: dict, accepted: bool) -> HttpResponse:
     """A stored answer's bytes: gzipped (made once, selectors.answer_gzipped) for a request that accepts it. Only
     an answer served again is compressed: one built for the request goes as it is, so a question asked once
     never pays for it. The JSON answers hold no secret for a compression oracle (BREACH) to find."""
     content_type, body = stored
-    if gzipped:
+    if accepted:
         body = selectors.answer_gzipped(tag=tag, body=body)
         headers = {**headers, "Content-Encoding": "gzip"}
     return HttpResponse(body, content_type=content_type, headers=headers)
@@ -319,7 +293,7 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     if not all(allowed for _, allowed in settled):
         request.throttles_settled = settled
         return view_function(request, *args, **kwargs)
-    headers, unchanged, gzipped = _validated(request, tag)
+    headers, unchanged, accepted = _validated(request, tag)
     if not unchanged:
         found = selectors.answer_stored(tag=tag)
         if found is None:  # DRF builds it, under the name read here: the version is not read twice
@@ -331,7 +305,7 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
         drf_headers.update(view.default_response_headers)  # Allow, and Vary: Accept (DRF's initial sets them)
     headers = _finalized(headers, drf_headers)
     if not unchanged:
-        return _sent(tag, found, headers, gzipped)
+        return _sent(tag, found, headers, accepted)
     response = HttpResponse(status=304, headers=headers)
     del response["Content-Type"]  # DRF's empty Response has none
     return response
