@@ -21,3 +21,15 @@ def poll_the_sql_broker_often(**kwargs) -> None:
         from kombu.transport.sqlalchemy import Transport
 
         Transport.polling_interval = 0.1
+
+
+@worker_init.connect
+def load_the_extraction_models(**kwargs) -> None:
+    """spaCy's pipeline and the extractor's models, loaded in the worker's main process before its pool forks:
+    every pool process starts with them (pages shared, copy on write), and no document's time budget
+    (INGEST_DOCUMENT_SECONDS) pays for loading them, 2.4 s on a quiet development machine and several times that
+    on a busy one, where the first document of each pool process ran past a short budget and failed."""
+    from positions.statements import models, nlp
+
+    nlp.pipeline()
+    models.shipped()
