@@ -619,11 +619,11 @@ _CELL_FIELDS = (
     "review_state",
     "statements",
     "shown_statement_id",
-    "shown_statement__quote",
-    "shown_statement__said_on",
-    "shown_speaker__name",
-    "shown_statement__document__url",
-    "shown_statement__document_id",
+    "shown_quote",
+    "shown_said_on",
+    "shown_speaker_name",
+    "shown_url",
+    "shown_document_id",
 )
 
 
@@ -634,14 +634,12 @@ def stance_cells_as_of(
     the stance in force, its run's start, when last stated, its review state, how many statements ground the run
     and the one shown first (`_compare_cell`'s, as `positions_compare` gives them). One query: the stretches in
     force (the GiST index of the read model of runs) with their row's review state and the figures they carry
-    (migration 0025), and the shown statement with its speaker (unless rejected) and its document's URL."""
+    (migration 0025), the shown statement's included (its speaker unless rejected, its document's URL: 0027)."""
     slugs = {party.id: party.slug for party in parties}
     found = Q(public=not include_pending, validity__contains=as_of, party_id__in=list(slugs))
     found &= Q(negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))  # bigint: see `_in_force`
-    rows = StanceRun.objects.filter(found).annotate(
-        shown_speaker=speaker_shown(curator=False, path="shown_statement__speaker")
-    )
-    return {(row[0], row[1]): compare_cell(slugs[row[1]], row) for row in rows.order_by().values_list(*_CELL_FIELDS)}
+    rows = StanceRun.objects.filter(found).order_by().values_list(*_CELL_FIELDS)
+    return {(row[0], row[1]): compare_cell(slugs[row[1]], row) for row in rows}
 
 
 def compare_cell(party_slug: str, row) -> dict:
@@ -819,13 +817,11 @@ SELECT a.id, a.slug, a.as_of,
     (SELECT json_agg(
             json_build_array(
                 r.proposal_id, r.party_id, r.stance, r.since, r.last_stated, r.review_state, r.statements,
-                r.shown_statement_id, s.quote, s.said_on, speaker.name, d.url, s.document_id
+                r.shown_statement_id, r.shown_quote, r.shown_said_on, r.shown_speaker_name, r.shown_url,
+                r.shown_document_id
             )
         )
         FROM positions_stancerun r
-        LEFT JOIN positions_statement s ON s.id = r.shown_statement_id
-        LEFT JOIN positions_actor speaker ON speaker.id = s.speaker_id AND speaker.review_state = ANY(%(speakers)s)
-        LEFT JOIN positions_document d ON d.id = s.document_id
         WHERE r.negotiation_id = a.id AND r.validity @> a.as_of AND r.public = %(public)s)::text,
     EXISTS (
         SELECT FROM positions_deadline dl JOIN positions_proposal dp ON dp.id = dl.proposal_id
@@ -860,8 +856,7 @@ def comparison_read(
     """`positions_compare`'s matrix as now known, of the negotiation with this slug, as of `as_of` (None: the day
     `negotiation_default_date` gives for `today`): one query, the same rows (the read model of runs), and one more
     for the deadlines when any is set by then. None when no negotiation has the slug."""
-    speakers = [state for state in ReviewState.values if state != ReviewState.REJECTED]  # speaker_shown's, public
-    params = {"slug": slug, "as_of": as_of, "today": today, "public": not include_pending, "speakers": speakers}
+    params = {"slug": slug, "as_of": as_of, "today": today, "public": not include_pending}
     with planned_cursor() as cursor:
         cursor.execute(COMPARISON_SQL, params)
         found = cursor.fetchone()

@@ -22,7 +22,18 @@ from django.db import connection
 from django.db.models import F
 
 from positions import selectors
-from positions.models import Actor, Negotiation, Party, Proposal, Stance, StanceRun, Statement, StatusChange, StatusRun
+from positions.models import (
+    Actor,
+    Document,
+    Negotiation,
+    Party,
+    Proposal,
+    Stance,
+    StanceRun,
+    Statement,
+    StatusChange,
+    StatusRun,
+)
 from positions.services.merge import proposals_merge
 from positions.services.runs import runs_rebuild
 from positions.vocabularies import ProposalStatus, ReviewState, StanceValue
@@ -288,7 +299,7 @@ def test_the_stretches_evidence_answers_as_counted_through_every_kind_of_write(s
         cursor.execute("UPDATE positions_statement SET review_state = 'approved' WHERE review_state = 'rejected'")
     assert_cells_answer_as_the_evidence()
 
-    # Evidence unlinked, linked, replaced; a statement deleted; a speaker rejected (read at request time).
+    # Evidence unlinked, linked, replaced; a statement deleted; a speaker rejected.
     # (picked by the test's seed, never by the database's random order: a run must repeat what it found)
     stance = rng.choice(list(Stance.objects.filter(evidence__isnull=False).distinct().order_by("pk")))
     stance.evidence.remove(stance.evidence.first())
@@ -296,6 +307,24 @@ def test_the_stretches_evidence_answers_as_counted_through_every_kind_of_write(s
     rng.choice(list(Stance.objects.exclude(pk=stance.pk).order_by("pk"))).evidence.set(rng.sample(statements, 2))
     Statement.objects.filter(pk=rng.choice(statements).pk).delete()
     Actor.objects.update(review_state=ReviewState.REJECTED)
+    assert_cells_answer_as_the_evidence()
+
+    # What a cell shows of its statement (migration 0027): quotes edited, speakers given and taken, speakers
+    # renamed and approved again, documents moved and their URLs changed, one by one, in bulk and in raw SQL.
+    shown = list(Statement.objects.filter(pk__in=StanceRun.objects.values("shown_statement")).order_by("pk"))
+    assert shown
+    one = rng.choice(shown)
+    one.quote, one.speaker = one.quote.upper(), f.actor(name="A speaker named later")
+    one.save()
+    Statement.objects.filter(pk__in=[s.pk for s in shown[::2]]).update(speaker=None)
+    for moved in shown[1::2]:
+        elsewhere = f.document(text=f"Moved {moved.pk}: {moved.quote}", url=f"https://a.example/{moved.pk}")
+        Statement.objects.filter(pk=moved.pk).update(document=elsewhere)
+    Actor.objects.filter(pk=one.speaker_id).update(name="The same speaker, renamed")
+    Actor.objects.update(review_state=ReviewState.APPROVED)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE positions_document SET url = url || '?moved'")
+        cursor.execute("UPDATE positions_statement SET quote = upper(quote) WHERE id = %s", [shown[-1].pk])
     assert_cells_answer_as_the_evidence()
 
     # The stances themselves: deleted, re-dated, merged with their evidence.
@@ -332,4 +361,42 @@ def test_a_statement_inserted_after_the_links_to_it_grounds_their_stance():
     assert set(StanceRun.objects.values_list("statements", "shown_statement_id")) == {(0, None)}
     f.statement(id=statement_id, party=stance.party)
     assert set(StanceRun.objects.values_list("statements", "shown_statement_id")) == {(1, statement_id)}
+    assert_rebuild_changes_nothing()
+
+
+def test_a_cell_shows_its_statement_as_it_is_now():
+    """What a stretch keeps of its shown statement (migration 0027) follows every change to it, through both
+    readers of the matrix as now known: the selector and the API's one statement."""
+    stance = f.stance()
+    negotiation = stance.proposal.negotiation
+    speaker = f.actor(name="First name")
+    statement = f.statement(party=stance.party, speaker=speaker, document=f.document(url="https://one.example/a"))
+    stance.evidence.add(statement)
+
+    def shown() -> tuple:
+        cells = selectors.stance_cells_as_of(negotiation=negotiation, as_of=stance.effective, parties=[stance.party])
+        cell = cells[(stance.proposal_id, stance.party_id)]["latest_statement"]
+        read = selectors.comparison_read(slug=negotiation.slug, as_of=stance.effective, today=date(2030, 1, 1))
+        (row,) = read.cells
+        written = selectors.compare_cell(stance.party.slug, row)["latest_statement"]
+        assert written == {**cell, "said_on": cell["said_on"].isoformat()}
+        return cell["quote"], cell["speaker"], cell["url"], cell["document"]
+
+    first = statement.document_id
+    assert shown() == (statement.quote, "First name", "https://one.example/a", first)
+    corrected = "The plan was fine, as corrected."
+    Statement.objects.filter(pk=statement.pk).update(quote=corrected, end=F("start") + len(corrected))
+    speaker.name = "Renamed"
+    speaker.save()
+    Document.objects.filter(pk=first).update(url="https://two.example/b")
+    assert shown() == (corrected, "Renamed", "https://two.example/b", first)
+    Actor.objects.filter(pk=speaker.pk).update(review_state=ReviewState.REJECTED)
+    assert shown()[1] is None
+    Actor.objects.filter(pk=speaker.pk).update(review_state=ReviewState.PENDING)
+    assert shown()[1] == "Renamed"
+    other = f.document(text="Another text.", url="https://three.example/c")
+    Statement.objects.filter(pk=statement.pk).update(document=other, speaker=f.actor(name="Someone else"))
+    assert shown() == (corrected, "Someone else", "https://three.example/c", other.pk)
+    Statement.objects.filter(pk=statement.pk).update(speaker=None)
+    assert shown()[1] is None
     assert_rebuild_changes_nothing()

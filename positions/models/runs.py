@@ -6,10 +6,11 @@ day a row of the same (proposal, party) is in force. The stretches of a run shar
 start) and `first_row` (its first statement); `row` is its latest statement by the stretch's start, so
 the lookup on any day gives `since` and `last stated` as of that day. A stance stretch also carries its row's
 review state and what the comparison matrix shows of its run's evidence up to it (migration 0025): how many
-statements, the latest said, the one shown first. Only the database writes these tables: triggers of
-migrations 0022 and 0025 recompute a proposal's runs in the transaction that changes its stances, status
-changes, their evidence or the evidence statements' review state, date or party, whoever writes them;
-`manage.py rebuild_runs` recomputes every run from the history.
+statements, the latest said, the one shown first, and what a cell shows of it (migration 0027). Only the database
+writes these tables: triggers of migrations 0022 and 0025 recompute a proposal's runs in the transaction that
+changes its stances, status changes, their evidence or the evidence statements' review state, date or party,
+whoever writes them, and those of 0027 what a cell shows of its statement; `manage.py rebuild_runs` recomputes
+every run from the history.
 """
 
 from django.contrib.postgres.constraints import ExclusionConstraint
@@ -37,8 +38,12 @@ class Run(models.Model):
         abstract = True
 
 
+SPEAKER_HELP = "Its speaker's name; none when there is none or a curator rejected it."
+
 # The as-of index leaves `public` to a filter: PostgreSQL reads `public = false` as `NOT public`, which a GiST
 # index cannot match.
+
+
 class StanceRun(Run):
     party = models.ForeignKey("positions.Party", on_delete=models.DO_NOTHING, related_name="+", db_index=False)
     stance = models.CharField(max_length=20, choices=StanceValue.choices)
@@ -61,9 +66,31 @@ class StanceRun(Run):
         db_index=False,
         help_text="The statement shown first: the latest by the party's own speakers, else the latest by others.",
     )
+    # What a cell shows of that statement (migration 0027), kept here so that the matrix reads no statement, speaker
+    # or document: three lookups per cell were two thirds of PostgreSQL's time for the matrix at 1,000,000
+    # statements. The same triggers write them with the stretch, and more keep them when the statement's quote,
+    # speaker or document, the speaker's name or review state, or the document's URL changes.
+    # null, not "": a cell with no statement shows none (and a statement with no speaker shows null as its speaker)
+    shown_quote = models.TextField(null=True, help_text="The shown statement's quote.")  # noqa: DJ001
+    shown_said_on = models.DateField(null=True, help_text="The shown statement's said_on.")
+    shown_speaker_name = models.CharField(max_length=200, null=True, help_text=SPEAKER_HELP)  # noqa: DJ001
+    shown_url = models.URLField(max_length=2000, null=True, help_text="Its document's URL.")  # noqa: DJ001
+    shown_document = models.ForeignKey(
+        "positions.Document",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        help_text="Its document.",
+    )
 
     class Meta:
-        indexes = [GistIndex(fields=["negotiation", "validity"], name="stance_run_asof_idx")]
+        indexes = [
+            GistIndex(fields=["negotiation", "validity"], name="stance_run_asof_idx"),
+            # the stretches that show a statement, for the triggers that keep what they show of it
+            models.Index(fields=["shown_statement"], name="stance_run_shown_idx"),
+        ]
         constraints = [
             ExclusionConstraint(
                 name="stance_run_one_in_force",

@@ -1,6 +1,6 @@
 """The read model of runs (positions.models.runs) rebuilt from the stance and status history, or compared with it.
 
-The triggers of migrations 0022 and 0025 keep the runs, and each stance stretch's evidence figures, as each write
+The triggers of migrations 0022, 0025 and 0027 keep the runs, and each stance stretch's evidence figures, as each write
 happens; `runs_rebuild` recomputes them with the same SQL functions from every row, a batch of proposals at a
 time, and counts the stored rows that differed from the recomputed ones first: 0 when the incremental read
 model is right.
@@ -16,10 +16,13 @@ from positions.models import Proposal
 
 COLUMNS = {
     "stance": "negotiation_id, proposal_id, party_id, public, stance, row_id, first_row_id, since, validity, "
-    "review_state, statements, last_stated, shown_statement_id",
+    "review_state, statements, last_stated, shown_statement_id, shown_quote, shown_said_on, shown_speaker_name, "
+    "shown_url, shown_document_id",
     "status": "negotiation_id, proposal_id, public, status, row_id, first_row_id, since, validity",
 }
 TABLES = {"stance": "positions_stancerun", "status": "positions_statusrun"}
+# What computes a proposal's rows from its history: a stance stretch with what its cell shows (migration 0027).
+COMPUTED = {"stance": "positions_stance_cells_of", "status": "positions_status_runs_of"}
 
 
 @dataclass
@@ -39,7 +42,7 @@ def _differences(cursor, kind: str, proposals: list[int]) -> tuple[int, int]:
     rows, duplicates counted), and how many the recomputed ones are."""
     columns, table = COLUMNS[kind], TABLES[kind]
     stored = f"SELECT {columns} FROM {table} WHERE proposal_id = ANY(%(ids)s)"
-    computed = f"SELECT {columns} FROM positions_{kind}_runs_of(%(ids)s)"
+    computed = f"SELECT {columns} FROM {COMPUTED[kind]}(%(ids)s)"
     cursor.execute(
         f"""WITH stored AS MATERIALIZED ({stored}), computed AS MATERIALIZED ({computed})
             SELECT (SELECT count(*) FROM (TABLE stored EXCEPT ALL TABLE computed) AS extra)
