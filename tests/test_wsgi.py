@@ -1,5 +1,8 @@
 """tracker/wsgi.py: Django's handler, with the URLs it resolved remembered."""
 
+import subprocess
+import sys
+
 import pytest
 from django.test import override_settings
 from django.urls import Resolver404, get_resolver, resolvers
@@ -27,6 +30,16 @@ def resolved(monkeypatch) -> list:
 
 def test_it_is_what_gunicorn_serves():
     assert isinstance(wsgi.application, wsgi.Handler)
+
+
+def test_it_loads_the_views_and_freezes_what_the_process_made_before_serving():
+    # A fresh interpreter: this one has imported the views for other tests already.
+    script = (
+        "import gc, sys; import tracker.wsgi; "
+        "print('positions.api.urls' in sys.modules, gc.get_freeze_count() > 10000, gc.isenabled())"
+    )
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert found.stdout.split() == ["True", "True", "True"], found.stderr[-2000:]
 
 
 def test_it_resolves_a_path_once(rf, resolved):
