@@ -13,7 +13,6 @@ runs_check: the read model of runs rebuilt from the history (`rebuild_runs --che
 
 import json
 import os
-import re
 import resource
 import sys
 import time
@@ -150,7 +149,6 @@ def plans(*, urls: dict) -> dict:
     """Every query of every URL, explained with ANALYZE; sequential scans on tables over LARGE_TABLE_ROWS rows."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -161,20 +159,26 @@ def plans(*, urls: dict) -> dict:
     found, explained = {}, {}
     client = Client(HTTP_HOST="127.0.0.1")
     for name, url in urls.items():
-        with CaptureQueriesContext(connection) as queries:
+        # Each query as the code ran it, with its parameters: the query log writes a statement bound on the
+        # server (the comparison's, selectors.planned_cursor) with its placeholders and no values.
+        ran = []
+
+        def kept(execute, sql, params, many, context, ran=ran):
+            ran.append((sql, params))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(kept):
             response = client.get(url)
             b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200, (url, response.status_code)
         explained[name], found[name] = [], []
-        for query in queries.captured_queries:
-            # a server-side cursor's query (the CSV export streams through one) is explained without it
-            sql = re.sub(r"(?is)^\s*DECLARE\s+\S+.*?\bCURSOR\b.*?\bFOR\s+", "", query["sql"])
+        for sql, params in ran:
             if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
                 plan = "\n".join(line for (line,) in cursor.fetchall())
-            explained[name].append({"sql": sql, "plan": plan})
+            explained[name].append({"sql": sql, "params": repr(params), "plan": plan})
             found[name] += [t for t in large if f"Seq Scan on {t} " in plan]
     return {"seq_scans": found, "explained": explained}
 

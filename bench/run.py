@@ -724,7 +724,7 @@ def main(argv: list[str]) -> int:
                 with options.explain.open("w") as out:
                     for name, plans in found["explained"].items():
                         for entry in plans:
-                            out.write(f"### {name}\n{entry['sql']}\n\n{entry['plan']}\n\n")
+                            out.write(f"### {name}\n{entry['sql']}\n{entry['params']}\n\n{entry['plan']}\n\n")
                 log(f"query plans in {options.explain}; seq scans on large tables: {found['seq_scans']}")
     finally:
         dbs.drop()

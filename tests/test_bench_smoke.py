@@ -32,10 +32,10 @@ EXACT = {"runs rebuild: diff count": 0}  # goals of an exact value, which 0 meet
 
 @pytest.mark.worker
 def test_it_prints_every_row_with_a_number(tmp_path):
-    out = tmp_path / "bench.json"
+    out, plans = tmp_path / "bench.json", tmp_path / "plans.txt"
     env = {**os.environ, "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
     run = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--smoke", "--json", str(out)],
+        [sys.executable, "-m", "bench.run", "--smoke", "--json", str(out), "--explain", str(plans)],
         cwd=BASE_DIR,
         env=env,
         capture_output=True,
@@ -58,3 +58,9 @@ def test_it_prints_every_row_with_a_number(tmp_path):
     assert "ratio" in run.stdout and "growth: search latency (ms)" in run.stdout
     assert rows["history: throughput (req/s)"]["note"].endswith("Accept-Encoding: gzip, deflate")
     assert rows["history, no gzip: throughput (req/s)"]["note"].endswith("Accept-Encoding: identity")
+    # --explain: every endpoint's queries explained with their values, the comparison's prepared one included
+    explained = plans.read_text().split("### ")[1:]
+    assert {entry.split("\n", 1)[0] for entry in explained} == {"compare", "history", "list", "search", "export"}
+    assert all("Execution Time" in entry for entry in explained)
+    assert any(entry.startswith("compare\n") and "WITH asked AS" in entry for entry in explained)
+    assert "seq scans on large tables" in run.stderr + run.stdout
