@@ -32,6 +32,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import TypeVar
 
 import orjson
@@ -1145,10 +1146,11 @@ def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datet
         rows = rows_known(model, known_at=known_at).filter(proposal_id=proposal.id)
         if not curator:
             rows = rows.exclude(review_state=ReviewState.REJECTED)
-        if model is Stance:
-            rows = rows.select_related("party")
         evidence = _history_evidence(model, proposals=[proposal.id], curator=curator, known_at=known_at)
-        rows = list(rows)
+        # The columns the timeline shows, not model instances: a popular proposal's hundreds of rows (and their
+        # parties) cost twice as much built as instances (12 ms against 5 for 297 stances at 1,000,000 statements).
+        columns = [*_HISTORY_COLUMNS, field, *(_HISTORY_PARTY if model is Stance else ())]
+        rows = [SimpleNamespace(**values) for values in rows.values(*columns)]
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
         runs = {
             row.id: (since, _restates(field, row, previous))
@@ -1156,16 +1158,16 @@ def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datet
             for row, previous, since in history
         }
         for row in rows:
-            party = getattr(row, "party", None)
+            party = _history_party(row) if getattr(row, "party_id", None) is not None else None
             since, restatement = runs.get(row.id, (None, False))
             statements = evidence.get(row.id, [])
             if party is not None:
-                statements = sorted(statements, key=lambda s: s["party"] != party.slug)  # stable: by date within
+                statements = sorted(statements, key=lambda s: s["party"] != party["slug"])  # stable: by date within
             event = {
                 "id": row.id,
                 "date": row.effective,
                 "type": kind,
-                "party": _party_ref(party),
+                "party": party,
                 "value": getattr(row, field),
                 "since": since,
                 "restatement": restatement,
@@ -1206,6 +1208,15 @@ def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datet
         "known_at": known_at,
         "events": [event for *_, event in events],
     }
+
+
+_HISTORY_COLUMNS = ("id", "proposal_id", "effective", "review_state", "recorded_at", "note")
+_HISTORY_PARTY = ("party_id", "party__slug", "party__name")
+
+
+def _history_party(row: SimpleNamespace) -> dict:
+    """A stance's party as `_party_ref` gives it, from the columns `_HISTORY_PARTY` read."""
+    return {"id": row.party_id, "slug": row.party__slug, "name": row.party__name}
 
 
 def _proposal_ref(proposal: Proposal) -> dict:
