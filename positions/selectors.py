@@ -636,7 +636,7 @@ def stance_cells_as_of(
     the stance in force, its run's start, when last stated, its review state, how many statements ground the run
     and the one shown first (`_compare_cell`'s, as `positions_compare` gives them). One query: the stretches in
     force (the GiST index of the read model of runs) with their row's review state and the figures they carry
-    (migration 0025), the shown statement's included (its speaker unless rejected, its document's URL: 0027)."""
+    (migration 0025), with what each shows of its statement (0027: the speaker's name unless rejected, the URL)."""
     slugs = {party.id: party.slug for party in parties}
     found = Q(public=not include_pending, validity__contains=as_of, party_id__in=list(slugs))
     found &= Q(negotiation_id=Cast(Value(negotiation.pk), BigIntegerField()))  # bigint: see `_in_force`
@@ -1147,8 +1147,8 @@ def proposal_history(*, proposal_id: int, curator: bool = False, known_at: datet
         if not curator:
             rows = rows.exclude(review_state=ReviewState.REJECTED)
         evidence = _history_evidence(model, proposals=[proposal.id], curator=curator, known_at=known_at)
-        # The columns the timeline shows, not model instances: a popular proposal's hundreds of rows (and their
-        # parties) cost twice as much built as instances (12 ms against 5 for 297 stances at 1,000,000 statements).
+        # The columns the timeline shows, not model instances: a popular proposal's hundreds of rows and their
+        # parties cost twice as much as instances (12 ms against 5 for 297 stances at 1,000,000 statements).
         columns = [*_HISTORY_COLUMNS, field, *(_HISTORY_PARTY if model is Stance else ())]
         rows = [SimpleNamespace(**values) for values in rows.values(*columns)]
         in_force = [row for row in rows if row.review_state != ReviewState.REJECTED]
