@@ -407,6 +407,63 @@ def statements_matching(*, filters: Mapping[str, str], curator: bool) -> QuerySe
     return filterset.qs
 
 
+_ENTRY_FIELDS = (
+    "id",
+    "quote",
+    "start",
+    "end",
+    "mode",
+    "cue",
+    "said_on",
+    "said_precision",
+    "kind",
+    "proposes_new",
+    "confidence",
+    "extractor_version",
+    "review_state",
+    "created_at",
+)
+_ENTRY_REFERENCES = (  # each reference's fields, those of the API's reference serializers
+    ("document", ("id", "title", "url", "publisher", "published")),
+    ("speaker", ("id", "slug", "name")),
+    ("party", ("id", "slug", "name")),
+    ("addressee", ("id", "slug", "name")),
+)
+
+
+def statement_entries(*, ids: list[int], curator: bool) -> list[dict]:
+    """The statements with these ids that a reader may see (statements_visible's rule), in the ids' order, as
+    plain dicts: their own fields, `proposal` as its id, `document`, `speaker`, `party` and `addressee` as dicts
+    of their reference fields (None when absent; for the public, a speaker a curator rejected is absent) and
+    `topics` as the issues' keys in the issues' order. What a list's page is written from (plain.represented),
+    without a model instance per row and per reference. Two queries however many ids: the statements with
+    their references, then their topics."""
+    rows = Statement.objects.filter(pk__in=ids)
+    if not curator:
+        rows = rows.exclude(review_state=ReviewState.REJECTED)
+    paths = [*_ENTRY_FIELDS, "proposal_id", "speaker__review_state"]
+    paths += [f"{name}__{field}" for name, fields in _ENTRY_REFERENCES for field in fields]
+    own = len(_ENTRY_FIELDS)
+    found = {}
+    for values in rows.order_by().values_list(*paths):
+        entry = dict(zip(_ENTRY_FIELDS, values[:own], strict=True))
+        entry["proposal"], speaker_state = values[own], values[own + 1]
+        at = own + 2
+        for name, fields in _ENTRY_REFERENCES:
+            reference = values[at : at + len(fields)]
+            at += len(fields)
+            hidden = name == "speaker" and not curator and speaker_state == ReviewState.REJECTED
+            entry[name] = None if reference[0] is None or hidden else dict(zip(fields, reference, strict=True))
+        entry["topics"] = []
+        found[entry["id"]] = entry
+    if found:
+        links = Statement.topics.through.objects.filter(statement_id__in=list(found))
+        links = links.order_by("issue__negotiation", "issue__key")  # Issue.Meta's order: by negotiation (its title)
+        for statement, key in links.values_list("statement_id", "issue__key"):
+            found[statement]["topics"].append(key)
+    return [found[pk] for pk in ids if pk in found]
+
+
 # --- Statements as a table: the query of the CSV exports (the API's and the search page's) ---------
 
 EXPORT_CHUNK_SIZE = 2000  # rows per fetch from the server-side cursor
@@ -2038,18 +2095,21 @@ def keyset_after(*, rows: QuerySet, order: list[str], values: list) -> QuerySet:
 
 
 def keyset_values(*, row, order: list[str]) -> list:
-    """The values of `row` that mark its place in `order`, as JSON can hold them."""
+    """The values of `row` (a model instance or a dict of its fields) that mark its place in `order`, as JSON
+    can hold them."""
     out = []
     for field in order:
-        value = getattr(row, field.lstrip("-"))
+        name = field.lstrip("-")
+        value = row[name] if isinstance(row, dict) else getattr(row, name)
         out.append(value.isoformat() if hasattr(value, "isoformat") else value)
     return out
 
 
-def page_rows(*, rows: QuerySet, start: int, stop: int) -> list:
-    """rows[start:stop] in two steps: the ids alone, sorted and cut on the table's own indexes, then those
-    rows with whatever `rows` joins and prefetches (a top-N sort before the joins, not after)."""
-    return rows_by_ids(rows=rows, ids=list(rows.values_list("pk", flat=True)[start:stop]))
+def page_ids(*, rows: QuerySet, start: int, stop: int) -> list:
+    """The ids of rows[start:stop], sorted and cut on the table's own indexes: a page's first step, its rows
+    (rows_by_ids, or a reader's own such as statement_entries) the second, so that the top-N sort comes before
+    the joins, not after."""
+    return list(rows.values_list("pk", flat=True)[start:stop])
 
 
 def rows_by_ids(*, rows: QuerySet, ids: list) -> list:
@@ -2066,7 +2126,7 @@ def counted_page(*, rows: QuerySet, start: int, stop: int, cap: int | None = Non
     sort): 11.6–15.9 ms against 20.2–26.2 for 2,077 matches among 1,000,000 statements (a loaded machine).
     Where counting walks an index alone (an unsearched list) the pass costs more than the count and the
     ordered ids together (7.0–8.1 against 5.6–6.3 ms): it is for searches.
-    Past the cap the ids are None: the page needs the ordered query (page_rows)."""
+    Past the cap the ids are None: the page needs the ordered query (page_ids)."""
     cap = COUNT_CAP if cap is None else cap
     order = keyset_order(rows=rows)
     keys = rows.order_by().values_list("pk", *(f.lstrip("-") for f in order))[: cap + 1]

@@ -3,9 +3,12 @@ and walked by keyset cursors."""
 
 import base64
 import binascii
+import functools
 import json
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -20,10 +23,21 @@ class Pagination(PageNumberPagination):
     max_page_size = 100  # page_size=100000 gets 100
 
 
+def _instances(rows: QuerySet, ids: list) -> list:
+    return selectors.rows_by_ids(rows=rows, ids=ids)
+
+
 class _CappedPaginator(Paginator):
+    """A page's ids are found first (on the table's own indexes), then its rows by `fetch(rows, ids)`: model
+    instances unless the view reads them otherwise (LongListPagination)."""
+
     count_exact = True
     count_with_page = False  # count the rows and cut the page in one pass (selectors.counted_page)
     _found: tuple[int, list] | None = None  # (page number, its ids) found with the count
+
+    def __init__(self, *args, fetch: Callable[[QuerySet, list], list] = _instances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fetch = fetch
 
     @cached_property
     def count(self) -> int:
@@ -45,11 +59,10 @@ class _CappedPaginator(Paginator):
             self._found = (wanted, ids) if ids is not None else None
         number = self.validate_number(number)
         if self._found is not None and self._found[0] == number:
-            return self._get_page(selectors.rows_by_ids(rows=self.object_list, ids=self._found[1]), number, self)
+            return self._get_page(self.fetch(self.object_list, self._found[1]), number, self)
         start = (number - 1) * self.per_page
-        return self._get_page(
-            selectors.page_rows(rows=self.object_list, start=start, stop=start + self.per_page), number, self
-        )
+        ids = selectors.page_ids(rows=self.object_list, start=start, stop=start + self.per_page)
+        return self._get_page(self.fetch(self.object_list, ids), number, self)
 
 
 def _encode(values: list) -> str:
@@ -87,12 +100,17 @@ class LongListPagination(Pagination):
         "(`page` grows with its number); forward only; not with `page`."
     )
 
+    fetch: Callable[[QuerySet, list], list] = staticmethod(_instances)  # set per request by paginate_queryset
+
     @property
     def django_paginator_class(self):
-        return _SearchPaginator if self.searched else _CappedPaginator
+        return functools.partial(_SearchPaginator if self.searched else _CappedPaginator, fetch=self.fetch)
 
     def paginate_queryset(self, queryset, request, view=None):
+        """The page's rows: the view's `page_entries(rows, ids)` when it has one (the rows with these ids as it
+        writes them), else model instances."""
         self.searched = bool(request.query_params.get(self.search_query_param))
+        self.fetch = getattr(view, "page_entries", None) or _instances
         self.cursor = request.query_params.get(self.cursor_query_param)
         order = selectors.keyset_order(rows=queryset)
         if self.cursor is None:
@@ -107,7 +125,7 @@ class LongListPagination(Pagination):
             except selectors.BadCursor as error:
                 raise ValidationError({"cursor": [f"Not a cursor of this list and ordering ({error})."]}) from error
         size = self.get_page_size(request)
-        found = selectors.page_rows(rows=rows, start=0, stop=size + 1)
+        found = self.fetch(rows, selectors.page_ids(rows=rows, start=0, stop=size + 1))
         self.rows = found[:size]
         self.next_values = selectors.keyset_values(row=self.rows[-1], order=order) if len(found) > size else None
         self.count, self.count_exact = selectors.count_capped(rows=queryset)

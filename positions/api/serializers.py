@@ -202,7 +202,8 @@ class StatementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_cameo(self, statement) -> str:
-        return CAMEO_ROOT[statement.kind]
+        # a Statement, or the plain entry a list's page is written from (selectors.statement_entries)
+        return CAMEO_ROOT[statement["kind"] if isinstance(statement, dict) else statement.kind]
 
 
 class DocumentSerializer(serializers.ModelSerializer):

@@ -18,6 +18,7 @@ from positions.api.answers import NOT_MODIFIED, AnsweredList, answer
 from positions.api.errors import ErrorSerializer
 from positions.api.pagination import LongListPagination
 from positions.api.permissions import CanAddDocuments, CanReview, CuratorOnly, is_curator
+from positions.api.plain import represented
 from positions.api.query import DayField, as_of_or_default, as_of_parameter
 from positions.filters import StatementFilter
 from positions.models import (
@@ -234,9 +235,18 @@ class StatementViewSet(AnsweredList, ReviewActions, WritableMixin, ReadOnly):
         return selectors.statements_visible(curator=is_curator(self.request.user))
 
     def list(self, request, *args, **kwargs):
-        listed = super().list
         # Past selectors.COUNT_CAP the count is the planner's estimate as of the answer's build.
-        return answer(request, self.question(request), lambda: listed(request, *args, **kwargs).data, page_cached=False)
+        return answer(request, self.question(request), self._listed, page_cached=False)
+
+    def _listed(self) -> dict:
+        # DRF's ListModelMixin.list, its page read as plain entries (page_entries) and written by the serializer's
+        # plan (plain.represented): the same answer without a model instance and DRF's field calls per value.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([represented(out.StatementSerializer, entry) for entry in page]).data
+
+    def page_entries(self, rows, ids: "list[int]") -> "list[dict]":  # (`list` here is the action)
+        """The rows of a page of the list (LongListPagination), as selectors.statement_entries reads them."""
+        return selectors.statement_entries(ids=ids, curator=is_curator(self.request.user))
 
     def question(self, request, *args, **kwargs) -> tuple:
         # Named by the URL whole: the page's links are absolute (scheme, host, path and query as asked).

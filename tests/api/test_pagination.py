@@ -73,8 +73,11 @@ def test_a_search_under_the_cap_reads_its_matches_once_to_count_and_to_cut_the_p
     assert (body["count"], body["count_exact"]) == (30, True)
     assert [s["id"] for s in body["results"]] == newest_first[4:8]
     searched = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
-    # one pass counts and cuts (selectors.counted_page), one fetches the page's rows: no separate count
-    assert len(searched) == 2 and "count(*)" in searched[0] and "LIMIT 4 OFFSET 4" in searched[0], searched
+    # one pass counts and cuts (selectors.counted_page): no separate count, and the page's rows are read by
+    # their ids alone (selectors.statement_entries), without matching the search again
+    assert len(searched) == 1 and "count(*)" in searched[0] and "LIMIT 4 OFFSET 4" in searched[0], searched
+    by_ids = [q["sql"] for q in queries.captured_queries if '"quote" AS' in q["sql"]]
+    assert len(by_ids) == 1 and all(str(s["id"]) in by_ids[0] for s in body["results"]), by_ids
 
 
 def _walk(client, params):

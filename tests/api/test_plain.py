@@ -15,6 +15,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from positions import selectors
 from positions.api.comparison import CompareSerializer, CompareView, ProposalHistorySerializer, ProposalHistoryView
 from positions.api.plain import represented
+from positions.api.serializers import StatementSerializer
 from positions.models import Actor, Negotiation, Party, Proposal, Stance, StanceRun, Statement
 from positions.vocabularies import ReviewState
 from tests import factories as f
@@ -162,3 +163,39 @@ def test_represented_gives_what_drf_gives_for_the_comparison(seeded):
     for day in DAYS:
         found = selectors.positions_compare(negotiation=negotiation, as_of=date.fromisoformat(day), parties=parties)
         assert represented(CompareSerializer, found) == CompareSerializer(found).data
+
+
+def test_a_statement_list_s_entries_are_written_as_drf_writes_the_statements():
+    """selectors.statement_entries, written by `represented`, is StatementSerializer's output of the same rows read as
+    model instances (statements_visible, as the list read them before): every reference present and absent, topics
+    of two negotiations, a rejected speaker and a rejected statement, for the public and for a curator."""
+    later, earlier = f.negotiation(title="Zeta talks"), f.negotiation(title="Alpha talks")
+    topics = [f.issue(negotiation=later, key="b-key"), f.issue(negotiation=later, key="a-key")]
+    topics.append(f.issue(negotiation=earlier, key="z-key"))
+    document = f.document("The minister said the plan.", url="https://example.org/a", published=date(2011, 2, 3))
+    full = f.statement(
+        document=document,
+        speaker=f.actor(),
+        party=f.party(),
+        addressee=f.party(),
+        proposal=f.proposal(),
+        kind="demand",
+        confidence=0.375,
+        proposes_new=True,
+        said_precision="month",
+    )
+    full.topics.set(topics)
+    bare = f.statement()  # no speaker, party, addressee, proposal or topics; a document without a date
+    unnamed = f.statement(speaker=f.actor(review_state=ReviewState.REJECTED), party=f.party())
+    unnamed.topics.set(topics[2:])
+    rejected = f.statement(review_state=ReviewState.REJECTED, speaker=f.actor())
+    ids = [unnamed.pk, rejected.pk, 10**9, full.pk, bare.pk]  # any order; an id that names nothing is left out
+    for curator in (False, True):
+        entries = selectors.statement_entries(ids=ids, curator=curator)
+        instances = selectors.rows_by_ids(rows=selectors.statements_visible(curator=curator), ids=ids)
+        written = [represented(StatementSerializer, entry) for entry in entries]
+        assert written == StatementSerializer(instances, many=True).data
+        assert JSONRenderer().render(written) == JSONRenderer().render(StatementSerializer(instances, many=True).data)
+        assert [s["id"] for s in written] == [unnamed.pk, *([rejected.pk] if curator else []), full.pk, bare.pk]
+        assert written[-2]["topics"] == ["z-key", "a-key", "b-key"]  # by negotiation title, then key
+        assert (written[0]["speaker"] is None) is not curator
