@@ -24,10 +24,12 @@ import calendar
 import gzip
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -40,8 +42,9 @@ import psycopg
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.expressions import ArraySubquery
-from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connection, connections, transaction
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import (
     BigIntegerField,
@@ -102,6 +105,7 @@ from positions.vocabularies import (
 )
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 _APPROVED_FIRST = Case(
     When(review_state=ReviewState.APPROVED, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -1810,13 +1814,14 @@ def _data_version(db) -> str:
 
 def _unwatched(db) -> bool:
     # Outside a transaction (where psycopg would send a BEGIN first) and with nobody watching the queries
-    # (DEBUG's log, CaptureQueriesContext, an execute_wrapper), which libpq's own call would not show them.
+    # (DEBUG's log, CaptureQueriesContext, an execute_wrapper but the writes' own), which libpq's own call
+    # would not show them.
     return (
         db.connection is not None
         and db.get_autocommit()
         and not db.in_atomic_block
         and not db.queries_logged
-        and not db.execute_wrappers
+        and all(wrapper is watch_writes for wrapper in db.execute_wrappers)
     )
 
 
@@ -1865,10 +1870,85 @@ def _unprepared(result) -> bool:
 VERSION_CHANNEL = "positions_data_version"  # migration 0026: NOTIFY on it when a write that moves it commits
 
 
-class _Watched(threading.local):
-    """Per thread, the version last read on the connection that listens for its moves, and since when."""
+# --- the tracker's writes, signalled ----------------------------------------------------------------
+#
+# With Redis as the cache, every transaction of the tracker's that wrote moves a signal there once it has
+# committed, before its request answers or its task ends (`watch_writes`, on every connection). An anonymous
+# reader's answer reads that signal in the throttle's round trip (positions/api/throttling.py) and reads the
+# data version from PostgreSQL again only when the signal has moved since its web process last did, when
+# PostgreSQL has announced a write (LISTEN/NOTIFY), or once settings.ANSWER_SIGNAL_LAG_MS has passed: a write
+# made through the tracker is seen by every request that starts after it answered, and one made outside it
+# (SQL by hand, a restore), which moves no signal, within that lag.
 
-    opened = pid = version = None
+SIGNAL_KEY = "data_version_signal"
+# What a statement that writes starts with; anything else counts as one, except the reads and transaction
+# control below (a signal too many costs each web process one read of the version, one too few a stale answer).
+_NOT_WRITES = ("SELECT", "SHOW", "SET ", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "EXPLAIN")
+_NOT_WRITES += ("LISTEN", "UNLISTEN", "DECLARE", "FETCH", "CLOSE", "DEALLOCATE", "PREPARE", "EXECUTE")
+
+
+def watch_writes(execute, sql, params, many, context):
+    """An execute wrapper on every connection (positions.apps): a statement that may write has the signal
+    moved once its transaction commits (at once in autocommit). Only with Redis as the cache."""
+    result = execute(sql, params, many, context)
+    if _may_write(sql) and _signalled():
+        db = context["connection"]
+        if not db.in_atomic_block:
+            signal_writes()
+        elif not any(entry[1] is signal_writes for entry in db.run_on_commit):
+            transaction.on_commit(signal_writes, using=db.alias, robust=True)
+    return result
+
+
+def _may_write(sql) -> bool:
+    text = sql if isinstance(sql, str) else str(sql)
+    head = text.lstrip(" \t\n(")
+    start = head[:16].upper()
+    if start.startswith("WITH"):
+        whole = head.upper()
+        return any(word in whole for word in ("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE"))
+    return not start.startswith(_NOT_WRITES)
+
+
+def _signalled():
+    """The cache's Redis (None with another cache: the version is then read at every request)."""
+    found = caches["default"]
+    return found if isinstance(found, RedisCache) else None
+
+
+_clients: dict[int, tuple] = {}
+
+
+def redis_client(found):
+    """A Redis client of the cache `found`'s pool, made once per pool: Django's get_client makes a new one at
+    every call, and redis-py copies some 170 reply callbacks into each (about 90 µs, a tenth of the CPU a
+    cached answer costs its web process)."""
+    pool = found._cache._get_connection_pool(True)
+    known = _clients.get(id(pool))
+    if known is None or known[0] is not pool:
+        known = _clients[id(pool)] = (pool, found._cache._client(connection_pool=pool))
+    return known[1]
+
+
+def signal_writes() -> None:
+    """Moves the signal: a value never used before (a reader compares it with the one it read the version
+    beside, so a key Redis evicted or lost, read as "0", or made again, can never look unmoved). A Redis that
+    fails is logged, not raised (the write has committed); readers then see the write once PostgreSQL's
+    announcement reaches them, or after the lag."""
+    found = _signalled()
+    if found is None:
+        return
+    try:
+        redis_client(found).set(found.make_key(SIGNAL_KEY), uuid.uuid4().hex)
+    except Exception:
+        logger.warning("the data version's signal could not be moved in Redis", exc_info=True)
+
+
+class _Watched(threading.local):
+    """Per thread, the version last read on the connection that listens for its moves, since when, and the
+    signal read before it (None: read without one)."""
+
+    opened = pid = version = signal = None
     read_at = 0.0
     moved = False
 
@@ -1876,9 +1956,11 @@ class _Watched(threading.local):
 _WATCHED = _Watched()
 
 
-def data_version_lagged(*, lag: float) -> str:
+def data_version_lagged(*, lag: float, signal: str | None = None) -> str:
     """The data version, or the one this thread read less than `lag` seconds ago when nothing has said since
-    that it moved (settings.ANSWER_VERSION_LAG_MS, opt-in; 0, the default, reads it every time). The
+    that it moved: neither `signal` (the tracker's writes' signal, read from Redis before this call; None
+    without one) nor PostgreSQL's announcement. `lag` is settings.ANSWER_SIGNAL_LAG_MS's with a signal, else
+    settings.ANSWER_VERSION_LAG_MS's (opt-in; 0, the default, reads it every time). The
     connection the version is read on LISTENs for migration 0026's NOTIFY before its first read, so a write
     that commits after a read is announced on it: the next request reads again once the announcement has
     arrived (about a round trip after the commit), and in any case once `lag` has passed. The lag is the
@@ -1890,7 +1972,13 @@ def data_version_lagged(*, lag: float) -> str:
     transaction open (whose snapshot the version belongs to)."""
     watched = _WATCHED
     known = lag > 0 and connection.connection is watched.opened is not None and watched.pid == os.getpid()
-    if known and not connection.in_atomic_block and _quiet(watched) and time.monotonic() - watched.read_at < lag:
+    if (
+        known
+        and not connection.in_atomic_block
+        and signal == watched.signal
+        and _quiet(watched)
+        and time.monotonic() - watched.read_at < lag
+    ):
         return watched.version
     watched.moved, began = False, time.monotonic()
     version = data_version()
@@ -1904,7 +1992,7 @@ def data_version_lagged(*, lag: float) -> str:
         watched.opened, watched.pid = opened, os.getpid()
         watched.moved, began = False, time.monotonic()
         version = data_version()  # the first read that a write after it is sure to be announced to
-    watched.version, watched.read_at = version, began
+    watched.version, watched.read_at, watched.signal = version, began, signal
     return version
 
 
@@ -1945,12 +2033,12 @@ def _quiet(watched: _Watched) -> bool:
     return not watched.moved
 
 
-def answer_tag(*parts, lag: float = 0) -> str:
+def answer_tag(*parts, lag: float = 0, signal: str | None = None) -> str:
     """The name of one answer: what was asked (`parts`: the view, its normalised query, who asks, in what
     format), today's date (a default as_of is today, a citation says when it was retrieved) and the data
-    version (read now, or with `lag`, data_version_lagged's). The same name means the same bytes: it is the
-    ETag and the cache key."""
-    version = data_version_lagged(lag=lag) if lag > 0 else data_version()
+    version (read now, or with `lag`, data_version_lagged's, given the `signal` read). The same name means
+    the same bytes: it is the ETag and the cache key."""
+    version = data_version_lagged(lag=lag, signal=signal) if lag > 0 else data_version()
     asked = repr((version, timezone.localdate().isoformat(), parts))
     return hashlib.sha256(asked.encode()).hexdigest()[:32]
 

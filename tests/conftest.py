@@ -123,6 +123,29 @@ def throttle_counts_in_memory(settings):
 
 
 @pytest.fixture
+def redis_cache(settings):
+    """The cache in Redis (the broker's server, under a prefix of this test's own), when one answers."""
+    import uuid
+
+    import redis
+
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        pytest.skip("no Redis broker in this run")
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("Redis does not answer")
+    prefix = f"test-{uuid.uuid4().hex}"
+    backend = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": prefix}}
+    yield
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture
 def unthrottled(monkeypatch):
     """No API throttle: a test that reads many routes as one anonymous client is not a flood."""
     from rest_framework.throttling import SimpleRateThrottle

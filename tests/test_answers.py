@@ -807,10 +807,15 @@ def test_with_a_lag_a_write_on_the_reader_s_own_connection_is_seen_at_once(clien
 @pytest.mark.django_db(transaction=True)
 def test_with_a_lag_an_announcement_lost_delays_a_write_by_the_lag_at_most(client, lagged, monkeypatch, settings):
     settings.ANSWER_VERSION_LAG_MS = 1_500
-    url, params = lagged
+    _seen_after_the_lag_when_deaf(client, *lagged)
+
+
+def _seen_after_the_lag_when_deaf(client, url, params) -> None:
+    """With a lag of 1.5 s: the answer read, the process deaf to PostgreSQL's announcements (and nothing in it
+    knows), a write made elsewhere: the same answer until the lag has passed, then the new one."""
     began = time.monotonic()
     before = client.get(url, params)
-    connection.connection.pgconn.exec_(b"UNLISTEN *")  # deaf, and nothing in the process knows it
+    connection.connection.pgconn.exec_(b"UNLISTEN *")
     _written_elsewhere()
     if time.monotonic() - began < 1.2:
         assert client.get(url, params)["ETag"] == before["ETag"], "the lag was not used"
@@ -883,3 +888,140 @@ def test_with_a_lag_an_answer_built_on_a_miss_is_named_by_the_version_read_afres
     built = client.get(url, params)
     assert built["ETag"] != before["ETag"]
     assert built["ETag"] == _by_drf(client, monkeypatch, url, params)["ETag"]
+
+
+# --- with Redis: the tracker's writes signalled (settings.ANSWER_SIGNAL_LAG_MS) -------------------------------
+
+
+def _signal() -> bytes | None:
+    from django.core.cache import caches
+
+    redis_cache = caches["default"]
+    return redis_cache._cache.get_client().get(redis_cache.make_key(selectors.SIGNAL_KEY))
+
+
+@pytest.fixture
+def signalled(redis_cache, lagged, monkeypatch, settings):
+    """The statement list answered with the cache in Redis and the anonymous throttle counting there (which
+    reads the signal), the signal's lag far longer than any test: only a signal or an announcement moves it."""
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000000/minute", "user": None})
+    settings.ANSWER_SIGNAL_LAG_MS = 60_000
+    selectors.RECENT_ANSWERS.clear()
+    return lagged
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_repeated_request_reads_nothing_from_postgresql(client, signalled, monkeypatch):
+    url, params = signalled
+    before = client.get(url, params)
+    assert client.get(url, params)["ETag"] == before["ETag"]  # the version read with the signal beside it
+    with CaptureQueriesContext(connection) as queries:
+        assert _plainly(client, monkeypatch, url, params)["ETag"] == before["ETag"]
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_write_through_the_tracker_is_seen_at_once_without_an_announcement(client, signalled, monkeypatch):
+    url, params = signalled
+    before = client.get(url, params)
+    client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")  # deaf: only the signal can say
+    moved = _signal()
+    party = Party.objects.first()
+    party.name = "Renamed through the tracker"
+    party.save()  # autocommit: the signal moves as soon as the UPDATE (and its history row) has run
+    assert _signal() not in (moved, None)
+    after = client.get(url, params)  # a miss: the lean path read the new version, DRF builds its answer
+    assert after["ETag"] != before["ETag"]
+    assert after.content == _by_drf(client, monkeypatch, url, params).content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_write_outside_the_tracker_is_seen_once_announced_or_after_the_lag(
+    client, signalled, monkeypatch, settings
+):
+    url, params = signalled
+    before = client.get(url, params)
+    moved = _signal()
+    _written_elsewhere()  # SQL on a connection of its own: no signal, PostgreSQL's announcement only
+    assert _signal() == moved
+    deadline = time.monotonic() + 10
+    while (now := client.get(url, params))["ETag"] == before["ETag"]:
+        assert time.monotonic() < deadline, "the write's announcement never arrived"
+        time.sleep(0.01)
+
+    assert now.content == _by_drf(client, monkeypatch, url, params).content
+    settings.ANSWER_SIGNAL_LAG_MS = 1_500
+    _seen_after_the_lag_when_deaf(client, url, params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_transaction_moves_the_signal_once_when_it_commits_and_not_when_rolled_back(
+    redis_cache, monkeypatch
+):
+    f.party()
+    moves = []
+    signal_writes = selectors.signal_writes
+    monkeypatch.setattr(selectors, "signal_writes", lambda: moves.append(1) or signal_writes())
+    before = _signal()
+    with transaction.atomic():
+        f.party()
+        f.party()
+        assert _signal() == before and moves == []  # not before the commit: a reader would read the old version
+    after = _signal()
+    assert after not in (before, None) and len(moves) == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        f.party()
+        raise RuntimeError("rolled back")
+    list(Party.objects.all())  # a read moves nothing
+    assert _signal() == after and len(moves) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_signal_lost_is_never_taken_for_the_one_read_before(client, signalled, monkeypatch):
+    """Redis may evict or lose the key (a restart, a flush): read as "0", and made again by the next write
+    with a value of its own, never one a web process already holds."""
+    from django.core.cache import caches
+
+    url, params = signalled
+    key = caches["default"].make_key(selectors.SIGNAL_KEY)
+    raw = caches["default"]._cache.get_client(write=True)
+    raw.set(key, "1")  # as a counter counted from nothing would stand after one write
+    before = client.get(url, params)
+    connection.connection.pgconn.exec_(b"UNLISTEN *")
+    raw.delete(key)  # lost; a counter's next write would make it "1" again
+    Party.objects.filter(pk=Party.objects.first().pk).update(name="Renamed after the key was lost")
+    assert raw.get(key) not in (b"1", None)
+    assert client.get(url, params)["ETag"] != before["ETag"]
+    raw.delete(key)
+    assert _plainly(client, monkeypatch, url, params).status_code == 200  # "0": the version read again
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_nothing_is_signalled(monkeypatch):
+    monkeypatch.setattr(selectors, "signal_writes", lambda: pytest.fail("signalled without Redis"))
+    f.party()
+    assert cache.get(selectors.SIGNAL_KEY) is None
+
+
+@pytest.mark.parametrize(
+    "sql, writes",
+    [
+        ('SELECT "positions_party"."id" FROM "positions_party"', False),
+        ("  (SELECT 1) UNION (SELECT 2)", False),
+        ('SAVEPOINT "s1_x1"', False),
+        ('RELEASE SAVEPOINT "s1_x1"', False),
+        ("EXPLAIN (FORMAT JSON) SELECT 1", False),
+        ("WITH found AS (SELECT 1) SELECT * FROM found", False),
+        ('INSERT INTO "positions_party" ("name") VALUES (%s)', True),
+        ('UPDATE "positions_party" SET "name" = %s', True),
+        ('DELETE FROM "positions_party" WHERE "id" = %s', True),
+        ("WITH gone AS (DELETE FROM positions_datawrite RETURNING weight) SELECT sum(weight) FROM gone", True),
+        ("TRUNCATE positions_stancerun", True),
+        ("COPY positions_party (id, name) FROM STDIN", True),
+        ("select_nothing()", False),
+        ("CALL positions_refresh()", True),
+    ],
+)
+def test_a_statement_counts_as_a_write_unless_it_is_known_to_read(sql, writes):
+    assert selectors._may_write(sql) is writes

@@ -115,29 +115,6 @@ def test_with_cache_url_the_keys_carry_the_database_s_name():
     assert f"'KEY_PREFIX': '{name}'" in child.stdout and "RedisCache" in child.stdout
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The cache in Redis (the broker's server, under a prefix of this test's own), when one answers."""
-    import uuid
-
-    import redis
-
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith("redis://"):
-        pytest.skip("no Redis broker in this run")
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError:
-        pytest.skip("Redis does not answer")
-    prefix = f"test-{uuid.uuid4().hex}"
-    backend = "django.core.cache.backends.redis.RedisCache"
-    settings.CACHES = {"default": {"BACKEND": backend, "LOCATION": url, "KEY_PREFIX": prefix}}
-    yield
-    client = redis.Redis.from_url(url)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-
-
 def test_with_redis_a_count_is_one_round_trip_and_the_window_is_drf_s(redis_cache, rf, monkeypatch):
     import redis
     from django.core.cache import caches
@@ -187,16 +164,18 @@ def _in_use(cache_) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/api/v1/statements", "/api/v1/compare?negotiation=nobody"])
 def test_with_redis_a_cached_answer_reads_the_count_after_the_version_and_still_answers_429(
-    redis_cache, client, monkeypatch, url
+    redis_cache, client, monkeypatch, url, settings
 ):
-    """The count's round trip to Redis overlaps the data version's to PostgreSQL (positions/api/answers.py):
-    the script is sent, the version read, then the reply; a reader over the limit still gets the 429 (not
-    the answer, nor the 400 of a bad question), and every connection goes back to the pool."""
+    """Where the version is read at every request (ANSWER_SIGNAL_LAG_MS=0), the count's round trip to Redis
+    overlaps the data version's to PostgreSQL (positions/api/answers.py): the script is sent, the version
+    read, then the reply; a reader over the limit still gets the 429 (not the answer, nor the 400 of a bad
+    question), and every connection goes back to the pool."""
     from django.core.cache import caches
 
     from positions import selectors
     from positions.api import throttling
 
+    settings.ANSWER_SIGNAL_LAG_MS = 0
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "2/minute", "user": None})
     steps = []
     init, reply, version = throttling._Sent.__init__, throttling._Sent.reply, selectors.data_version
@@ -208,6 +187,36 @@ def test_with_redis_a_cached_answer_reads_the_count_after_the_version_and_still_
     assert codes == [expected, expected, 429]
     assert steps[:3] == ["sent", "version", "reply"] and steps.count("sent") == steps.count("reply") == 3
     refused = client.get(url)
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert _in_use(caches["default"]) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_and_the_writes_signal_the_count_s_reply_comes_first_and_a_429_still_comes(
+    redis_cache, client, monkeypatch
+):
+    """With the signal (ANSWER_SIGNAL_LAG_MS, on by default), the count's reply carries it and is read before
+    the version, which is read from PostgreSQL only when nothing known can stand for it."""
+    from django.core.cache import caches
+
+    from positions import selectors
+    from positions.api import throttling
+
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/minute", "user": None})
+    selectors.RECENT_ANSWERS.clear()
+    steps = []
+    init, reply, version = throttling._Sent.__init__, throttling._Sent.reply, selectors.data_version
+    monkeypatch.setattr(throttling._Sent, "__init__", lambda *a: steps.append("sent") or init(*a))
+    monkeypatch.setattr(throttling._Sent, "reply", lambda self: steps.append("reply") or reply(self))
+    monkeypatch.setattr(selectors, "data_version", lambda: steps.append("version") or version())
+    codes = [client.get("/api/v1/statements").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert steps[:3] == ["sent", "reply", "version"]
+    # the first request read the version three times (the lean path, again once its connection listens, then
+    # DRF building the answer on the miss); the second and third counted and took the version read with the
+    # same signal; the fourth was refused
+    assert steps.count("sent") == steps.count("reply") == 4 and steps.count("version") == 3, steps
+    refused = client.get("/api/v1/statements")
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
     assert _in_use(caches["default"]) == 0
 

@@ -351,6 +351,11 @@ ANSWER_CACHE = True
 # the same web process, unless PostgreSQL has announced a write since (LISTEN/NOTIFY; docs/deploy.md). 0, the
 # default: the version is read at every request, and no answer is ever older than the last committed write.
 ANSWER_VERSION_LAG_MS = env_int("ANSWER_VERSION_LAG_MS", 0, minimum=0, maximum=60_000)
+# With Redis as the cache: the tracker's writes move a signal there once they commit, which an anonymous reader's
+# cached answer reads with the throttle's count; its web process reads the data version again when the signal
+# has moved, when PostgreSQL has announced a write, and at least this often (the bound for a write made outside
+# the tracker, which moves no signal). 0 reads it at every request (docs/deploy.md).
+ANSWER_SIGNAL_LAG_MS = env_int("ANSWER_SIGNAL_LAG_MS", 1_000, minimum=0, maximum=60_000)
 
 # --- Sign-in --------------------------------------------------------------------------------
 

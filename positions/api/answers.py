@@ -216,9 +216,11 @@ def served_plainly(view: Callable) -> Callable:
     """`view`, an answered route's view function (DRF's as_view), with a lean path in front of it: an
     anonymous reader's GET of JSON (no Authorization header, no signed-in session, Accept absent, */* or
     application/json, no format asked) served from the cache without DRF's request, content negotiation,
-    authentication classes and dispatch: some 45 µs of the 420 a cached answer cost its web process. Its
-    data version may lag by up to settings.ANSWER_VERSION_LAG_MS (opt-in; selectors.data_version_lagged);
-    DRF's path, a signed-in reader's included, reads it at every request.
+    authentication classes and dispatch: some 45 µs of the 420 a cached answer cost its web process. With
+    Redis, its data version is read from PostgreSQL only when the tracker's writes' signal (read with the
+    throttle's count) has moved, PostgreSQL has announced a write, or settings.ANSWER_SIGNAL_LAG_MS has passed
+    (selectors.data_version_lagged); without, at every request unless settings.ANSWER_VERSION_LAG_MS (opt-in)
+    says otherwise. DRF's path, a signed-in reader's included, reads it at every request.
 
     The lean path does what DRF would do for that request, with the same objects: the view as DRF makes it,
     its permissions and throttles counted on Django's request, the answer named as `answer` names it (the
@@ -281,15 +283,23 @@ def _served(view_function: Callable, renderer, request, args: tuple, kwargs: dic
     if not all(permission.has_permission(request, view) for permission in view.get_permissions()):
         return view_function(request, *args, **kwargs)
     counts = [(throttle, _counted(throttle, request, view)) for throttle in view.get_throttles()]
+    settled = None
     try:
         parts = (*view.question(request, *args, **kwargs), renderer.format, renderer.media_type)
-        lag = settings.ANSWER_VERSION_LAG_MS / 1000
-        tag = selectors.answer_tag(*parts, lag=lag)
+        lag, signal = settings.ANSWER_VERSION_LAG_MS / 1000, None
+        if settings.ANSWER_SIGNAL_LAG_MS:  # the count's reply first: with Redis it carries the writes' signal
+            settled = _settled(counts)
+            signal = next((t.signal for t, _ in settled if getattr(t, "signal", None) is not None), None)
+            if signal is not None:
+                lag = max(lag, settings.ANSWER_SIGNAL_LAG_MS / 1000)
+        tag = selectors.answer_tag(*parts, lag=lag, signal=signal)
     except BaseException:
-        with contextlib.suppress(Exception):  # free the connections, then the error that matters
-            _settled(counts)
+        if settled is None:
+            with contextlib.suppress(Exception):  # free the connections, then the error that matters
+                _settled(counts)
         raise
-    settled = _settled(counts)
+    if settled is None:
+        settled = _settled(counts)
     if not all(allowed for _, allowed in settled):
         request.throttles_settled = settled
         return view_function(request, *args, **kwargs)

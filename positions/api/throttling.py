@@ -12,17 +12,22 @@ from redis.exceptions import NoScriptError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
+from positions.selectors import SIGNAL_KEY, redis_client
+
 # DRF's window, kept in a sorted set (score: the request's time): drop the times older than the window, and
-# take a place if one is left. Answers whether it was taken, how many places are used and the oldest time.
+# take a place if one is left. Answers whether it was taken, how many places are used, the oldest time, and
+# the signal the tracker's writes move (KEYS[2], positions.selectors.SIGNAL_KEY; "0" before the first), which
+# a cached answer reads in the same round trip.
 WINDOW = """
+local signal = redis.call('GET', KEYS[2]) or '0'
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
 local used = redis.call('ZCARD', KEYS[1])
 if used >= tonumber(ARGV[3]) then
-    return {0, used, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]}
+    return {0, used, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2], signal}
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
 redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
-return {1, used + 1, ARGV[1]}
+return {1, used + 1, ARGV[1], signal}
 """
 _script = None
 _members = itertools.count()
@@ -32,7 +37,10 @@ class OneTrip(SimpleRateThrottle):
     """DRF's throttles read the times of a reader's recent requests from the cache and write them back: two
     round trips, a list that grows with the rate, and two processes that may both take the last place.
     With Redis the same window (requests in the last `duration` seconds, the oldest giving Retry-After)
-    is checked and updated by one script, in one round trip. Other caches keep DRF's way."""
+    is checked and updated by one script, in one round trip, which also reads the tracker's writes' signal
+    (`signal` once the reply is read; None where no script ran). Other caches keep DRF's way."""
+
+    signal = None
 
     def allow_request(self, request, view):
         return self.counted(request, view, sent=False)()
@@ -61,36 +69,24 @@ class OneTrip(SimpleRateThrottle):
         if self.key is None:
             return lambda: True
         global _script
-        client = _client(cache)
+        client = redis_client(cache)
         if _script is None:
             _script = client.register_script(WINDOW)
         self.now = self.timer()
         member = f"{self.now!r}:{os.getpid()}:{next(_members)}"
-        keys, args = [cache.make_key(self.key)], [repr(self.now), self.duration, self.num_requests, member]
+        keys = [cache.make_key(self.key), cache.make_key(SIGNAL_KEY)]
+        args = [repr(self.now), self.duration, self.num_requests, member]
         reply = _Sent(client, keys, args).reply if sent else lambda: _script(keys=keys, args=args, client=client)
 
         def allowed() -> bool:
-            taken, used, oldest = reply()
+            taken, used, oldest, signal = reply()
+            self.signal = signal.decode() if isinstance(signal, bytes) else str(signal)
             if taken:
                 return True
             self.history = [float(oldest)] * int(used)  # what wait() reads: how many, and the oldest last
             return self.throttle_failure()
 
         return allowed
-
-
-_clients: dict[int, tuple] = {}
-
-
-def _client(cache):
-    """A Redis client of the cache's pool, made once per pool: Django's get_client makes a new one at every
-    call, and redis-py copies some 170 reply callbacks into each (about 90 µs, a tenth of the CPU a cached
-    answer costs its web process)."""
-    pool = cache._cache._get_connection_pool(True)
-    found = _clients.get(id(pool))
-    if found is None or found[0] is not pool:
-        found = _clients[id(pool)] = (pool, cache._cache._client(connection_pool=pool))
-    return found[1]
 
 
 class _Sent:
