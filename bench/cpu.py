@@ -1,12 +1,16 @@
 """The web process's CPU per request: the trivial endpoint against each cached answer, through the WSGI handler
 gunicorn calls (middleware, URL resolving, the view, the response's iteration and close), without the network.
 
-    python -m bench.cpu [--requests N] [--rounds R] [--profile FILE] [NAME=PATH ...]
+    python -m bench.cpu [--requests N] [--rounds R] [--profile FILE] [--without PART ...] [NAME=PATH ...]
 
 Run with the environment of a benchmark's gunicorn (DATABASE_URL of a generated database, CACHE_URL): the
 throttles stay on at the benchmark's rates. Each round takes every endpoint in turn, N requests each, timed by
 time.process_time (this process only: PostgreSQL's and Redis's share is not in it); the figure is the median
 round's, which a busy machine moves less than wall-clock load figures.
+
+`--without throttle` (no throttle counted: no Redis round trip) and `--without version` (a fixed data version: no
+PostgreSQL round trip) leave a part of a cached answer out, to say what it costs: a measurement only, never how
+the tracker serves (an answer named by a fixed version would outlive the data it was built from).
 """
 
 import argparse
@@ -56,18 +60,39 @@ def served(application, path: str, headers: dict) -> tuple[str, list, bytes]:
     return started[0][0], started[0][1], body
 
 
+def _without_throttle() -> None:
+    """no throttle is counted (DRF's views and the lean path ask get_throttles)"""
+    from rest_framework.views import APIView
+
+    APIView.get_throttles = lambda self: []
+
+
+def _without_version() -> None:
+    """every answer is named by the data version 0.0, read from nowhere"""
+    from positions import selectors
+
+    selectors.data_version = lambda: "0.0"
+
+
+LEFT_OUT = {"throttle": _without_throttle, "version": _without_version}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", help="cProfile every request of the last round into this file")
     parser.add_argument("--header", action="append", default=[], help="NAME:VALUE sent with every request")
+    parser.add_argument("--without", action="append", default=[], choices=sorted(LEFT_OUT), help="leave this part out")
     parser.add_argument("paths", nargs="*", help="NAME=PATH (default: ping and the benchmark's four answers)")
     options = parser.parse_args()
 
     from bench.phases import targets
     from tracker.wsgi import application  # what gunicorn serves (bench.wsgi: the same with bench.settings)
 
+    for part in options.without:
+        LEFT_OUT[part]()
+        print(f"without {part}: {LEFT_OUT[part].__doc__}", file=sys.stderr)
     headers = dict(h.split(":", 1) for h in options.header)
     if options.paths:
         paths = dict(p.split("=", 1) for p in options.paths)

@@ -636,7 +636,8 @@ def print_table(rows: list[Row], options, started_at: float) -> None:
     print(f"client {o.client}, gunicorn {o.web_workers} workers; {os.cpu_count()} CPUs; run took {elapsed:.0f} s")
     lag = os.environ.get("ANSWER_VERSION_LAG_MS", "0")
     lagging = " (opt-in: an answer may lag a write)" if lag not in ("", "0") else ""
-    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}")
+    signal = os.environ.get("ANSWER_SIGNAL_LAG_MS") or "1000 (the default)"
+    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}; ANSWER_SIGNAL_LAG_MS={signal}")
     header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>8} {'':>7}"
     print(header)
     print("-" * len(header))
