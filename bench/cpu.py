@@ -8,9 +8,10 @@ throttles stay on at the benchmark's rates. Each round takes every endpoint in t
 time.process_time (this process only: PostgreSQL's and Redis's share is not in it); the figure is the median
 round's, which a busy machine moves less than wall-clock load figures.
 
-`--without throttle` (no throttle counted: no Redis round trip) and `--without version` (a fixed data version: no
-PostgreSQL round trip) leave a part of a cached answer out, to say what it costs: a measurement only, never how
-the tracker serves (an answer named by a fixed version would outlive the data it was built from).
+`--without throttle` (no throttle counted: no Redis round trip, and so no writes' signal: the data version is then
+read from PostgreSQL at every request) and `--without version` (a fixed data version: no PostgreSQL round trip)
+leave a part of a cached answer out, to say what it costs; both together leave the lean path's own work. A
+measurement only, never how the tracker serves (an answer named by a fixed version would outlive its data).
 """
 
 import argparse
