@@ -347,9 +347,10 @@ else:
 # The API's answers and the pages are cached per data version (positions.selectors.cached_answer). Only the
 # benchmark's cold rows turn this off (bench/settings.py); the ETags and 304s stay.
 ANSWER_CACHE = True
-# Opt-in: an anonymous reader's cached answer may name a data version up to this many milliseconds old, read by
-# the same web process, unless PostgreSQL has announced a write since (LISTEN/NOTIFY; docs/deploy.md). 0, the
-# default: the version is read at every request, and no answer is ever older than the last committed write.
+# Opt-in, for a cache without the writes' signal below (the database's table): an anonymous reader's cached answer
+# may name a data version up to this many milliseconds old, read by the same web process, unless PostgreSQL has
+# announced a write since (LISTEN/NOTIFY; docs/deploy.md). 0, the default: the version is read at every request,
+# and no answer is ever older than the last committed write.
 ANSWER_VERSION_LAG_MS = env_int("ANSWER_VERSION_LAG_MS", 0, minimum=0, maximum=60_000)
 # With Redis as the cache: the tracker's writes move a signal there once they commit, which an anonymous reader's
 # cached answer reads with the throttle's count; its web process reads the data version again when the signal
