@@ -637,7 +637,9 @@ def print_table(rows: list[Row], options, started_at: float) -> None:
     lag = os.environ.get("ANSWER_VERSION_LAG_MS", "0")
     lagging = " (opt-in: an answer may lag a write)" if lag not in ("", "0") else ""
     signal = os.environ.get("ANSWER_SIGNAL_LAG_MS") or "1000 (the default)"
-    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}; ANSWER_SIGNAL_LAG_MS={signal}")
+    sync = os.environ.get("API_THROTTLE_SYNC_MS") or "50 (the default)"
+    print(f"cache: {CACHE[1]}; ANSWER_VERSION_LAG_MS={lag}{lagging}; ANSWER_SIGNAL_LAG_MS={signal};")
+    print(f"API_THROTTLE_SYNC_MS={sync}")
     header = f"{'figure':<36} {'value':>10} {'baseline':>10} {'baseline is':<24} {'ratio':>7} {'goal':>8} {'':>7}"
     print(header)
     print("-" * len(header))

@@ -1877,8 +1877,9 @@ VERSION_CHANNEL = "positions_data_version"  # migration 0026: NOTIFY on it when 
 # reader's answer reads that signal in the throttle's round trip (positions/api/throttling.py) and reads the
 # data version from PostgreSQL again only when the signal has moved since its web process last did, when
 # PostgreSQL has announced a write (LISTEN/NOTIFY), or once settings.ANSWER_SIGNAL_LAG_MS has passed: a write
-# made through the tracker is seen by every request that starts after it answered, and one made outside it
-# (SQL by hand, a restore), which moves no signal, within that lag.
+# made through the tracker is seen by every request that starts after it answered (a busy reader let through
+# without a round trip, on the signal its process's last count read: settings.API_THROTTLE_SYNC_MS later at most),
+# and one made outside it (SQL by hand, a restore), which moves no signal, within that lag.
 
 SIGNAL_KEY = "data_version_signal"
 # What a statement that writes starts with; anything else counts as one, except the reads and transaction

@@ -903,9 +903,11 @@ def _signal() -> bytes | None:
 @pytest.fixture
 def signalled(redis_cache, lagged, monkeypatch, settings):
     """The statement list answered with the cache in Redis and the anonymous throttle counting there (which
-    reads the signal), the signal's lag far longer than any test: only a signal or an announcement moves it."""
+    reads the signal), the signal's lag far longer than any test: only a signal or an announcement moves it.
+    Every request is counted in Redis (API_THROTTLE_SYNC_MS=0): tests/test_cache.py tests a busy reader's share."""
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000000/minute", "user": None})
     settings.ANSWER_SIGNAL_LAG_MS = 60_000
+    settings.API_THROTTLE_SYNC_MS = 0
     selectors.RECENT_ANSWERS.clear()
     return lagged
 
@@ -933,6 +935,36 @@ def test_with_redis_a_write_through_the_tracker_is_seen_at_once_without_an_annou
     assert _signal() not in (moved, None)
     after = client.get(url, params)  # a miss: the lean path read the new version, DRF builds its answer
     assert after["ETag"] != before["ETag"]
+    assert after.content == _by_drf(client, monkeypatch, url, params).content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_a_busy_reader_sees_a_write_through_the_tracker_once_its_share_lapses(
+    client, signalled, monkeypatch, settings
+):
+    """With a busy reader's share (settings.API_THROTTLE_SYNC_MS, here 1 s): a request let through without a
+    round trip to Redis goes on with the signal the last count read, so a write through the tracker that no
+    announcement reports is seen by the first request after the share has lapsed, which counts in Redis."""
+    from positions.api import throttling
+
+    url, params = signalled
+    settings.API_THROTTLE_SYNC_MS = 1_000
+    sent = []
+    init = throttling._Sent.__init__
+    monkeypatch.setattr(throttling._Sent, "__init__", lambda *a: sent.append(1) or init(*a))
+    before = client.get(url, params)
+    assert client.get(url, params)["ETag"] == before["ETag"]
+    connection.connection.pgconn.exec_(b"UNLISTEN *")  # deaf: only the signal can say
+    sent.clear()
+    Party.objects.filter(pk=Party.objects.first().pk).update(name="Renamed while the reader was busy")
+    during = client.get(url, params)
+    if not sent:  # let through (unless this machine took a second since the count): on the signal before
+        assert during["ETag"] == before["ETag"]
+    counted_at = max(reader.counted_at for reader in throttling._READERS.known.values())  # this reader's count
+    time.sleep(max(0.0, counted_at + 1.05 - time.monotonic()))
+    sent.clear()
+    after = client.get(url, params)
+    assert sent == [1] and after["ETag"] != before["ETag"]
     assert after.content == _by_drf(client, monkeypatch, url, params).content
 
 

@@ -3,6 +3,9 @@
 import os
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -228,7 +231,7 @@ def _count(rf) -> bool:
 
 
 def test_with_redis_counts_keep_one_connection_and_a_second_waiting_count_takes_the_pool_s(
-    redis_cache, rf, monkeypatch
+    redis_cache, rf, monkeypatch, settings
 ):
     """A thread's counts (as an answer makes them: sent, then the reply read) go out on the connection it
     keeps, with no checkout from the pool; a count sent while another waits for its reply takes one of the
@@ -238,6 +241,7 @@ def test_with_redis_counts_keep_one_connection_and_a_second_waiting_count_takes_
     from positions.api import throttling
     from positions.api.throttling import AnonymousRateThrottle
 
+    settings.API_THROTTLE_SYNC_MS = 0  # every request counted in Redis
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "100/minute", "user": None})
     assert _count(rf)
     pool = caches["default"]._cache.get_client(write=True).connection_pool
@@ -287,3 +291,135 @@ def test_a_reader_over_the_limit_is_refused_whatever_the_method_of_an_answer_s_r
     assert client.get(url).status_code in (200, 400)
     assert client.options(url).status_code == 429
     assert client.get(url).status_code == 429
+
+
+# --- with Redis: a busy reader's share (settings.API_THROTTLE_SYNC_MS) -------------------------------------
+
+
+def _counted_at(rf, address: str = "203.0.113.7") -> bool:
+    from positions.api.throttling import AnonymousRateThrottle
+
+    request = rf.get("/", REMOTE_ADDR=address)
+    request.user = AnonymousUser()
+    return AnonymousRateThrottle().counted(request, None)()
+
+
+def _window(address: str = "203.0.113.7") -> list[tuple[bytes, float]]:
+    from django.core.cache import caches
+
+    from positions.api.throttling import AnonymousRateThrottle
+
+    key = caches["default"].make_key(AnonymousRateThrottle.cache_format % {"scope": "anon", "ident": address})
+    return caches["default"]._cache.get_client(write=True).zrange(key, 0, -1, withscores=True)
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """The counts sent to Redis, as the number of requests each carried (its own and those let through before)."""
+    from positions.api import throttling
+
+    sent = []
+    init = throttling._Sent.__init__
+    monkeypatch.setattr(
+        throttling._Sent,
+        "__init__",
+        lambda self, c, keys, args: sent.append(1 + (len(args) - 4) // 2) or init(self, c, keys, args),
+    )
+    return sent
+
+
+@pytest.mark.parametrize("sync_ms, expected", [(1_000, [1, 11, 11]), (0, [1] * 25)])
+def test_with_redis_a_busy_reader_is_let_through_for_its_share_and_every_request_reaches_redis(
+    redis_cache, rf, monkeypatch, settings, round_trips, sync_ms, expected
+):
+    """1,000 a minute: a share of 10. After a count, the next 10 requests go through without a round trip and
+    reach Redis with the next count, each with its own time; API_THROTTLE_SYNC_MS=0 counts each in Redis."""
+    from positions.api.throttling import AnonymousRateThrottle
+
+    settings.API_THROTTLE_SYNC_MS = sync_ms
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": None})
+    now = [5000.0]
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: now[0])
+    for _ in range(25):
+        assert _counted_at(rf)
+        now[0] += 0.5
+    assert round_trips == expected
+    window = _window()
+    assert len(window) == sum(expected)  # what is let through after the last count goes with the next
+    assert [score for _, score in window] == [5000.0 + 0.5 * i for i in range(sum(expected))]
+
+
+def test_with_redis_the_share_lapses_with_api_throttle_sync_ms(redis_cache, rf, monkeypatch, settings, round_trips):
+    settings.API_THROTTLE_SYNC_MS = 200
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": None})
+    assert _counted_at(rf) and _counted_at(rf) and round_trips == [1]
+    time.sleep(0.25)
+    assert _counted_at(rf) and round_trips == [1, 2]
+
+
+def test_with_redis_one_process_never_passes_the_limit_and_a_refusal_is_redis_s(
+    redis_cache, rf, monkeypatch, settings, round_trips
+):
+    """200 a minute (a share of 2): exactly 200 go through, the last places counted in Redis one by one; the
+    refusals come from Redis with DRF's Retry-After, and a refused reader is never let through on its own."""
+    from positions.api.throttling import AnonymousRateThrottle
+
+    settings.API_THROTTLE_SYNC_MS = 1_000
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "200/minute", "user": None})
+    now = [7000.0]
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: now[0])
+    allowed = []
+    for _ in range(210):
+        allowed.append(_counted_at(rf))
+        now[0] += 0.01
+    assert allowed == [True] * 200 + [False] * 10
+    assert len(round_trips) < 100 and sum(round_trips) == 210  # two of three let through; every one counted
+    assert round_trips[-11:] == [1] * 11  # the last place and the refusals: one round trip each
+    refused = AnonymousRateThrottle()
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7")
+    request.user = AnonymousUser()
+    assert not refused.allow_request(request, None)
+    assert refused.wait() == pytest.approx(7000.0 + 60 - now[0])
+    assert len(_window()) == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_web_processes_pass_the_limit_by_at_most_their_shares(redis_cache, settings, monkeypatch):
+    """Four threads (each counts as a web process does, with what it knows of the reader) share one reader's
+    1,000 a minute (a share of 10 each): together they let through at least 1,000 and at most 1,040, and Redis
+    holds every request let through."""
+    from django.test import RequestFactory
+
+    settings.API_THROTTLE_SYNC_MS = 1_000
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": None})
+    start = threading.Barrier(4)
+
+    def reader() -> int:
+        start.wait()
+        let, refused = 0, 0
+        for _ in range(2_000):  # more than enough to be refused three times in a row
+            if refused == 3:
+                break
+            if _counted_at(RequestFactory()):
+                let, refused = let + 1, 0
+            else:
+                refused += 1
+        assert refused == 3, "never refused"
+        return let
+
+    with ThreadPoolExecutor(4) as pool:
+        let = sum(pool.map(lambda _: reader(), range(4)))
+    assert 1_000 <= let <= 1_040
+    assert len(_window()) == let
+
+
+def test_with_redis_a_process_remembers_a_bounded_number_of_readers(redis_cache, rf, monkeypatch, settings):
+    from positions.api import throttling
+
+    settings.API_THROTTLE_SYNC_MS = 1_000
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "1000/minute", "user": None})
+    monkeypatch.setattr(throttling._Readers, "size", 3)
+    for n in range(6):
+        assert _counted_at(rf, f"198.51.100.{n}")
+    known = list(throttling._READERS.known)
+    assert len(known) == 3 and all(key.endswith(f"198.51.100.{n}") for key, n in zip(known, (3, 4, 5), strict=True))

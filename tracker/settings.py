@@ -357,6 +357,13 @@ ANSWER_VERSION_LAG_MS = env_int("ANSWER_VERSION_LAG_MS", 0, minimum=0, maximum=6
 # has moved, when PostgreSQL has announced a write, and at least this often (the bound for a write made outside
 # the tracker, which moves no signal). 0 reads it at every request (docs/deploy.md).
 ANSWER_SIGNAL_LAG_MS = env_int("ANSWER_SIGNAL_LAG_MS", 1_000, minimum=0, maximum=60_000)
+# With Redis: a reader whose last count there, less than this many milliseconds ago, left it well short of its
+# limit (a limit of 100 or more a window) is let through by its web process on its own, up to a hundredth of
+# that limit, and those requests are counted with its next round trip; its cached answers go on with the writes'
+# signal that count read. So a reader can pass its limit by at most a hundredth per web process, and a busy
+# anonymous reader sees a write through the tracker this much later at most (PostgreSQL's announcement is
+# usually first). 0 counts every request in Redis (positions/api/throttling.py, docs/deploy.md).
+API_THROTTLE_SYNC_MS = env_int("API_THROTTLE_SYNC_MS", 50, minimum=0, maximum=1_000)
 
 # --- Sign-in --------------------------------------------------------------------------------
 

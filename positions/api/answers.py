@@ -218,7 +218,8 @@ def served_plainly(view: Callable) -> Callable:
     application/json, no format asked) served from the cache without DRF's request, content negotiation,
     authentication classes and dispatch: some 45 µs of the 420 a cached answer cost its web process. With
     Redis, its data version is read from PostgreSQL only when the tracker's writes' signal (read with the
-    throttle's count) has moved, PostgreSQL has announced a write, or settings.ANSWER_SIGNAL_LAG_MS has passed
+    throttle's count, or for a busy reader let through without one, the signal its process's last count read)
+    has moved, PostgreSQL has announced a write, or settings.ANSWER_SIGNAL_LAG_MS has passed
     (selectors.data_version_lagged); without, at every request unless settings.ANSWER_VERSION_LAG_MS (opt-in)
     says otherwise. DRF's path, a signed-in reader's included, reads it at every request.
 

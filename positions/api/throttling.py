@@ -1,11 +1,16 @@
 """The API's per-reader limits: anonymous readers by address, signed-in users by account, each counted once
-per request, in one round trip when the cache is Redis (which a cached answer overlaps with its own query)."""
+per request, in one round trip when the cache is Redis (which a cached answer overlaps with its own query);
+a busy reader well under its limit is counted by its web process between round trips (settings.
+API_THROTTLE_SYNC_MS, `_Readers`)."""
 
 import itertools
 import os
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import NoScriptError
@@ -14,21 +19,40 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 
 from positions.selectors import SIGNAL_KEY, redis_client
 
-# DRF's window, kept in a sorted set (score: the request's time): drop the times older than the window, and
-# take a place if one is left. Answers whether it was taken, how many places are used, the oldest time, and
-# the signal the tracker's writes move (KEYS[2], positions.selectors.SIGNAL_KEY; "0" before the first), which
-# a cached answer reads in the same round trip.
+# DRF's window, kept in a sorted set (score: the request's time): drop the times older than the window, add
+# the requests the web process let through on its own since its last count (ARGV[5...], time and member pairs:
+# served, so counted whatever the limit), and take a place if one is left. Answers whether it was taken, how many
+# places are used, the oldest time, and the signal the tracker's writes move (KEYS[2], positions.selectors.
+# SIGNAL_KEY; "0" before the first), which a cached answer reads in the same round trip.
 WINDOW = """
 local signal = redis.call('GET', KEYS[2]) or '0'
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+local since = ARGV[1] - ARGV[2]
+local ttl = math.ceil(tonumber(ARGV[2]))
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
+if #ARGV > 4 then
+    local served = {}
+    for i = 5, #ARGV, 2 do
+        if tonumber(ARGV[i]) > since then
+            served[#served + 1] = ARGV[i]
+            served[#served + 1] = ARGV[i + 1]
+        end
+    end
+    if #served > 0 then
+        redis.call('ZADD', KEYS[1], unpack(served))
+        redis.call('EXPIRE', KEYS[1], ttl)
+    end
+end
 local used = redis.call('ZCARD', KEYS[1])
 if used >= tonumber(ARGV[3]) then
     return {0, used, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2], signal}
 end
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
+redis.call('EXPIRE', KEYS[1], ttl)
 return {1, used + 1, ARGV[1], signal}
 """
+# A busy reader's share: the requests its web process may let through on its own between two counts in Redis,
+# a hundredth of its limit (none under 100 a window: such a limit is counted exactly), and at most this many.
+SHARE_DIVISOR, SHARE_MAX = 100, 1000
 _script = None
 _members = itertools.count()
 
@@ -38,7 +62,13 @@ class OneTrip(SimpleRateThrottle):
     round trips, a list that grows with the rate, and two processes that may both take the last place.
     With Redis the same window (requests in the last `duration` seconds, the oldest giving Retry-After)
     is checked and updated by one script, in one round trip, which also reads the tracker's writes' signal
-    (`signal` once the reply is read; None where no script ran). Other caches keep DRF's way."""
+    (`signal` once the reply is read; None where no script ran). Other caches keep DRF's way.
+
+    A reader whose last count, less than settings.API_THROTTLE_SYNC_MS ago, left it short of its limit is let
+    through by its web process on its own, up to a hundredth of that limit (`_share`): those requests
+    go to Redis with the reader's next count, with their own times, and the signal is the one that count read.
+    A reader can pass its limit by at most that share per web process, and only in the last round trip's
+    interval; a refusal, its Retry-After and every reader near its limit are counted in Redis as before."""
 
     signal = None
 
@@ -75,18 +105,97 @@ class OneTrip(SimpleRateThrottle):
         self.now = self.timer()
         member = f"{self.now!r}:{os.getpid()}:{next(_members)}"
         keys = [cache.make_key(self.key), cache.make_key(SIGNAL_KEY)]
+        readers = _READERS
+        reader = readers.find(keys[0], self.num_requests)
+        if reader is not None and reader.let_through(self.now, member):
+            self.signal = readers.signal
+            return _allowed
         args = [repr(self.now), self.duration, self.num_requests, member]
+        if reader is not None:
+            args += reader.sent()
+        counted_at = time.monotonic()  # what the reply says is newer: the reader's share is timed from here
         reply = _Sent(client, keys, args).reply if sent else lambda: _script(keys=keys, args=args, client=client)
 
         def allowed() -> bool:
             taken, used, oldest, signal = reply()
             self.signal = signal.decode() if isinstance(signal, bytes) else str(signal)
+            readers.counted(keys[0], self.num_requests, int(used), counted_at, self.signal)
             if taken:
                 return True
             self.history = [float(oldest)] * int(used)  # what wait() reads: how many, and the oldest last
             return self.throttle_failure()
 
         return allowed
+
+
+def _allowed() -> bool:
+    return True
+
+
+class _Reader:
+    """What a web process (one thread of it) knows of a reader under one limit: the places its last count in
+    Redis found used, when, and the requests let through here since (time and member, for the next count)."""
+
+    __slots__ = ("counted_at", "limit", "served", "share", "used")
+
+    def __init__(self, limit: int, used: int, counted_at: float):
+        self.limit, self.share, self.used, self.counted_at, self.served = limit, _share(limit), used, counted_at, []
+
+    def let_through(self, now: float, member: str) -> bool:
+        """Whether this request may go through without a count in Redis (and if so, it is noted for the next):
+        the last count is recent, the share is not spent, and the limit is not near."""
+        if (
+            len(self.served) >= self.share
+            or self.used + len(self.served) + 1 >= self.limit
+            or time.monotonic() - self.counted_at >= settings.API_THROTTLE_SYNC_MS / 1000
+        ):
+            return False
+        self.served.append((now, member))
+        return True
+
+    def sent(self) -> list:
+        """The requests let through here, as the script's arguments; forgotten here (a count that fails loses
+        them: the reader is counted short by at most its share)."""
+        served, self.served = self.served, []
+        return [part for now, member in served for part in (repr(now), member)]
+
+
+def _share(limit: int) -> int:
+    return min(limit // SHARE_DIVISOR, SHARE_MAX) if settings.API_THROTTLE_SYNC_MS else 0
+
+
+class _Readers(threading.local):
+    """Per thread, the busy readers counted in the last moments (at most `size`; the least recently counted go
+    first, with what they had let through) and the writes' signal that the thread's last count read."""
+
+    size = 4096
+
+    def __init__(self):
+        self.known: OrderedDict[str, _Reader] = OrderedDict()
+        self.signal: str | None = None
+
+    def find(self, key: str, limit: int) -> _Reader | None:
+        reader = self.known.get(key)
+        if reader is None or reader.limit != limit or not reader.share:
+            return None
+        return reader
+
+    def counted(self, key: str, limit: int, used: int, counted_at: float, signal: str) -> None:
+        self.signal = signal
+        if not _share(limit):
+            self.known.pop(key, None)
+            return
+        reader = self.known.get(key)
+        if reader is None or reader.limit != limit:
+            reader = self.known[key] = _Reader(limit, used, counted_at)
+        else:
+            reader.used, reader.counted_at = used, counted_at
+        self.known.move_to_end(key)
+        while len(self.known) > self.size:
+            self.known.popitem(last=False)
+
+
+_READERS = _Readers()
 
 
 class _Sent:
