@@ -67,8 +67,8 @@ class OneTrip(SimpleRateThrottle):
     A reader whose last count, less than settings.API_THROTTLE_SYNC_MS ago, left it short of its limit is let
     through by its web process on its own, up to a hundredth of that limit (`_share`): those requests
     go to Redis with the reader's next count, with their own times, and the signal is the one that count read.
-    A reader can pass its limit by at most that share per web process, and only in the last round trip's
-    interval; a refusal, its Retry-After and every reader near its limit are counted in Redis as before."""
+    A reader can pass its limit by at most that share per web process (per thread of one); the last places
+    before its limit, a refusal and its Retry-After are counted in Redis as before."""
 
     signal = None
 
